@@ -1,0 +1,72 @@
+package io.github.sparkdivergence.spark;
+
+import io.github.sparkdivergence.math.InvalidInputException;
+import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * What every bound per-row function shares: its SQL name, the argument labels used in error
+ * messages, and the ANSI/NULL decision for invalid rows. Subclasses declare the {@code invoke}
+ * overloads themselves because Spark only looks for magic methods declared on the bound class.
+ */
+abstract class BoundScalar<R> implements ScalarFunction<R> {
+  private final String name;
+  private final String representation;
+  private final DataType[] inputTypes;
+  private final DataType resultType;
+  private final String[] labels;
+
+  BoundScalar(String name, String representation, StructType input, DataType[] inputTypes,
+      DataType resultType, String[] parameterNames) {
+    this.name = name;
+    this.representation = representation;
+    this.inputTypes = inputTypes;
+    this.resultType = resultType;
+    this.labels = labels(input, parameterNames);
+  }
+
+  @Override public final String name() { return name; }
+  @Override public final String canonicalName() { return "spark_divergence." + name + "." + representation; }
+  @Override public final DataType[] inputTypes() { return inputTypes.clone(); }
+  @Override public final DataType resultType() { return resultType; }
+  @Override public final boolean isResultNullable() { return true; }
+
+  /** Invalid input on one row: an error under ANSI mode, NULL otherwise. */
+  final R invalid(int argument, String problem) {
+    if (SQLConf.get().ansiEnabled()) {
+      throw new InvalidDivergenceInputException(name, labels[Math.min(argument, labels.length - 1)], problem);
+    }
+    return null;
+  }
+
+  final R invalid(InvalidInputException e, int[] mathToSqlArgument) {
+    int arg = e.argumentIndex();
+    return invalid(arg >= 0 && arg < mathToSqlArgument.length ? mathToSqlArgument[arg] : 0, e.problem());
+  }
+
+  final boolean invalidBase(double base) {
+    return !(base > 0) || base == 1.0 || base == Double.POSITIVE_INFINITY;
+  }
+
+  final R invalidBase(int argument, double base) {
+    return invalid(argument, "(log base) must be positive, finite and not 1 but was " + base);
+  }
+
+  /**
+   * Argument labels for messages: the parameter name, plus the caller's column or expression when the
+   * binder knows it (the extension names the struct fields after the argument SQL; a V2 catalog call
+   * only gives {@code _0, _1, ...}).
+   */
+  private static String[] labels(StructType input, String[] parameterNames) {
+    String[] out = new String[input.fields().length];
+    for (int i = 0; i < out.length; i++) {
+      String param = i < parameterNames.length ? parameterNames[i] : "#" + (i + 1);
+      String field = input.fields()[i].name();
+      boolean positional = field.matches("_\\d+") || field.equals(param);
+      out[i] = positional ? "`" + param + "`" : "`" + param + "` (" + field + ")";
+    }
+    return out;
+  }
+}

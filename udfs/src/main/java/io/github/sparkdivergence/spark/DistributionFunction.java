@@ -1,0 +1,286 @@
+package io.github.sparkdivergence.spark;
+
+import io.github.sparkdivergence.math.Divergence;
+import io.github.sparkdivergence.math.InvalidInputException;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.MapData;
+import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
+import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The probability-vector family: {@code kl_div}, {@code cross_entropy}, {@code js_div},
+ * {@code js_distance}, {@code jeffreys_div} (two distributions) and {@code dist_entropy} (one), on
+ * arrays, MLlib vectors or string-keyed maps, with the optional trailing arguments
+ * {@code base, normalize, eps} in that order.
+ */
+public final class DistributionFunction implements UnboundFunction {
+
+  /** The math behind each SQL name; one bound class per representation serves them all. */
+  enum Measure {
+    KL_DIV("kl_div", true) {
+      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.klDivergence(p, q, n, b, norm, eps); }
+      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.klDivergenceSparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
+    },
+    CROSS_ENTROPY("cross_entropy", true) {
+      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.crossEntropy(p, q, n, b, norm, eps); }
+      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.crossEntropySparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
+    },
+    JS_DIV("js_div", true) {
+      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.jsDivergence(p, q, n, b, norm, eps); }
+      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.jsDivergenceSparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
+    },
+    JS_DISTANCE("js_distance", true) {
+      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.jsDistance(p, q, n, b, norm, eps); }
+      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.jsDistanceSparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
+    },
+    JEFFREYS_DIV("jeffreys_div", true) {
+      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.jeffreysDivergence(p, q, n, b, norm, eps); }
+      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.jeffreysDivergenceSparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
+    },
+    ENTROPY("dist_entropy", false) {
+      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.entropy(p, n, b, norm, eps); }
+      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.entropySparse(size, pi, pv, pn, b, norm, eps); }
+    };
+
+    final String sqlName;
+    final boolean pair;
+
+    Measure(String sqlName, boolean pair) {
+      this.sqlName = sqlName;
+      this.pair = pair;
+    }
+
+    abstract double dense(double[] p, double[] q, int n, double base, boolean normalize, double eps);
+
+    abstract double sparse(int size, int[] pIdx, double[] pVal, int pNnz, int[] qIdx, double[] qVal,
+        int qNnz, double base, boolean normalize, double eps);
+  }
+
+  private static final String[] PAIR_PARAMS = {"p", "q", "base", "normalize", "eps"};
+  private static final String[] SINGLE_PARAMS = {"p", "base", "normalize", "eps"};
+  private static final int[] MATH_ARGS = {0, 1};
+
+  private final Measure measure;
+  private final String usage;
+
+  DistributionFunction(Measure measure, String usage) {
+    this.measure = measure;
+    this.usage = usage;
+  }
+
+  @Override public String name() { return measure.sqlName; }
+  @Override public String description() { return usage.replace("_FUNC_", measure.sqlName); }
+
+  @Override
+  public BoundFunction bind(StructType input) {
+    StructField[] f = input.fields();
+    int dists = measure.pair ? 2 : 1;
+    if (f.length < dists || f.length > dists + 3) {
+      throw Representation.unsupported(name(), usage, input,
+          "expects " + dists + " to " + (dists + 3) + " arguments but got " + f.length);
+    }
+    Representation rep = Representation.of(f[0].dataType());
+    if (rep == null) {
+      throw Representation.unsupported(name(), usage, input,
+          "argument `p` must be " + Representation.EXPECTED + " but was " + f[0].dataType().simpleString());
+    }
+    if (measure.pair) {
+      Representation repQ = Representation.of(f[1].dataType());
+      if (repQ != rep && !(f[1].dataType() instanceof org.apache.spark.sql.types.NullType)) {
+        throw Representation.unsupported(name(), usage, input,
+            "argument `q` must be stored like `p` (" + rep.sqlType.simpleString() + ") but was "
+                + f[1].dataType().simpleString());
+      }
+    }
+    DataType[] types = new DataType[f.length];
+    boolean nullableOption = false;
+    for (int i = 0; i < f.length; i++) {
+      int option = i - dists; // 0 = base, 1 = normalize, 2 = eps
+      if (option < 0) {
+        types[i] = rep.sqlType;
+        continue;
+      }
+      boolean ok = option == 1 ? Representation.isBoolean(f[i].dataType()) : Representation.isNumeric(f[i].dataType());
+      if (!ok) {
+        String param = measure.pair ? PAIR_PARAMS[i] : SINGLE_PARAMS[i];
+        throw Representation.unsupported(name(), usage, input, "argument `" + param + "` must be "
+            + (option == 1 ? "boolean" : "numeric") + " but was " + f[i].dataType().simpleString());
+      }
+      types[i] = option == 1 ? DataTypes.BooleanType : DataTypes.DoubleType;
+      nullableOption |= f[i].nullable();
+    }
+    String[] params = measure.pair ? PAIR_PARAMS : SINGLE_PARAMS;
+    // A primitive magic-method argument cannot carry NULL, so nullable options take the
+    // produceResult path (subclasses that declare no invoke); the extension avoids this by
+    // null-guarding such arguments itself.
+    return switch (rep) {
+      case ARRAY -> nullableOption ? new OnArrays.NullSafe(measure, input, types, params) : new OnArrays(measure, input, types, params);
+      case VECTOR -> nullableOption ? new OnVectors.NullSafe(measure, input, types, params) : new OnVectors(measure, input, types, params);
+      case MAP -> nullableOption ? new OnMaps.NullSafe(measure, input, types, params) : new OnMaps(measure, input, types, params);
+    };
+  }
+
+  /** Shared row logic: options, null propagation and the produceResult fallback. */
+  abstract static class Bound<T> extends BoundScalar<Double> {
+    final Measure measure;
+    private final int dists;
+
+    Bound(Measure measure, String rep, StructType input, DataType[] types, String[] params) {
+      super(measure.sqlName, rep, input, types, DataTypes.DoubleType, params);
+      this.measure = measure;
+      this.dists = measure.pair ? 2 : 1;
+    }
+
+    abstract T read(InternalRow row, int ordinal);
+
+    /** p and q are non-null here and options are validated. */
+    abstract double compute(T p, T q, double base, boolean normalize, double eps);
+
+    final Double eval(T p, T q, double base, boolean normalize, double eps) {
+      if (p == null || (measure.pair && q == null)) return null;
+      if (invalidBase(base)) return invalidBase(dists, base);
+      if (!(eps >= 0) || eps == Double.POSITIVE_INFINITY) {
+        return invalid(dists + 2, "(eps) must be finite and >= 0 but was " + eps);
+      }
+      try {
+        return compute(p, q, base, normalize, eps);
+      } catch (InvalidInputException e) {
+        return invalid(e, MATH_ARGS);
+      }
+    }
+
+    @Override
+    public final Double produceResult(InternalRow row) {
+      int n = row.numFields();
+      for (int i = dists; i < n; i++) {
+        if (row.isNullAt(i)) return null;
+      }
+      T p = row.isNullAt(0) ? null : read(row, 0);
+      T q = measure.pair && !row.isNullAt(1) ? read(row, 1) : null;
+      double base = n > dists ? row.getDouble(dists) : Math.E;
+      boolean normalize = n > dists + 1 && row.getBoolean(dists + 1);
+      double eps = n > dists + 2 ? row.getDouble(dists + 2) : 0.0;
+      return eval(p, q, base, normalize, eps);
+    }
+  }
+
+  public static class OnArrays extends Bound<ArrayData> {
+    OnArrays(Measure m, StructType input, DataType[] types, String[] params) { super(m, "array", input, types, params); }
+
+    public Double invoke(ArrayData p) { return eval(p, null, Math.E, false, 0.0); }
+    public Double invoke(ArrayData p, double base) { return eval(p, null, base, false, 0.0); }
+    public Double invoke(ArrayData p, double base, boolean normalize) { return eval(p, null, base, normalize, 0.0); }
+    public Double invoke(ArrayData p, double base, boolean normalize, double eps) { return eval(p, null, base, normalize, eps); }
+    public Double invoke(ArrayData p, ArrayData q) { return eval(p, q, Math.E, false, 0.0); }
+    public Double invoke(ArrayData p, ArrayData q, double base) { return eval(p, q, base, false, 0.0); }
+    public Double invoke(ArrayData p, ArrayData q, double base, boolean normalize) { return eval(p, q, base, normalize, 0.0); }
+    public Double invoke(ArrayData p, ArrayData q, double base, boolean normalize, double eps) { return eval(p, q, base, normalize, eps); }
+
+    @Override ArrayData read(InternalRow row, int i) { return row.getArray(i); }
+
+    @Override
+    double compute(ArrayData p, ArrayData q, double base, boolean normalize, double eps) {
+      Scratch s = Scratch.get();
+      int n = p.numElements();
+      double[] a = s.a(n);
+      Inputs.copyDoubles(p, a, n, 0);
+      if (q == null) return measure.dense(a, null, n, base, normalize, eps);
+      int m = q.numElements();
+      if (m != n) throw new InvalidInputException(1, "has length " + m + " but `p` has length " + n);
+      double[] b = s.b(m);
+      Inputs.copyDoubles(q, b, m, 1);
+      return measure.dense(a, b, n, base, normalize, eps);
+    }
+
+    static final class NullSafe extends OnArrays {
+      NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+    }
+  }
+
+  /** Vectors arrive as the VectorUDT's internal struct (Spark maps UDT arguments to Object). */
+  public static class OnVectors extends Bound<InternalRow> {
+    OnVectors(Measure m, StructType input, DataType[] types, String[] params) { super(m, "vector", input, types, params); }
+
+    public Double invoke(Object p) { return eval((InternalRow) p, null, Math.E, false, 0.0); }
+    public Double invoke(Object p, double base) { return eval((InternalRow) p, null, base, false, 0.0); }
+    public Double invoke(Object p, double base, boolean normalize) { return eval((InternalRow) p, null, base, normalize, 0.0); }
+    public Double invoke(Object p, double base, boolean normalize, double eps) { return eval((InternalRow) p, null, base, normalize, eps); }
+    public Double invoke(Object p, Object q) { return eval((InternalRow) p, (InternalRow) q, Math.E, false, 0.0); }
+    public Double invoke(Object p, Object q, double base) { return eval((InternalRow) p, (InternalRow) q, base, false, 0.0); }
+    public Double invoke(Object p, Object q, double base, boolean normalize) { return eval((InternalRow) p, (InternalRow) q, base, normalize, 0.0); }
+    public Double invoke(Object p, Object q, double base, boolean normalize, double eps) { return eval((InternalRow) p, (InternalRow) q, base, normalize, eps); }
+
+    @Override InternalRow read(InternalRow row, int i) { return row.getStruct(i, 4); }
+
+    @Override
+    double compute(InternalRow p, InternalRow q, double base, boolean normalize, double eps) {
+      Scratch s = Scratch.get();
+      int n = Inputs.vectorSize(p);
+      if (q != null && Inputs.vectorSize(q) != n) {
+        throw new InvalidInputException(1, "has size " + Inputs.vectorSize(q) + " but `p` has size " + n);
+      }
+      boolean sparseP = Inputs.isSparse(p);
+      if (sparseP && (q == null || Inputs.isSparse(q))) {
+        ArrayData pv = p.getArray(3);
+        int pn = pv.numElements();
+        int[] pi = s.ia(pn);
+        double[] pa = s.a(pn);
+        Inputs.copyInts(p.getArray(2), pi, pn, 0);
+        Inputs.copyDoubles(pv, pa, pn, 0);
+        if (q == null) return measure.sparse(n, pi, pa, pn, null, null, 0, base, normalize, eps);
+        ArrayData qv = q.getArray(3);
+        int qn = qv.numElements();
+        int[] qi = s.ib(qn);
+        double[] qa = s.b(qn);
+        Inputs.copyInts(q.getArray(2), qi, qn, 1);
+        Inputs.copyDoubles(qv, qa, qn, 1);
+        return measure.sparse(n, pi, pa, pn, qi, qa, qn, base, normalize, eps);
+      }
+      double[] a = s.a(n);
+      Inputs.densify(p, a, n, 0);
+      if (q == null) return measure.dense(a, null, n, base, normalize, eps);
+      double[] b = s.b(n);
+      Inputs.densify(q, b, n, 1);
+      return measure.dense(a, b, n, base, normalize, eps);
+    }
+
+    static final class NullSafe extends OnVectors {
+      NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+    }
+  }
+
+  public static class OnMaps extends Bound<MapData> {
+    OnMaps(Measure m, StructType input, DataType[] types, String[] params) { super(m, "map", input, types, params); }
+
+    public Double invoke(MapData p) { return eval(p, null, Math.E, false, 0.0); }
+    public Double invoke(MapData p, double base) { return eval(p, null, base, false, 0.0); }
+    public Double invoke(MapData p, double base, boolean normalize) { return eval(p, null, base, normalize, 0.0); }
+    public Double invoke(MapData p, double base, boolean normalize, double eps) { return eval(p, null, base, normalize, eps); }
+    public Double invoke(MapData p, MapData q) { return eval(p, q, Math.E, false, 0.0); }
+    public Double invoke(MapData p, MapData q, double base) { return eval(p, q, base, false, 0.0); }
+    public Double invoke(MapData p, MapData q, double base, boolean normalize) { return eval(p, q, base, normalize, 0.0); }
+    public Double invoke(MapData p, MapData q, double base, boolean normalize, double eps) { return eval(p, q, base, normalize, eps); }
+
+    @Override MapData read(InternalRow row, int i) { return row.getMap(i); }
+
+    @Override
+    double compute(MapData p, MapData q, double base, boolean normalize, double eps) {
+      Scratch s = Scratch.get();
+      if (q == null) {
+        int n = Inputs.mapValues(p, s.a(p.numElements()), 0);
+        return measure.dense(s.a, null, n, base, normalize, eps);
+      }
+      int n = Inputs.alignMaps(p, q, s, 0, 1);
+      return measure.dense(s.a, s.b, n, base, normalize, eps);
+    }
+
+    static final class NullSafe extends OnMaps {
+      NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+    }
+  }
+}

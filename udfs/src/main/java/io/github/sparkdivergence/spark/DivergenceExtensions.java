@@ -1,0 +1,41 @@
+package io.github.sparkdivergence.spark;
+
+import org.apache.spark.sql.SparkSessionExtensions;
+import org.apache.spark.sql.SparkSessionExtensionsProvider;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import scala.Tuple3;
+import scala.runtime.AbstractFunction1;
+import scala.runtime.BoxedUnit;
+
+/**
+ * {@code spark.sql.extensions=io.github.sparkdivergence.spark.DivergenceExtensions} (or the jar's
+ * service file, picked up automatically) makes every function of {@link DivergenceRegistry} callable
+ * by its bare name from SQL, the DataFrame API ({@code call_function}), spark-sql and the Thrift
+ * server, with {@code DESCRIBE FUNCTION} text.
+ */
+public final class DivergenceExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit>
+    implements SparkSessionExtensionsProvider {
+
+  @Override
+  public BoxedUnit apply(SparkSessionExtensions extensions) {
+    for (FunctionSpec spec : DivergenceRegistry.all()) {
+      extensions.injectFunction(new Tuple3<>(new FunctionIdentifier(spec.name()),
+          spec.expressionInfo(), new Builder(spec)));
+    }
+    return BoxedUnit.UNIT;
+  }
+
+  static final class Builder extends AbstractFunction1<scala.collection.immutable.Seq<
+      org.apache.spark.sql.catalyst.expressions.Expression>,
+      org.apache.spark.sql.catalyst.expressions.Expression> implements java.io.Serializable {
+    private final FunctionSpec spec;
+
+    Builder(FunctionSpec spec) { this.spec = spec; }
+
+    @Override
+    public org.apache.spark.sql.catalyst.expressions.Expression apply(
+        scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Expression> children) {
+      return FunctionBinder.build(spec, children);
+    }
+  }
+}

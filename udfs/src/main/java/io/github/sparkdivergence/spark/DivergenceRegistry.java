@@ -1,0 +1,201 @@
+package io.github.sparkdivergence.spark;
+
+import io.github.sparkdivergence.spark.DistributionFunction.Measure;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every SQL function of the library, by name. The session extension, the V2 function catalog, the
+ * DataFrame API and the classic registration all read this one map.
+ */
+public final class DivergenceRegistry {
+  private DivergenceRegistry() {}
+
+  private static final String OPTIONS_ARGS = """
+            * base - logarithm base (numeric, > 0, not 1). Default e (nats); 2 gives bits.
+            * normalize - boolean. When true, each distribution is divided by its own sum first
+                (as scipy.stats.entropy does). Default false.
+            * eps - additive smoothing >= 0, applied after normalisation as
+                (x_i + eps) / (1 + K * eps) over the K entries. Default 0.
+      """;
+
+  private static final String DIST_ARGS = """
+            * p, q - probability vectors stored as array<double> (other numeric arrays are cast),
+                MLlib vectors (dense or sparse) or map<string,double> (aligned on the union of keys,
+                a missing key counts as 0). Both must use the same representation.
+      """;
+
+
+  private static final String LOG_USAGE = "_FUNC_(log_p, log_q[, base]) - KL(p || q) from "
+      + "log-probabilities: sum exp(log_p_i) * (log_p_i - log_q_i), PyTorch's "
+      + "kl_div(log_q, log_p, reduction='sum', log_target=True), except that a term with "
+      + "log_p_i = -Infinity is 0 (PyTorch gives NaN).";
+  private static final String LOGITS_USAGE = "_FUNC_(x, y[, base]) - KL(softmax(x) || softmax(y)) "
+      + "from raw logits, through a numerically stable log-softmax.";
+  private static final String GAUSSIAN_USAGE = "_FUNC_(mu1, sigma1, mu2, sigma2[, base]) - "
+      + "KL(N(mu1, sigma1^2) || N(mu2, sigma2^2)) = ln(sigma2/sigma1) + (sigma1^2 + (mu1 - mu2)^2) "
+      + "/ (2 sigma2^2) - 1/2, in closed form; summed over dimensions for arrays (diagonal covariance).";
+  private static final String STD_NORMAL_USAGE = "_FUNC_(mu, logvar[, base]) - The VAE term "
+      + "KL(N(mu, exp(logvar)) || N(0, 1)) = -1/2 * sum(1 + logvar - mu^2 - exp(logvar)).";
+  private static final String RLHF_USAGE = "_FUNC_(logp, ref_logp[, mask][, estimator[, reduction]]) "
+      + "- Per-sequence KL estimate between a policy and a reference model from the sampled tokens' "
+      + "log-probs: the masked sum (or mean) of k1 = logp - ref, k2 = (logp - ref)^2 / 2 or "
+      + "k3 = r - 1 - ln r with r = exp(ref - logp) (default k3).";
+  private static final String RLHF_TOKENS_USAGE = "_FUNC_(logp, ref_logp[, mask][, estimator]) - "
+      + "Per-token KL estimates (k1, k2 or k3, default k3) as array<double>; masked tokens are 0.";
+  private static final String RLHF_ARGS = """
+
+            Arguments:
+              * logp, ref_logp - array<double> of the sampled tokens' log-probs under the policy and
+                  the reference model, same length.
+              * mask - optional array of 0/1 (numeric or boolean), 1 = token counts.
+              * estimator - 'k1', 'k2' or 'k3' (default 'k3', always >= 0).
+      """;
+
+  private static final Map<String, FunctionSpec> FUNCTIONS = new LinkedHashMap<>();
+
+  static {
+    distribution(Measure.KL_DIV,
+        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Kullback-Leibler divergence KL(p || q) = "
+            + "sum p_i * log(p_i / q_i), with scipy.special.rel_entr conventions: a term is 0 where "
+            + "p_i = 0 and the result is +Infinity where p_i > 0 = q_i.",
+        """
+            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
+             0.5108256237659907
+            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1), 2);
+             0.7369655941662062
+            > SELECT _FUNC_(array(1, 1), array(9, 1), 2, true);
+             0.7369655941662062
+            > SELECT _FUNC_(map('a', 1.0), map('a', 0.5, 'b', 0.5));
+             0.6931471805599453
+      """);
+    distribution(Measure.CROSS_ENTROPY,
+        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Cross-entropy H(p, q) = -sum p_i * log(q_i) "
+            + "= H(p) + KL(p || q); +Infinity where p_i > 0 = q_i.",
+        """
+            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
+             1.2039728043259361
+      """);
+    distribution(Measure.JS_DIV,
+        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Jensen-Shannon divergence "
+            + "0.5 * KL(p || m) + 0.5 * KL(q || m) with m = (p + q) / 2; always finite, at most log(2).",
+        """
+            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
+             0.1017162711727719
+      """);
+    distribution(Measure.JS_DISTANCE,
+        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Jensen-Shannon distance, the square root of "
+            + "js_div (a metric); equals scipy.spatial.distance.jensenshannon with normalize = true.",
+        """
+            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
+             0.3189299000294093
+            > SELECT _FUNC_(array(1, 0), array(0, 1), 2);
+             1.0
+      """);
+    distribution(Measure.JEFFREYS_DIV,
+        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Jeffreys (symmetric) divergence "
+            + "KL(p || q) + KL(q || p).",
+        """
+            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
+             0.8788898309344878
+      """);
+    distribution(Measure.ENTROPY,
+        "_FUNC_(p[, base[, normalize[, eps]]]) - Shannon entropy H(p) = -sum p_i * log(p_i) of a "
+            + "probability vector (scipy.special.entr conventions).",
+        """
+            > SELECT _FUNC_(array(0.5, 0.25, 0.25), 2);
+             1.5
+            > SELECT _FUNC_(array(2, 1, 1), 2, true);
+             1.5
+      """);
+
+    add(new FunctionSpec("kl_div_log", new LogSpaceFunction("kl_div_log", false, LOG_USAGE), LOG_USAGE,
+        """
+
+            Arguments:
+              * log_p, log_q - arrays of natural-log probabilities (e.g. LLM token logprobs over a
+                  vocabulary), same length.
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(array(ln(0.5), ln(0.5)), array(ln(0.9), ln(0.1)));
+             0.5108256237659907
+            """, false));
+    add(new FunctionSpec("kl_div_logits", new LogSpaceFunction("kl_div_logits", true, LOGITS_USAGE), LOGITS_USAGE,
+        """
+
+            Arguments:
+              * x, y - arrays of raw logits (unnormalised log-probabilities), same length.
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(array(0.0, 0.0), array(2.0, 0.0));
+             0.4337808304830271
+            """, false));
+    add(new FunctionSpec("kl_gaussian", new GaussianFunction("kl_gaussian", false, GAUSSIAN_USAGE), GAUSSIAN_USAGE,
+        """
+
+            Arguments:
+              * mu1, sigma1, mu2, sigma2 - means and standard deviations (sigma > 0): all numeric for
+                  univariate normals, or all array<double> of one length for diagonal multivariate
+                  normals (the result sums over dimensions).
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(0, 1, 1, 2);
+             0.4431471805599453
+            > SELECT _FUNC_(array(0, 0), array(1, 1), array(1, 1), array(2, 2));
+             0.8862943611198906
+            """, false));
+    add(new FunctionSpec("kl_std_normal", new GaussianFunction("kl_std_normal", true, STD_NORMAL_USAGE), STD_NORMAL_USAGE,
+        """
+
+            Arguments:
+              * mu, logvar - mean and log-variance of the encoder's Gaussian: numeric, or
+                  array<double> of one length (summed over latent dimensions, the VAE loss term).
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(array(0.0, 1.0), array(0.0, 0.0));
+             0.5
+            """, false));
+    add(new FunctionSpec("rlhf_kl", new RlhfKlFunction("rlhf_kl", false, RLHF_USAGE), RLHF_USAGE,
+        RLHF_ARGS + """
+              * reduction - 'sum' (default) or 'mean' over the unmasked tokens; the mean of a
+                  sequence with no unmasked token is NULL.
+          """,
+        """
+            > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), 'k1');
+             -0.5
+            > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), array(1, 0), 'k2', 'mean');
+             0.125
+            """, false));
+    add(new FunctionSpec("rlhf_kl_per_token", new RlhfKlFunction("rlhf_kl_per_token", true, RLHF_TOKENS_USAGE),
+        RLHF_TOKENS_USAGE, RLHF_ARGS,
+        """
+            > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), array(1, 0), 'k1');
+             [0.5,0.0]
+            """, false));
+  }
+
+  private static void distribution(Measure m, String usage, String examples) {
+    String args = (m.pair ? DIST_ARGS : DIST_ARGS.replace("p, q -", "p -")
+        .replace("Both must use the same representation.", ""))
+        + OPTIONS_ARGS;
+    add(new FunctionSpec(m.sqlName, new DistributionFunction(m, usage), usage, args,
+        examples, false));
+  }
+
+  static void add(FunctionSpec spec) {
+    if (FUNCTIONS.put(spec.name(), spec) != null) throw new IllegalStateException("duplicate " + spec.name());
+  }
+
+  /** All functions in registration order. */
+  public static Collection<FunctionSpec> all() { return Collections.unmodifiableCollection(FUNCTIONS.values()); }
+
+  /** The function of that name (case-insensitive), or null. */
+  public static FunctionSpec lookup(String name) { return FUNCTIONS.get(name.toLowerCase(Locale.ROOT)); }
+}

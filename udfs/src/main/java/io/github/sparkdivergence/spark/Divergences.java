@@ -1,0 +1,105 @@
+package io.github.sparkdivergence.spark;
+
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.functions;
+
+/**
+ * DataFrame API: {@code df.select(Divergences.klDiv(col("p"), col("q")))}. Each method is the SQL
+ * function of the same name (see {@link DivergenceRegistry} for semantics and options); the
+ * functions are registered in the active session on first use when the extension is not configured.
+ */
+public final class Divergences {
+  private Divergences() {}
+
+  public static Column klDiv(Column p, Column q) { return call("kl_div", p, q); }
+  public static Column klDiv(Column p, Column q, double base) { return call("kl_div", p, q, functions.lit(base)); }
+  public static Column klDiv(Column p, Column q, double base, boolean normalize, double eps) { return options("kl_div", p, q, base, normalize, eps); }
+
+  public static Column crossEntropy(Column p, Column q) { return call("cross_entropy", p, q); }
+  public static Column crossEntropy(Column p, Column q, double base) { return call("cross_entropy", p, q, functions.lit(base)); }
+  public static Column crossEntropy(Column p, Column q, double base, boolean normalize, double eps) { return options("cross_entropy", p, q, base, normalize, eps); }
+
+  public static Column jsDiv(Column p, Column q) { return call("js_div", p, q); }
+  public static Column jsDiv(Column p, Column q, double base) { return call("js_div", p, q, functions.lit(base)); }
+  public static Column jsDiv(Column p, Column q, double base, boolean normalize, double eps) { return options("js_div", p, q, base, normalize, eps); }
+
+  public static Column jsDistance(Column p, Column q) { return call("js_distance", p, q); }
+  public static Column jsDistance(Column p, Column q, double base) { return call("js_distance", p, q, functions.lit(base)); }
+  public static Column jsDistance(Column p, Column q, double base, boolean normalize, double eps) { return options("js_distance", p, q, base, normalize, eps); }
+
+  public static Column jeffreysDiv(Column p, Column q) { return call("jeffreys_div", p, q); }
+  public static Column jeffreysDiv(Column p, Column q, double base) { return call("jeffreys_div", p, q, functions.lit(base)); }
+  public static Column jeffreysDiv(Column p, Column q, double base, boolean normalize, double eps) { return options("jeffreys_div", p, q, base, normalize, eps); }
+
+  public static Column distEntropy(Column p) { return call("dist_entropy", p); }
+  public static Column distEntropy(Column p, double base) { return call("dist_entropy", p, functions.lit(base)); }
+  public static Column distEntropy(Column p, double base, boolean normalize, double eps) {
+    return call("dist_entropy", p, functions.lit(base), functions.lit(normalize), functions.lit(eps));
+  }
+
+  public static Column klDivLog(Column logP, Column logQ) { return call("kl_div_log", logP, logQ); }
+  public static Column klDivLog(Column logP, Column logQ, double base) { return call("kl_div_log", logP, logQ, functions.lit(base)); }
+
+  public static Column klDivLogits(Column x, Column y) { return call("kl_div_logits", x, y); }
+  public static Column klDivLogits(Column x, Column y, double base) { return call("kl_div_logits", x, y, functions.lit(base)); }
+
+  public static Column klGaussian(Column mu1, Column sigma1, Column mu2, Column sigma2) { return call("kl_gaussian", mu1, sigma1, mu2, sigma2); }
+  public static Column klGaussian(Column mu1, Column sigma1, Column mu2, Column sigma2, double base) {
+    return call("kl_gaussian", mu1, sigma1, mu2, sigma2, functions.lit(base));
+  }
+
+  public static Column klStdNormal(Column mu, Column logVar) { return call("kl_std_normal", mu, logVar); }
+  public static Column klStdNormal(Column mu, Column logVar, double base) { return call("kl_std_normal", mu, logVar, functions.lit(base)); }
+
+  /** Masked sum of the k3 estimator; see {@link #rlhfKl(Column, Column, Column, String, String)}. */
+  public static Column rlhfKl(Column logp, Column refLogp) { return call("rlhf_kl", logp, refLogp); }
+  public static Column rlhfKl(Column logp, Column refLogp, String estimator) { return call("rlhf_kl", logp, refLogp, functions.lit(estimator)); }
+  /** {@code mask} may be null for no mask; {@code reduction} is "sum" or "mean". */
+  public static Column rlhfKl(Column logp, Column refLogp, Column mask, String estimator, String reduction) {
+    return mask == null ? call("rlhf_kl", logp, refLogp, functions.lit(estimator), functions.lit(reduction))
+        : call("rlhf_kl", logp, refLogp, mask, functions.lit(estimator), functions.lit(reduction));
+  }
+
+  public static Column rlhfKlPerToken(Column logp, Column refLogp) { return call("rlhf_kl_per_token", logp, refLogp); }
+  public static Column rlhfKlPerToken(Column logp, Column refLogp, Column mask, String estimator) {
+    return mask == null ? call("rlhf_kl_per_token", logp, refLogp, functions.lit(estimator))
+        : call("rlhf_kl_per_token", logp, refLogp, mask, functions.lit(estimator));
+  }
+
+  private static Column options(String name, Column p, Column q, double base, boolean normalize, double eps) {
+    return call(name, p, q, functions.lit(base), functions.lit(normalize), functions.lit(eps));
+  }
+
+  /** Any function of the registry by its SQL name. */
+  public static Column call(String name, Column... args) {
+    if (DivergenceRegistry.lookup(name) == null) {
+      throw new IllegalArgumentException("spark-divergence has no function named '" + name + "'");
+    }
+    scala.Option<SparkSession> session = SparkSession.getActiveSession();
+    if (session.isEmpty()) session = SparkSession.getDefaultSession();
+    if (session.isDefined()) register(session.get());
+    // Named like a built-in call (kl_div(p, q)) rather than after the generated invoke expression.
+    StringBuilder label = new StringBuilder(name).append('(');
+    for (int i = 0; i < args.length; i++) label.append(i == 0 ? "" : ", ").append(args[i]);
+    return functions.call_function(name, args).as(label.append(')').toString());
+  }
+
+  /**
+   * Registers every function of the registry in {@code session} under its bare name, as the
+   * extension does (idempotent). Needed only when {@code spark.sql.extensions} was not set; works for
+   * classic sessions (Spark Connect clients need the extension on the server).
+   */
+  public static void register(SparkSession session) {
+    if (!(session instanceof org.apache.spark.sql.classic.SparkSession classic)) return;
+    FunctionRegistry registry = classic.sessionState().functionRegistry();
+    for (FunctionSpec spec : DivergenceRegistry.all()) {
+      FunctionIdentifier id = new FunctionIdentifier(spec.name());
+      if (!registry.functionExists(id)) {
+        registry.registerFunction(id, spec.expressionInfo(), new DivergenceExtensions.Builder(spec));
+      }
+    }
+  }
+}

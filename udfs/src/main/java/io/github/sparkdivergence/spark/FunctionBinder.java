@@ -1,0 +1,82 @@
+package io.github.sparkdivergence.spark;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.If;
+import org.apache.spark.sql.catalyst.expressions.IsNull;
+import org.apache.spark.sql.catalyst.expressions.Literal;
+import org.apache.spark.sql.catalyst.expressions.Or;
+import org.apache.spark.sql.catalyst.expressions.V2ExpressionUtils;
+import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
+import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
+import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
+import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
+import org.apache.spark.sql.errors.QueryCompilationErrors;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.Metadata;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import scala.collection.immutable.Seq;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Turns a call with resolved arguments into the expression Spark runs: the bound function's
+ * magic {@code invoke} (codegen, no boxing) for per-row functions, a {@code V2Aggregator} for
+ * aggregates. Used by the session extension, so bare names such as {@code kl_div} behave like
+ * built-ins.
+ */
+final class FunctionBinder {
+  private FunctionBinder() {}
+
+  static Expression build(FunctionSpec spec, Seq<Expression> children) {
+    List<Expression> args = CollectionConverters.asJava(children);
+    StructField[] fields = new StructField[args.size()];
+    List<Expression> guarded = new ArrayList<>();
+    for (int i = 0; i < args.size(); i++) {
+      Expression arg = args.get(i);
+      if (!arg.resolved()) {
+        throw new IllegalStateException(spec.name() + ": argument " + (i + 1) + " is not resolved: " + arg);
+      }
+      DataType t = arg.dataType();
+      // Primitive magic-method parameters cannot receive NULL; guard them here so the fast path
+      // stays available for nullable numeric columns (null in, null out).
+      boolean primitive = !spec.aggregate() && (t instanceof NumericType || t instanceof BooleanType);
+      if (primitive && arg.nullable()) guarded.add(arg);
+      fields[i] = new StructField(label(arg, i), t, arg.nullable() && !primitive, Metadata.empty());
+    }
+    BoundFunction bound;
+    try {
+      bound = spec.function().bind(new StructType(fields));
+    } catch (UnsupportedOperationException e) {
+      // The same AnalysisException Spark raises when a V2 catalog function rejects its input.
+      throw FunctionBinder.<RuntimeException>rethrow(
+          QueryCompilationErrors.functionCannotProcessInputError(spec.function(), children, e));
+    }
+    if (bound instanceof AggregateFunction<?, ?> agg) {
+      return new V2Aggregator<>(agg, children, 0, 0);
+    }
+    Expression call = V2ExpressionUtils.resolveScalarFunction((ScalarFunction<?>) bound, children);
+    if (guarded.isEmpty()) return call;
+    Expression anyNull = null;
+    for (Expression g : guarded) anyNull = anyNull == null ? new IsNull(g) : new Or(anyNull, new IsNull(g));
+    return new If(anyNull, Literal.create(null, bound.resultType()), call);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <T extends Throwable> T rethrow(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  /** How the argument reads in error messages: the column or expression the caller wrote. */
+  private static String label(Expression arg, int i) {
+    try {
+      String sql = arg.sql();
+      return sql.length() <= 80 ? sql : sql.substring(0, 77) + "...";
+    } catch (RuntimeException e) {
+      return "_" + i;
+    }
+  }
+}

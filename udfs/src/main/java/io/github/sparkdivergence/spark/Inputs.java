@@ -1,0 +1,133 @@
+package io.github.sparkdivergence.spark;
+
+import io.github.sparkdivergence.math.InvalidInputException;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.catalyst.util.MapData;
+import org.apache.spark.unsafe.Platform;
+
+/**
+ * Reads Spark's internal values into the math core's {@code double[]} buffers. Unsafe arrays (what
+ * scans and projections produce) are copied with one bulk memory copy after a word-wise null check.
+ */
+final class Inputs {
+  private Inputs() {}
+
+  /** MLlib's VectorUDT stores {@code struct<type: tinyint, size: int, indices: array<int>, values: array<double>>}. */
+  static final byte SPARSE = 0;
+
+  static void copyDoubles(ArrayData src, double[] dst, int n, int arg) {
+    if (src instanceof UnsafeArrayData u) {
+      Object base = u.getBaseObject();
+      long offset = u.getBaseOffset();
+      int header = UnsafeArrayData.calculateHeaderPortionInBytes(n);
+      checkNoNulls(u, base, offset, header, arg);
+      Platform.copyMemory(base, offset + header, dst, Platform.DOUBLE_ARRAY_OFFSET, n * 8L);
+    } else {
+      for (int i = 0; i < n; i++) {
+        if (src.isNullAt(i)) throw nullElement(arg, i);
+        dst[i] = src.getDouble(i);
+      }
+    }
+  }
+
+  static void copyInts(ArrayData src, int[] dst, int n, int arg) {
+    if (src instanceof UnsafeArrayData u) {
+      Object base = u.getBaseObject();
+      long offset = u.getBaseOffset();
+      int header = UnsafeArrayData.calculateHeaderPortionInBytes(n);
+      checkNoNulls(u, base, offset, header, arg);
+      Platform.copyMemory(base, offset + header, dst, Platform.INT_ARRAY_OFFSET, n * 4L);
+    } else {
+      for (int i = 0; i < n; i++) {
+        if (src.isNullAt(i)) throw nullElement(arg, i);
+        dst[i] = src.getInt(i);
+      }
+    }
+  }
+
+  /** The null bitset sits between the 8-byte length and the values; all-zero words mean no nulls. */
+  private static void checkNoNulls(UnsafeArrayData u, Object base, long offset, int header, int arg) {
+    for (int w = 8; w < header; w += 8) {
+      if (Platform.getLong(base, offset + w) != 0) {
+        for (int i = 0; i < u.numElements(); i++) {
+          if (u.isNullAt(i)) throw nullElement(arg, i);
+        }
+      }
+    }
+  }
+
+  static InvalidInputException nullElement(int arg, int index) {
+    return new InvalidInputException(arg, "has a null element at index " + index);
+  }
+
+  /** A vector's length as a dense vector (its {@code size} when sparse). */
+  static int vectorSize(InternalRow v) {
+    return v.getByte(0) == SPARSE ? v.getInt(1) : v.getArray(3).numElements();
+  }
+
+  static boolean isSparse(InternalRow v) { return v.getByte(0) == SPARSE; }
+
+  /** Writes the vector densely into {@code dst[0, size)}. */
+  static void densify(InternalRow v, double[] dst, int size, int arg) {
+    ArrayData values = v.getArray(3);
+    if (!isSparse(v)) {
+      copyDoubles(values, dst, size, arg);
+      return;
+    }
+    java.util.Arrays.fill(dst, 0, size, 0.0);
+    ArrayData indices = v.getArray(2);
+    int nnz = values.numElements();
+    for (int k = 0; k < nnz; k++) {
+      int i = indices.getInt(k);
+      if (i < 0 || i >= size) {
+        throw new InvalidInputException(arg, "has sparse index " + i + " outside [0, " + size + ")");
+      }
+      dst[i] = values.getDouble(k);
+    }
+  }
+
+  /** Copies map values in their stored order; keys do not matter for a single distribution. */
+  static int mapValues(MapData m, double[] dst, int arg) {
+    int n = m.numElements();
+    copyDoubles(m.valueArray(), dst, n, arg);
+    return n;
+  }
+
+  /**
+   * Aligns two maps on the union of their keys into {@code s.a} / {@code s.b} (a missing key is 0)
+   * and returns the union's size.
+   */
+  static int alignMaps(MapData p, MapData q, Scratch s, int argP, int argQ) {
+    int np = p.numElements();
+    int nq = q.numElements();
+    int max = np + nq;
+    double[] a = s.a(max);
+    double[] b = s.b(max);
+    StringUnion union = s.union;
+    union.clear(max);
+    ArrayData pk = p.keyArray();
+    ArrayData pv = p.valueArray();
+    for (int i = 0; i < np; i++) {
+      if (pv.isNullAt(i)) throw new InvalidInputException(argP, "has a null value for key '" + pk.getUTF8String(i) + "'");
+      int pos = union.indexOf(pk.getUTF8String(i));
+      if (pos < 0) throw new InvalidInputException(argP, "has duplicate key '" + pk.getUTF8String(i) + "'");
+      a[pos] = pv.getDouble(i);
+      b[pos] = 0.0;
+    }
+    ArrayData qk = q.keyArray();
+    ArrayData qv = q.valueArray();
+    for (int i = 0; i < nq; i++) {
+      if (qv.isNullAt(i)) throw new InvalidInputException(argQ, "has a null value for key '" + qk.getUTF8String(i) + "'");
+      int pos = union.indexOf(qk.getUTF8String(i));
+      if (pos >= 0) {
+        a[pos] = 0.0;
+        b[pos] = qv.getDouble(i);
+      } else {
+        b[-1 - pos] = qv.getDouble(i);
+      }
+    }
+    return union.size();
+  }
+}

@@ -1,0 +1,201 @@
+package io.github.sparkdivergence.spark;
+
+import io.github.sparkdivergence.math.InvalidInputException;
+import io.github.sparkdivergence.math.RlhfKl;
+import io.github.sparkdivergence.math.RlhfKl.Estimator;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
+import org.apache.spark.sql.catalyst.util.ArrayData;
+import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
+import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.unsafe.types.UTF8String;
+
+/**
+ * Per-token KL estimators used in RLHF (Schulman's k1, k2, k3) over the sampled tokens' log-probs
+ * under the policy and the reference model, with an optional 0/1 mask:
+ * {@code rlhf_kl(logp, ref_logp[, mask][, estimator[, reduction]])} gives the masked sum (or
+ * {@code 'mean'}) per sequence, {@code rlhf_kl_per_token(logp, ref_logp[, mask][, estimator])} the
+ * per-token values (masked tokens are 0).
+ */
+public final class RlhfKlFunction implements UnboundFunction {
+  private static final DataType DOUBLES = Representation.ARRAY.sqlType;
+
+  private final String name;
+  private final boolean perToken;
+  private final String usage;
+
+  RlhfKlFunction(String name, boolean perToken, String usage) {
+    this.name = name;
+    this.perToken = perToken;
+    this.usage = usage;
+  }
+
+  @Override public String name() { return name; }
+  @Override public String description() { return usage.replace("_FUNC_", name); }
+
+  @Override
+  public BoundFunction bind(StructType input) {
+    StructField[] f = input.fields();
+    int max = perToken ? 4 : 5;
+    if (f.length < 2 || f.length > max) {
+      throw Representation.unsupported(name, usage, input, "expects 2 to " + max + " arguments but got " + f.length);
+    }
+    String[] params = new String[f.length];
+    DataType[] types = new DataType[f.length];
+    params[0] = "logp";
+    params[1] = "ref_logp";
+    boolean mask = f.length > 2 && !(f[2].dataType() instanceof org.apache.spark.sql.types.StringType)
+        && Representation.isNumericArray(f[2].dataType());
+    for (int i = 0; i < f.length; i++) {
+      if (i >= 2) {
+        int option = i - (mask ? 2 : 1); // 1 = mask, 2 = estimator, 3 = reduction
+        params[i] = option == 1 ? "mask" : option == 2 ? "estimator" : "reduction";
+      }
+      boolean isArray = i < 2 || (mask && i == 2);
+      boolean ok = isArray ? Representation.isNumericArray(f[i].dataType()) : Representation.isString(f[i].dataType());
+      if (!ok || (!isArray && perToken && params[i].equals("reduction"))) {
+        throw Representation.unsupported(name, usage, input, "argument `" + params[i] + "` must be "
+            + (isArray ? "array<double>" : "a string") + " but was " + f[i].dataType().simpleString());
+      }
+      types[i] = isArray ? DOUBLES : DataTypes.StringType;
+    }
+    return perToken ? new PerToken(name, input, types, params, mask)
+        : new Reduced(name, input, types, params, mask);
+  }
+
+  /** Reads the arrays into scratch, checks lengths; returns n, with s.a = logp, s.b = ref, s.c = mask. */
+  private static int load(ArrayData lp, ArrayData ref, ArrayData mask, Scratch s) {
+    int n = lp.numElements();
+    if (ref.numElements() != n) throw new InvalidInputException(1, "has length " + ref.numElements() + " but `logp` has length " + n);
+    Inputs.copyDoubles(lp, s.a(n), n, 0);
+    Inputs.copyDoubles(ref, s.b(n), n, 1);
+    if (mask != null) {
+      if (mask.numElements() != n) throw new InvalidInputException(2, "has length " + mask.numElements() + " but `logp` has length " + n);
+      Inputs.copyDoubles(mask, s.c(n), n, 2);
+    }
+    return n;
+  }
+
+  /** Parses 'k1' / 'k2' / 'k3' (any case) from the UTF-8 bytes, without building a String per row. */
+  private static Estimator estimator(UTF8String s) {
+    if (s != null && s.numBytes() == 2 && (s.getByte(0) | 0x20) == 'k') {
+      switch (s.getByte(1)) {
+        case '1': return Estimator.K1;
+        case '2': return Estimator.K2;
+        case '3': return Estimator.K3;
+        default: break;
+      }
+    }
+    return null;
+  }
+
+  private static boolean equalsIgnoreCase(UTF8String s, String ascii) {
+    if (s.numBytes() != ascii.length()) return false;
+    for (int i = 0; i < ascii.length(); i++) {
+      if ((s.getByte(i) | 0x20) != ascii.charAt(i)) return false;
+    }
+    return true;
+  }
+
+  abstract static class Bound<R> extends BoundScalar<R> {
+    final boolean masked;
+    private final int estimatorArg;
+
+    Bound(String name, StructType input, DataType[] types, DataType result, String[] params, boolean masked) {
+      super(name, "array", input, types, result, params);
+      this.masked = masked;
+      this.estimatorArg = masked ? 3 : 2;
+    }
+
+    /** The estimator, or null after reporting an invalid one. */
+    final Estimator parse(UTF8String e) {
+      Estimator est = estimator(e);
+      if (est == null) invalid(estimatorArg, "must be 'k1', 'k2' or 'k3' but was '" + e + "'");
+      return est;
+    }
+
+    abstract R eval(ArrayData lp, ArrayData ref, ArrayData mask, UTF8String estimator, UTF8String reduction);
+
+    @Override
+    public final R produceResult(InternalRow row) {
+      for (int i = 0; i < row.numFields(); i++) {
+        if (row.isNullAt(i)) return null;
+      }
+      int next = 2;
+      ArrayData mask = masked ? row.getArray(next++) : null;
+      UTF8String est = row.numFields() > next ? row.getUTF8String(next++) : null;
+      UTF8String red = row.numFields() > next ? row.getUTF8String(next) : null;
+      return eval(row.getArray(0), row.getArray(1), mask, est, red);
+    }
+  }
+
+  public static final class Reduced extends Bound<Double> {
+    private static final UTF8String K3 = UTF8String.fromString("k3");
+    private static final UTF8String SUM = UTF8String.fromString("sum");
+
+    Reduced(String name, StructType input, DataType[] types, String[] params, boolean masked) {
+      super(name, input, types, DataTypes.DoubleType, params, masked);
+    }
+
+    public Double invoke(ArrayData lp, ArrayData ref) { return eval(lp, ref, null, K3, SUM); }
+    public Double invoke(ArrayData lp, ArrayData ref, ArrayData mask) { return eval(lp, ref, mask, K3, SUM); }
+    public Double invoke(ArrayData lp, ArrayData ref, UTF8String est) { return eval(lp, ref, null, est, SUM); }
+    public Double invoke(ArrayData lp, ArrayData ref, ArrayData mask, UTF8String est) { return eval(lp, ref, mask, est, SUM); }
+    public Double invoke(ArrayData lp, ArrayData ref, UTF8String est, UTF8String red) { return eval(lp, ref, null, est, red); }
+    public Double invoke(ArrayData lp, ArrayData ref, ArrayData mask, UTF8String est, UTF8String red) { return eval(lp, ref, mask, est, red); }
+
+    @Override
+    Double eval(ArrayData lp, ArrayData ref, ArrayData mask, UTF8String est, UTF8String red) {
+      if (lp == null || ref == null || (masked && mask == null) || est == null || red == null) return null;
+      Estimator e = parse(est == null ? K3 : est);
+      if (e == null) return null;
+      boolean mean = equalsIgnoreCase(red, "mean");
+      if (!mean && !equalsIgnoreCase(red, "sum")) {
+        return invalid(masked ? 4 : 3, "must be 'sum' or 'mean' but was '" + red + "'");
+      }
+      try {
+        Scratch s = Scratch.get();
+        int n = load(lp, ref, mask, s);
+        double[] m = mask == null ? null : s.c;
+        double v = mean ? RlhfKl.maskedMean(s.a, s.b, m, n, e) : RlhfKl.maskedSum(s.a, s.b, m, n, e);
+        // A sequence whose tokens are all masked has no mean: NULL, like avg() over no rows.
+        return Double.isNaN(v) && mean ? null : v;
+      } catch (InvalidInputException ex) {
+        return invalid(ex, new int[] {0, 1, 2});
+      }
+    }
+  }
+
+  public static final class PerToken extends Bound<ArrayData> {
+    private static final UTF8String K3 = UTF8String.fromString("k3");
+
+    PerToken(String name, StructType input, DataType[] types, String[] params, boolean masked) {
+      super(name, input, types, DataTypes.createArrayType(DataTypes.DoubleType, false), params, masked);
+    }
+
+    public ArrayData invoke(ArrayData lp, ArrayData ref) { return eval(lp, ref, null, K3, null); }
+    public ArrayData invoke(ArrayData lp, ArrayData ref, ArrayData mask) { return eval(lp, ref, mask, K3, null); }
+    public ArrayData invoke(ArrayData lp, ArrayData ref, UTF8String est) { return eval(lp, ref, null, est, null); }
+    public ArrayData invoke(ArrayData lp, ArrayData ref, ArrayData mask, UTF8String est) { return eval(lp, ref, mask, est, null); }
+
+    @Override
+    ArrayData eval(ArrayData lp, ArrayData ref, ArrayData mask, UTF8String est, UTF8String ignored) {
+      if (lp == null || ref == null || (masked && mask == null) || est == null) return null;
+      Estimator e = parse(est);
+      if (e == null) return null;
+      try {
+        Scratch s = Scratch.get();
+        int n = load(lp, ref, mask, s);
+        double[] out = new double[n];
+        RlhfKl.perToken(s.a, s.b, mask == null ? null : s.c, n, e, out);
+        return UnsafeArrayData.fromPrimitiveArray(out);
+      } catch (InvalidInputException ex) {
+        return invalid(ex, new int[] {0, 1, 2});
+      }
+    }
+  }
+}

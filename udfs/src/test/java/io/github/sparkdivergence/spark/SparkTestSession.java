@@ -1,0 +1,26 @@
+package io.github.sparkdivergence.spark;
+
+import org.apache.spark.sql.SparkSession;
+
+/** One local[2] session for the whole test JVM; test classes share it and reset what they change. */
+public final class SparkTestSession {
+  private static SparkSession spark;
+
+  private SparkTestSession() {}
+
+  public static synchronized SparkSession get() {
+    if (spark == null) {
+      spark = SparkSession.builder()
+          .master("local[2]")
+          .appName("spark-divergence-tests")
+          .config("spark.ui.enabled", "false")
+          .config("spark.sql.shuffle.partitions", "4")
+          .config("spark.sql.extensions", DivergenceExtensions.class.getName())
+          .config("spark.sql.catalog.divergence", DivergenceCatalog.class.getName())
+          .config("spark.driver.host", "127.0.0.1")
+          .getOrCreate();
+      spark.sparkContext().setLogLevel("WARN");
+    }
+    return spark;
+  }
+}

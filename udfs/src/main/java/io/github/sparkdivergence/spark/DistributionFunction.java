@@ -155,7 +155,7 @@ public final class DistributionFunction implements UnboundFunction {
     }
 
     @Override
-    public final Double produceResult(InternalRow row) {
+    public Double produceResult(InternalRow row) {
       int n = row.numFields();
       for (int i = dists; i < n; i++) {
         if (row.isNullAt(i)) return null;
@@ -199,6 +199,9 @@ public final class DistributionFunction implements UnboundFunction {
 
     static final class NullSafe extends OnArrays {
       NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+
+      // Declared here because Spark finds produceResult with getDeclaredMethod as well.
+      @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }
     }
   }
 
@@ -251,6 +254,9 @@ public final class DistributionFunction implements UnboundFunction {
 
     static final class NullSafe extends OnVectors {
       NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+
+      // Declared here because Spark finds produceResult with getDeclaredMethod as well.
+      @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }
     }
   }
 
@@ -281,6 +287,9 @@ public final class DistributionFunction implements UnboundFunction {
 
     static final class NullSafe extends OnMaps {
       NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+
+      // Declared here because Spark finds produceResult with getDeclaredMethod as well.
+      @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }
     }
   }
 }

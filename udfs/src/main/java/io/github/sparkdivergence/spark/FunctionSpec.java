@@ -15,13 +15,11 @@ public record FunctionSpec(
 
   static final String SINCE = "0.1.0";
 
-  private static final String SCALAR_NOTE = """
-
-          NULL in any argument gives NULL. Invalid input on a row (negative, NaN or null entries,
-          length mismatch, empty vectors, sigma <= 0, a bad base, eps or estimator) raises
-          SPARK_DIVERGENCE_INVALID_INPUT when spark.sql.ansi.enabled is true (Spark 4's default)
-          and gives NULL when it is false.
-    """;
+  /** Spark requires a note to start with a newline and 4 spaces and end with a newline and 2. */
+  private static final String SCALAR_NOTE = "\n    NULL in any argument gives NULL. Invalid input on a row "
+      + "(negative, NaN or null entries, length mismatch, empty vectors, sigma <= 0, a bad base, eps "
+      + "or estimator) raises SPARK_DIVERGENCE_INVALID_INPUT when spark.sql.ansi.enabled is true "
+      + "(Spark 4's default) and gives NULL when it is false.\n  ";
 
   public FunctionSpec {
     arguments = section("Arguments:", arguments);

@@ -108,6 +108,9 @@ public final class GaussianFunction implements UnboundFunction {
 
     static final class NullSafe extends OnDoubles {
       NullSafe(GaussianFunction fn, StructType input, DataType[] types, String[] params) { super(fn, input, types, params); }
+
+      // Declared here because Spark finds produceResult with getDeclaredMethod as well.
+      @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }
     }
   }
 
@@ -163,6 +166,9 @@ public final class GaussianFunction implements UnboundFunction {
 
     static final class NullSafe extends OnArrays {
       NullSafe(GaussianFunction fn, StructType input, DataType[] types, String[] params) { super(fn, input, types, params); }
+
+      // Declared here because Spark finds produceResult with getDeclaredMethod as well.
+      @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }
     }
   }
 }

@@ -98,6 +98,9 @@ public final class LogSpaceFunction implements UnboundFunction {
       NullSafe(String name, boolean logits, StructType input, DataType[] types, String[] params) {
         super(name, logits, input, types, params);
       }
+
+      // Declared here because Spark finds produceResult with getDeclaredMethod as well.
+      @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }
     }
   }
 }

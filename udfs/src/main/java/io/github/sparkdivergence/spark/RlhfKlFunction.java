@@ -50,10 +50,13 @@ public final class RlhfKlFunction implements UnboundFunction {
     params[1] = "ref_logp";
     boolean mask = f.length > 2 && !(f[2].dataType() instanceof org.apache.spark.sql.types.StringType)
         && Representation.isNumericArray(f[2].dataType());
+    String[] trailing = mask ? new String[] {"mask", "estimator", "reduction"} : new String[] {"estimator", "reduction"};
     for (int i = 0; i < f.length; i++) {
       if (i >= 2) {
-        int option = i - (mask ? 2 : 1); // 1 = mask, 2 = estimator, 3 = reduction
-        params[i] = option == 1 ? "mask" : option == 2 ? "estimator" : "reduction";
+        if (i - 2 >= trailing.length) {
+          throw Representation.unsupported(name, usage, input, "too many arguments");
+        }
+        params[i] = trailing[i - 2];
       }
       boolean isArray = i < 2 || (mask && i == 2);
       boolean ok = isArray ? Representation.isNumericArray(f[i].dataType()) : Representation.isString(f[i].dataType());
@@ -151,7 +154,7 @@ public final class RlhfKlFunction implements UnboundFunction {
     @Override
     Double eval(ArrayData lp, ArrayData ref, ArrayData mask, UTF8String est, UTF8String red) {
       if (lp == null || ref == null || (masked && mask == null) || est == null || red == null) return null;
-      Estimator e = parse(est == null ? K3 : est);
+      Estimator e = parse(est);
       if (e == null) return null;
       boolean mean = equalsIgnoreCase(red, "mean");
       if (!mean && !equalsIgnoreCase(red, "sum")) {

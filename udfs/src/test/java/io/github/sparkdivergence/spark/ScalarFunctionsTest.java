@@ -1,0 +1,259 @@
+package io.github.sparkdivergence.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.*;
+
+import io.github.sparkdivergence.math.Divergence;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.apache.spark.ml.linalg.SQLDataTypes;
+import org.apache.spark.ml.linalg.Vectors;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-row functions through every entry point (bare SQL names, the V2 catalog, the DataFrame
+ * API) and every representation, against the math core called directly on the same vectors.
+ */
+class ScalarFunctionsTest {
+  private static SparkSession spark;
+  private static final String[] PAIR = {"kl_div", "cross_entropy", "js_div", "js_distance", "jeffreys_div"};
+  private static final double[][][] ROWS = {
+      {{0.5, 0.5}, {0.9, 0.1}},
+      {{0.1, 0.2, 0.3, 0.4}, {0.25, 0.25, 0.25, 0.25}},
+      {{0.0, 0.3, 0.0, 0.7}, {0.1, 0.2, 0.3, 0.4}},
+      {{0.0, 0.0, 0.6, 0.0, 0.4}, {0.0, 0.5, 0.5, 0.0, 0.0}}, // p > 0 = q: KL = +Infinity
+      {{2.0, 6.0, 2.0}, {1.0, 1.0, 2.0}},                     // unnormalised
+  };
+
+  @BeforeAll
+  static void setUp() {
+    spark = SparkTestSession.get();
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < ROWS.length; i++) {
+      double[] p = ROWS[i][0];
+      double[] q = ROWS[i][1];
+      rows.add(RowFactory.create(i, boxed(p), boxed(q), Vectors.dense(p), Vectors.dense(q),
+          Vectors.dense(p).toSparse(), Vectors.dense(q).toSparse()));
+    }
+    rows.add(RowFactory.create(ROWS.length, null, boxed(ROWS[0][1]), null, Vectors.dense(ROWS[0][1]), null, null));
+    StructType schema = new StructType()
+        .add("id", DataTypes.IntegerType)
+        .add("p", DataTypes.createArrayType(DataTypes.DoubleType, false))
+        .add("q", DataTypes.createArrayType(DataTypes.DoubleType, false))
+        .add("pv", SQLDataTypes.VectorType()).add("qv", SQLDataTypes.VectorType())
+        .add("ps", SQLDataTypes.VectorType()).add("qs", SQLDataTypes.VectorType());
+    spark.createDataFrame(rows, schema)
+        .selectExpr("*",
+            "map_from_arrays(transform(p, (x, i) -> concat('c', i)), p) AS pm",
+            // q's keys in reverse order: maps are aligned by key, not position
+            "map_from_arrays(reverse(transform(q, (x, i) -> concat('c', i))), reverse(q)) AS qm")
+        .createOrReplaceTempView("dists");
+  }
+
+  @AfterEach
+  void resetConf() { spark.conf().set("spark.sql.ansi.enabled", "true"); }
+
+  private static Double[] boxed(double[] a) { return Arrays.stream(a).boxed().toArray(Double[]::new); }
+
+  private static double expected(String fn, double[] p, double[] q, double base, boolean norm, double eps) {
+    int n = p.length;
+    return switch (fn) {
+      case "kl_div" -> Divergence.klDivergence(p, q, n, base, norm, eps);
+      case "cross_entropy" -> Divergence.crossEntropy(p, q, n, base, norm, eps);
+      case "js_div" -> Divergence.jsDivergence(p, q, n, base, norm, eps);
+      case "js_distance" -> Divergence.jsDistance(p, q, n, base, norm, eps);
+      case "jeffreys_div" -> Divergence.jeffreysDivergence(p, q, n, base, norm, eps);
+      case "dist_entropy" -> Divergence.entropy(p, n, base, norm, eps);
+      default -> throw new IllegalArgumentException(fn);
+    };
+  }
+
+  private static void assertSame(double expected, Object actual, String what) {
+    assertNotNull(actual, what);
+    double a = (Double) actual;
+    if (Double.isInfinite(expected) || Double.isNaN(expected)) {
+      assertEquals(expected, a, what);
+    } else {
+      assertEquals(expected, a, Math.max(1e-300, Math.abs(expected) * 1e-12), what);
+    }
+  }
+
+  @Test
+  void everyRepresentationAndEntryPointAgrees() {
+    String[] optionSets = {"", ", 2", ", 2, true", ", 10, true, 0.01", ", 2.718281828459045, false, 0.001"};
+    double[][] opts = {{Math.E, 0, 0}, {2, 0, 0}, {2, 1, 0}, {10, 1, 0.01}, {2.718281828459045, 0, 0.001}};
+    for (String fn : PAIR) {
+      for (int o = 0; o < optionSets.length; o++) {
+        String a = optionSets[o];
+        List<Row> rows = spark.sql("SELECT id, " + fn + "(p, q" + a + "), " + fn + "(pv, qv" + a + "), "
+            + fn + "(ps, qs" + a + "), " + fn + "(pm, qm" + a + "), divergence." + fn + "(p, q" + a + "), "
+            + fn + "(pv, qs" + a + ") FROM dists ORDER BY id").collectAsList();
+        for (Row r : rows) {
+          int id = r.getInt(0);
+          if (id == ROWS.length) {
+            for (int c = 1; c < 6; c++) assertTrue(r.isNullAt(c), fn + " null p -> null");
+            continue;
+          }
+          double e = expected(fn, ROWS[id][0], ROWS[id][1], opts[o][0], opts[o][1] == 1, opts[o][2]);
+          for (int c = 1; c <= 6; c++) assertSame(e, r.get(c), fn + a + " row " + id + " column " + c);
+        }
+      }
+    }
+  }
+
+  @Test
+  void entropyOnEveryRepresentation() {
+    List<Row> rows = spark.sql("SELECT id, dist_entropy(p), dist_entropy(pv, 2), dist_entropy(ps, 2, true), "
+        + "dist_entropy(pm, 2, true, 0.01), divergence.dist_entropy(p, 2, true, 0.01) FROM dists ORDER BY id")
+        .collectAsList();
+    for (Row r : rows) {
+      int id = r.getInt(0);
+      if (id == ROWS.length) continue;
+      double[] p = ROWS[id][0];
+      assertSame(expected("dist_entropy", p, null, Math.E, false, 0), r.get(1), "H " + id);
+      assertSame(expected("dist_entropy", p, null, 2, false, 0), r.get(2), "H2 " + id);
+      assertSame(expected("dist_entropy", p, null, 2, true, 0), r.get(3), "H2 norm " + id);
+      assertSame(expected("dist_entropy", p, null, 2, true, 0.01), r.get(4), "H2 eps " + id);
+      assertSame(expected("dist_entropy", p, null, 2, true, 0.01), r.get(5), "catalog " + id);
+    }
+  }
+
+  @Test
+  void dataFrameApiMatchesSql() {
+    Dataset<Row> df = spark.table("dists").where("id < " + ROWS.length).orderBy("id");
+    List<Row> api = df.select(
+        Divergences.klDiv(col("p"), col("q")), Divergences.jsDistance(col("pv"), col("qv"), 2),
+        Divergences.crossEntropy(col("pm"), col("qm"), 2, true, 0.01), Divergences.distEntropy(col("ps"), 2),
+        Divergences.jeffreysDiv(col("p"), col("q"), 10), Divergences.jsDiv(col("ps"), col("qs"))).collectAsList();
+    List<Row> sql = df.selectExpr("kl_div(p, q)", "js_distance(pv, qv, 2)", "cross_entropy(pm, qm, 2, true, 0.01)",
+        "dist_entropy(ps, 2)", "jeffreys_div(p, q, 10)", "js_div(ps, qs)").collectAsList();
+    assertEquals(sql, api);
+    assertEquals("kl_div(p, q)", df.select(Divergences.klDiv(col("p"), col("q"))).columns()[0]);
+  }
+
+  @Test
+  void otherNumericArraysAreCast() {
+    Row r = spark.sql("SELECT kl_div(array(1, 1), array(9, 1), 2, true), "
+        + "kl_div(array(CAST(0.5 AS FLOAT), CAST(0.5 AS FLOAT)), array(0.9D, 0.1D)), "
+        + "kl_div(array(0.5BD, 0.5BD), array(0.9BD, 0.1BD))").first();
+    assertSame(0.7369655941662062, r.get(0), "int arrays");
+    assertSame(0.5108256237659907, r.get(1), "float arrays");
+    assertSame(0.5108256237659907, r.get(2), "decimal arrays");
+  }
+
+  @Test
+  void nullsPropagate() {
+    spark.sql("SELECT p, q, CAST(NULL AS DOUBLE) AS nb, IF(id = 0, NULL, 2D) AS b FROM dists WHERE id < 2")
+        .createOrReplaceTempView("with_null_base");
+    List<Row> rows = spark.sql("SELECT kl_div(p, q, nb), kl_div(p, q, b), divergence.kl_div(p, q, b), "
+        + "kl_div(NULL, q), kl_div(p, q, 2, CAST(NULL AS BOOLEAN)), dist_entropy(p, b) FROM with_null_base")
+        .collectAsList();
+    for (Row r : rows) {
+      assertTrue(r.isNullAt(0));
+      assertTrue(r.isNullAt(3));
+      assertTrue(r.isNullAt(4));
+    }
+    long nulls = rows.stream().filter(r -> r.isNullAt(1)).count();
+    assertEquals(1, nulls, "exactly the row with a NULL base gives NULL");
+    assertEquals(rows.stream().map(r -> r.get(1)).toList(), rows.stream().map(r -> r.get(2)).toList(),
+        "catalog path (produceResult for nullable options) agrees with the extension path");
+  }
+
+  @Test
+  void invalidInputFailsUnderAnsiWithAClearMessage() {
+    spark.sql("SELECT array(0.5D, 0.5D) AS prob_a, array(1.5D, -0.5D) AS prob_b, array(0.2D, 0.3D, 0.5D) AS three, "
+        + "array(0.5D, CAST(NULL AS DOUBLE)) AS with_null, CAST(array() AS array<double>) AS empty")
+        .createOrReplaceTempView("bad");
+    spark.conf().set("spark.sql.ansi.enabled", "true");
+    assertInvalid("SELECT kl_div(prob_a, prob_b) FROM bad", "kl_div", "`q` (prob_b)", "negative");
+    assertInvalid("SELECT js_div(prob_a, three) FROM bad", "js_div", "`q` (three)", "length 3");
+    assertInvalid("SELECT kl_div(with_null, prob_a) FROM bad", "kl_div", "`p` (with_null)", "null element at index 1");
+    assertInvalid("SELECT dist_entropy(empty) FROM bad", "dist_entropy", "`p` (empty)", "empty");
+    assertInvalid("SELECT kl_div(prob_a, prob_a, 1) FROM bad", "kl_div", "`base`", "log base");
+    assertInvalid("SELECT kl_div(prob_a, prob_a, 2, false, -1) FROM bad", "kl_div", "`eps`", ">= 0");
+    assertInvalid("SELECT kl_gaussian(0, 0, 0, 1)", "kl_gaussian", "`sigma1`", "sigma");
+    assertInvalid("SELECT rlhf_kl(array(-1D), array(-2D), 'k4')", "rlhf_kl", "`estimator`", "'k1', 'k2' or 'k3'");
+    assertInvalid("SELECT rlhf_kl(array(-1D), array(-2D), array(2D), 'k1')", "rlhf_kl", "`mask`", "");
+    assertInvalid("SELECT divergence.kl_div(prob_a, prob_b) FROM bad", "kl_div", "`q`", "negative");
+
+    spark.conf().set("spark.sql.ansi.enabled", "false");
+    Row r = spark.sql("SELECT kl_div(prob_a, prob_b), js_div(prob_a, three), kl_div(with_null, prob_a), "
+        + "dist_entropy(empty), kl_div(prob_a, prob_a, 1), kl_gaussian(0, 0, 0, 1), "
+        + "rlhf_kl(array(-1D), array(-2D), 'k4'), divergence.kl_div(prob_a, prob_b) FROM bad").first();
+    for (int i = 0; i < r.length(); i++) assertTrue(r.isNullAt(i), "ANSI off: NULL for invalid input, column " + i);
+  }
+
+  private static void assertInvalid(String sql, String fn, String argument, String problem) {
+    Exception e = assertThrows(Exception.class, () -> spark.sql(sql).collect(), sql);
+    Throwable t = e;
+    while (t != null && !(t instanceof InvalidDivergenceInputException)) t = t.getCause();
+    assertNotNull(t, sql + " should fail with InvalidDivergenceInputException but got " + e);
+    String msg = t.getMessage();
+    assertTrue(msg.contains(fn + ": argument " + argument), sql + " -> " + msg);
+    assertTrue(msg.contains(problem), sql + " -> " + msg);
+    assertEquals("22023", ((InvalidDivergenceInputException) t).getSqlState());
+  }
+
+  @Test
+  void wrongArgumentTypesAreAnalysisErrors() {
+    AnalysisException e = assertThrows(AnalysisException.class, () -> spark.sql("SELECT kl_div('a', 'b')").collect());
+    assertTrue(e.getMessage().contains("kl_div") && e.getMessage().contains("must be array<double>"), e.getMessage());
+    e = assertThrows(AnalysisException.class, () -> spark.sql("SELECT kl_div(p, qv) FROM dists").collect());
+    assertTrue(e.getMessage().contains("must be stored like `p`"), e.getMessage());
+    e = assertThrows(AnalysisException.class, () -> spark.sql("SELECT kl_div(p) FROM dists").collect());
+    assertTrue(e.getMessage().contains("expects 2 to 5 arguments"), e.getMessage());
+    e = assertThrows(AnalysisException.class, () -> spark.sql("SELECT divergence.kl_div(p, 'x') FROM dists").collect());
+    assertTrue(e.getMessage().contains("kl_div"), e.getMessage());
+  }
+
+  @Test
+  void gaussianLogSpaceAndRlhf() {
+    Row r = spark.sql("SELECT kl_gaussian(1.0, 2.0, 0.5, 1.5), kl_gaussian(array(1.0, 0.0), array(2.0, 1.0), "
+        + "array(0.5, 0.0), array(1.5, 1.0)), kl_std_normal(0.5, -0.2), kl_std_normal(array(0.5, 0.0), array(-0.2, 0.0), 2), "
+        + "kl_div_log(array(ln(0.2), ln(0.8)), array(ln(0.5), ln(0.5))), kl_div_logits(array(1.0, 2.0, 3.0), array(3.0, 2.0, 1.0)), "
+        + "rlhf_kl(array(-1.0, -2.0, -0.5), array(-1.2, -1.0, -0.5), array(1, 1, 0), 'k3', 'mean'), "
+        + "rlhf_kl_per_token(array(-1.0, -2.0), array(-1.2, -1.0), 'k2'), kl_gaussian(CAST(NULL AS DOUBLE), 1, 0, 1)").first();
+    double g = Math.log(1.5 / 2.0) + (4.0 + 0.25) / (2 * 2.25) - 0.5;
+    assertSame(g, r.get(0), "univariate Gaussian");
+    assertSame(g, r.get(1), "diagonal Gaussian (second dimension contributes 0)");
+    double s = -0.5 * (1 - 0.2 - 0.25 - Math.exp(-0.2));
+    assertSame(s, r.get(2), "VAE term");
+    assertSame(s / Math.log(2), r.get(3), "VAE term over dims, bits");
+    assertSame(0.2 * Math.log(0.2 / 0.5) + 0.8 * Math.log(0.8 / 0.5), r.get(4), "log-probs");
+    double z = Math.exp(1) + Math.exp(2) + Math.exp(3);
+    double[] pr = {Math.exp(1) / z, Math.exp(2) / z, Math.exp(3) / z};
+    assertSame(pr[0] * Math.log(pr[0] / pr[2]) + pr[2] * Math.log(pr[2] / pr[0]), r.get(5), "logits");
+    double k3a = Math.exp(-0.2) - 1 + 0.2;  // r = exp(ref - lp) = exp(-0.2)
+    double k3b = Math.exp(1.0) - 1 - 1.0;   // r = exp(1)
+    assertSame((k3a + k3b) / 2, r.get(6), "k3 masked mean");
+    List<Object> tokens = r.getList(7);
+    assertSame(0.5 * 0.04, tokens.get(0), "k2 token 0");
+    assertSame(0.5, tokens.get(1), "k2 token 1");
+    assertTrue(r.isNullAt(8));
+  }
+
+  @Test
+  void fastPathIsCompiledWithoutFallback() {
+    spark.conf().set("spark.sql.adaptive.enabled", "false");
+    try {
+      Dataset<Row> df = spark.range(8).selectExpr("id", "array(id + 1D, 2D) AS p", "array(2D, id + 1D) AS q",
+          "map('a', id + 1D) AS pm", "map('a', 1D, 'b', id) AS qm");
+      String plan = df.selectExpr("kl_div(p, q)", "js_div(p, q, 2)", "kl_div(pm, qm, id + 2)")
+          .queryExecution().executedPlan().toString();
+      assertTrue(plan.startsWith("*("), "whole-stage codegen expected:\n" + plan);
+      assertFalse(plan.contains("ApplyFunctionExpression"), plan);
+    } finally {
+      spark.conf().unset("spark.sql.adaptive.enabled");
+    }
+  }
+}

@@ -33,6 +33,23 @@ abstract class BoundScalar<R> implements ScalarFunction<R> {
   @Override public final DataType resultType() { return resultType; }
   @Override public final boolean isResultNullable() { return true; }
 
+  /**
+   * Value equality, so that two calls of one function on the same arguments are the same expression
+   * to the analyser ({@code SELECT kl_div(p, q) ... GROUP BY kl_div(p, q)}). The SQL name determines
+   * the math; the class, input types and labels determine the rest.
+   */
+  @Override
+  public final boolean equals(Object o) {
+    return o != null && o.getClass() == getClass() && name.equals(((BoundScalar<?>) o).name)
+        && java.util.Arrays.equals(inputTypes, ((BoundScalar<?>) o).inputTypes)
+        && java.util.Arrays.equals(labels, ((BoundScalar<?>) o).labels);
+  }
+
+  @Override
+  public final int hashCode() { return name.hashCode() * 31 + java.util.Arrays.hashCode(inputTypes); }
+
+  @Override public final String toString() { return name; }
+
   /** Invalid input on one row: an error under ANSI mode, NULL otherwise. */
   final R invalid(int argument, String problem) {
     if (SQLConf.get().ansiEnabled()) {

@@ -81,10 +81,7 @@ public final class Divergences {
     scala.Option<SparkSession> session = SparkSession.getActiveSession();
     if (session.isEmpty()) session = SparkSession.getDefaultSession();
     if (session.isDefined()) register(session.get());
-    // Named like a built-in call (kl_div(p, q)) rather than after the generated invoke expression.
-    StringBuilder label = new StringBuilder(name).append('(');
-    for (int i = 0; i < args.length; i++) label.append(i == 0 ? "" : ", ").append(args[i]);
-    return functions.call_function(name, args).as(label.append(')').toString());
+    return functions.call_function(name, args);
   }
 
   /**

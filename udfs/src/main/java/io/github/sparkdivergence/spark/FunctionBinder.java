@@ -59,10 +59,12 @@ final class FunctionBinder {
       return new V2Aggregator<>(agg, children, 0, 0);
     }
     Expression call = V2ExpressionUtils.resolveScalarFunction((ScalarFunction<?>) bound, children);
-    if (guarded.isEmpty()) return call;
-    Expression anyNull = null;
-    for (Expression g : guarded) anyNull = anyNull == null ? new IsNull(g) : new Or(anyNull, new IsNull(g));
-    return new If(anyNull, Literal.create(null, bound.resultType()), call);
+    if (!guarded.isEmpty()) {
+      Expression anyNull = null;
+      for (Expression g : guarded) anyNull = anyNull == null ? new IsNull(g) : new Or(anyNull, new IsNull(g));
+      call = new If(anyNull, Literal.create(null, bound.resultType()), call);
+    }
+    return new NamedCall(spec.name(), children, call);
   }
 
   @SuppressWarnings("unchecked")

@@ -139,6 +139,11 @@ class ScalarFunctionsTest {
         "dist_entropy(ps, 2)", "jeffreys_div(p, q, 10)", "js_div(ps, qs)").collectAsList();
     assertEquals(sql, api);
     assertEquals("kl_div(p, q)", df.select(Divergences.klDiv(col("p"), col("q"))).columns()[0]);
+    assertEquals(List.of("kl_div(p, q, 2)", "js_div(pv, qv)", "v"),
+        Arrays.asList(df.selectExpr("kl_div(p, q, 2)", "js_div(pv, qv)", "dist_entropy(p) AS v").columns()));
+    // Grouping by a call and selecting the same call is the same expression to the analyser.
+    assertEquals(ROWS.length, spark.sql("SELECT kl_div(p, q), count(*) FROM dists WHERE p IS NOT NULL "
+        + "GROUP BY kl_div(p, q)").count());
   }
 
   @Test

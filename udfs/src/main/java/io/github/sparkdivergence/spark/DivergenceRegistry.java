@@ -181,6 +181,116 @@ public final class DivergenceRegistry {
             """, false));
   }
 
+  private static final String CATEGORY_ARGS = """
+      * x, y - categorical columns of any of these types: string, binary, boolean, integral,
+          float, double (exact values; -0.0 = 0.0 and NaN is one category), decimal, date,
+          timestamp. NULL is a category of its own; to drop rows with NULLs use
+          FILTER (WHERE x IS NOT NULL AND y IS NOT NULL).
+      * w - optional numeric weight per row (pre-aggregated counts); rows with a NULL weight
+          count nothing, negative or NaN weights are invalid input.
+      """;
+  private static final String BASE_ARG = """
+      * base - logarithm base (numeric, > 0, not 1; default e = nats). Needs the weight
+          argument before it: use 1 for unweighted rows.
+      """;
+  private static final String METHOD_ARG = """
+      * method - how H(X) and H(Y) are averaged in the denominator, as scikit-learn's
+          average_method: 'arithmetic' (default), 'geometric', 'min' or 'max'.
+      """;
+
+  static {
+    information(InformationAggregate.Measure.MUTUAL_INFO,
+        "_FUNC_(x, y[, w[, base]]) - Mutual information I(X;Y) = KL(P_XY || P_X P_Y) of the "
+            + "empirical joint distribution of x and y (scikit-learn's mutual_info_score in nats).",
+        """
+        > SELECT _FUNC_(x, y) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.21576155433883565
+        > SELECT _FUNC_(x, y, n, 2) FROM VALUES ('a', 1, 2), ('b', 2, 1), ('b', 1, 1) AS t(x, y, n);
+         0.31127812445913283
+        """);
+    information(InformationAggregate.Measure.ENTROPY,
+        "_FUNC_(x[, w[, base]]) - Shannon entropy H(X) of the empirical distribution of x "
+            + "(scipy.stats.entropy of its value counts).",
+        """
+        > SELECT _FUNC_(x, 1, 2) FROM VALUES ('a'), ('a'), ('b'), (NULL) AS t(x);
+         1.5
+        """);
+    information(InformationAggregate.Measure.JOINT_ENTROPY,
+        "_FUNC_(x, y[, w[, base]]) - Joint entropy H(X, Y) of the empirical joint distribution.",
+        """
+        > SELECT _FUNC_(x, y, 1, 2) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         1.5
+        """);
+    information(InformationAggregate.Measure.CONDITIONAL_ENTROPY,
+        "_FUNC_(x, y[, w[, base]]) - Conditional entropy H(X | Y) = H(X, Y) - H(Y).",
+        """
+        > SELECT _FUNC_(x, y, 1, 2) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.6887218755408672
+        """);
+    information(InformationAggregate.Measure.NORMALIZED_MUTUAL_INFO,
+        "_FUNC_(x, y[, w][, method]) - Normalised mutual information MI / mean(H(X), H(Y)), "
+            + "scikit-learn's normalized_mutual_info_score including its special cases (1.0 when "
+            + "both columns have a single value, 0.0 when MI is 0).",
+        """
+        > SELECT _FUNC_(x, y) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.34371101848545077
+        > SELECT _FUNC_(x, y, 'max') FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.31127812445913283
+        """);
+    information(InformationAggregate.Measure.ADJUSTED_MUTUAL_INFO,
+        "_FUNC_(x, y[, w][, method]) - Adjusted mutual information (MI - E[MI]) / (mean(H(X), "
+            + "H(Y)) - E[MI]) under the hypergeometric model, scikit-learn's "
+            + "adjusted_mutual_info_score. Needs integral weights (NULL otherwise).",
+        """
+        > SELECT _FUNC_(x, y) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 2), ('c', 3), ('c', 3) AS t(x, y);
+         1.0
+        """);
+    information(InformationAggregate.Measure.VARIATION_OF_INFORMATION,
+        "_FUNC_(x, y[, w[, base]]) - Variation of information H(X) + H(Y) - 2 I(X;Y), a metric "
+            + "between labelings.",
+        """
+        > SELECT _FUNC_(x, y, 1, 2) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         1.1887218755408673
+        """);
+    information(InformationAggregate.Measure.G_TEST,
+        "_FUNC_(x, y[, w]) - G-test of independence: struct<g, dof, p_value> with G = 2 N I(X;Y) "
+            + "(nats), dof = (levels(x) - 1)(levels(y) - 1) and the chi-squared p-value; "
+            + "scipy.stats.chi2_contingency(table, lambda_='log-likelihood', correction=False).",
+        """
+        > SELECT _FUNC_(x, y).dof FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         1
+        """);
+    information(InformationAggregate.Measure.SUMMARY,
+        "_FUNC_(x, y[, w[, base]]) - Everything about a pair in one pass: struct<n, levels_a, "
+            + "levels_b, cells, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value> (entropies and MI in "
+            + "the given base; nmi and ami with the arithmetic mean).",
+        """
+        > SELECT _FUNC_(x, y).cells FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         3
+        """);
+    String klUsage = "_FUNC_(p, q[, eps[, base]]) - KL(P || Q) over long-format rows, one row per "
+        + "category with its two masses: P and Q are p and q normalised by their sums and smoothed as "
+        + "(x_i + eps) / (1 + K * eps) over the K rows. Rows with a NULL mass are skipped.";
+    add(new FunctionSpec("kl_div_agg", new KlDivAggregate(klUsage), klUsage, """
+        * p, q - numeric masses (counts or probabilities) of one category under each distribution.
+        * eps - additive smoothing >= 0 (default 0).
+        * base - logarithm base (numeric, > 0, not 1). Default e.
+        """,
+        """
+        > SELECT _FUNC_(p, q) FROM VALUES (1, 9), (1, 1) AS t(p, q);
+         0.5108256237659907
+        > SELECT _FUNC_(p, q, 0.01, 2) FROM VALUES (5, 5), (0, 10) AS t(p, q);
+         1.4818004477333233
+        """, true));
+  }
+
+  private static void information(InformationAggregate.Measure m, String usage, String examples) {
+    String args = CATEGORY_ARGS.replace("* x, y -", m.columns == 1 ? "* x -" : "* x, y -")
+        + (m.option == InformationAggregate.Option.METHOD ? METHOD_ARG
+            : m.option == InformationAggregate.Option.BASE ? BASE_ARG : "");
+    add(new FunctionSpec(m.sqlName, new InformationAggregate(m, usage), usage, args, examples, true));
+  }
+
   private static void distribution(Measure m, String usage, String examples) {
     String args = (m.pair ? DIST_ARGS : DIST_ARGS.replace("p, q -", "p -")
         .replace("Both must use the same representation.", ""))

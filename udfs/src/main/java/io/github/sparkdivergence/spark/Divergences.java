@@ -69,6 +69,40 @@ public final class Divergences {
         : call("rlhf_kl_per_token", logp, refLogp, mask, functions.lit(estimator));
   }
 
+  // Aggregates (see InformationAggregate): use in agg(...) or select(...) over a grouped frame.
+
+  public static Column mutualInfo(Column x, Column y) { return call("mutual_info", x, y); }
+  public static Column mutualInfo(Column x, Column y, Column weight) { return call("mutual_info", x, y, weight); }
+  public static Column mutualInfo(Column x, Column y, Column weight, double base) { return call("mutual_info", x, y, weight, functions.lit(base)); }
+
+  public static Column entropy(Column x) { return call("entropy", x); }
+  public static Column entropy(Column x, Column weight, double base) { return call("entropy", x, weight, functions.lit(base)); }
+
+  public static Column jointEntropy(Column x, Column y) { return call("joint_entropy", x, y); }
+  public static Column conditionalEntropy(Column x, Column y) { return call("conditional_entropy", x, y); }
+  public static Column variationOfInformation(Column x, Column y) { return call("variation_of_information", x, y); }
+
+  public static Column normalizedMutualInfo(Column x, Column y) { return call("normalized_mutual_info", x, y); }
+  public static Column normalizedMutualInfo(Column x, Column y, String averageMethod) {
+    return call("normalized_mutual_info", x, y, functions.lit(averageMethod));
+  }
+
+  public static Column adjustedMutualInfo(Column x, Column y) { return call("adjusted_mutual_info", x, y); }
+  public static Column adjustedMutualInfo(Column x, Column y, String averageMethod) {
+    return call("adjusted_mutual_info", x, y, functions.lit(averageMethod));
+  }
+
+  /** struct&lt;g, dof, p_value&gt;. */
+  public static Column gTest(Column x, Column y) { return call("g_test", x, y); }
+  public static Column gTest(Column x, Column y, Column weight) { return call("g_test", x, y, weight); }
+
+  /** struct&lt;n, levels_a, levels_b, cells, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value&gt;. */
+  public static Column mutualInfoSummary(Column x, Column y) { return call("mutual_info_summary", x, y); }
+  public static Column mutualInfoSummary(Column x, Column y, Column weight) { return call("mutual_info_summary", x, y, weight); }
+
+  public static Column klDivAgg(Column p, Column q) { return call("kl_div_agg", p, q); }
+  public static Column klDivAgg(Column p, Column q, double eps) { return call("kl_div_agg", p, q, functions.lit(eps)); }
+
   private static Column options(String name, Column p, Column q, double base, boolean normalize, double eps) {
     return call(name, p, q, functions.lit(base), functions.lit(normalize), functions.lit(eps));
   }

@@ -214,6 +214,7 @@ def divergence_cases(rng):
     add("huge_ratio_rev", [1e300, 1.0], [1e-300, 1.0])
     add("huge_ratio_norm", [1e-300, 1.0], [1.0, 1e-300], normalize=True)
     add("huge_values_raw", [1e300, 3e300], [2e300, 1e300])
+    add("overflowing_pair_raw", [1e308, 1.5e308, 1.0], [1.7e308, 1e308, 2.0])
     add("overflowing_sum_norm", [1e308, 1e308, 1.0], [1.0, 1e308, 1e308], normalize=True)
     add("tiny_values_norm", [1e-310, 3e-310], [2e-310, 1e-310], normalize=True)
     add("inf_in_p", [INF, 1.0], [1.0, 1.0])

@@ -1,0 +1,144 @@
+package io.github.sparkdivergence.math;
+
+/**
+ * Argument validation shared by the public math classes. Messages are only built on the failure
+ * path, so the happy path allocates nothing.
+ */
+final class Checks {
+  private Checks() {}
+
+  /** Non-null, n >= 1 and long enough to hold n entries. */
+  static void vector(double[] a, int n, int arg) {
+    if (a == null) {
+      throw new InvalidInputException(arg, "is null");
+    }
+    length(a.length, n, arg);
+  }
+
+  static void length(int length, int n, int arg) {
+    if (n == 0) {
+      throw new InvalidInputException(arg, "is empty");
+    }
+    if (n < 0) {
+      throw new InvalidInputException(arg, "n must be >= 0 but was " + n);
+    }
+    if (length < n) {
+      throw new InvalidInputException(arg, "length " + length + " is shorter than n = " + n);
+    }
+  }
+
+  /** For the convenience overloads that take whole arrays. */
+  static void sameLength(double[] first, double[] other, int otherArg) {
+    if (first != null && other != null && other.length != first.length) {
+      throw new InvalidInputException(
+          otherArg,
+          "length " + other.length + " does not match length " + first.length
+              + " of the first argument");
+    }
+  }
+
+  static int lengthOf(double[] a, int arg) {
+    if (a == null) {
+      throw new InvalidInputException(arg, "is null");
+    }
+    return a.length;
+  }
+
+  static void noNaN(double[] a, int n, int arg) {
+    for (int i = 0; i < n; i++) {
+      if (Double.isNaN(a[i])) {
+        throw nan(arg, i);
+      }
+    }
+  }
+
+  static InvalidInputException nan(int arg, int index) {
+    return new InvalidInputException(arg, "contains NaN at index " + index);
+  }
+
+  /** One probability-like entry: NaN and negatives (including -inf) are rejected, +inf is not. */
+  static void entry(double v, int index, int arg) {
+    if (!(v >= 0)) {
+      if (Double.isNaN(v)) {
+        throw nan(arg, index);
+      }
+      throw new InvalidInputException(arg, "negative value " + v + " at index " + index);
+    }
+  }
+
+  /** Natural log of a validated base; exactly 1.0 for Math.E so natural-log results are unscaled. */
+  static double lnBase(double base, int arg) {
+    if (base == Math.E) {
+      return 1.0;
+    }
+    if (!(base > 0) || base == 1.0) {
+      throw new InvalidInputException(arg, "log base must be positive and not 1 but was " + base);
+    }
+    if (base == Double.POSITIVE_INFINITY) {
+      throw new InvalidInputException(arg, "log base must be finite but was " + base);
+    }
+    return Math.log(base);
+  }
+
+  static void eps(double eps, int arg) {
+    if (!(eps >= 0)) {
+      throw new InvalidInputException(arg, "eps must be >= 0 but was " + eps);
+    }
+    if (eps == Double.POSITIVE_INFINITY) {
+      throw new InvalidInputException(arg, "eps must be finite but was " + eps);
+    }
+  }
+
+  /**
+   * Validates an MLlib-layout sparse vector: size >= 1, 0 <= nnz <= array lengths, indices
+   * strictly increasing and in [0, size), values non-negative and not NaN.
+   */
+  static void sparse(int size, int[] idx, double[] val, int nnz, int arg) {
+    if (size == 0) {
+      throw new InvalidInputException(arg, "is empty");
+    }
+    if (size < 0) {
+      throw new InvalidInputException(arg, "size must be >= 0 but was " + size);
+    }
+    if (idx == null) {
+      throw new InvalidInputException(arg, "indices are null");
+    }
+    if (val == null) {
+      throw new InvalidInputException(arg, "values are null");
+    }
+    if (nnz < 0) {
+      throw new InvalidInputException(arg, "nnz must be >= 0 but was " + nnz);
+    }
+    if (nnz > idx.length) {
+      throw new InvalidInputException(
+          arg, "nnz " + nnz + " exceeds the number of indices " + idx.length);
+    }
+    if (nnz > val.length) {
+      throw new InvalidInputException(
+          arg, "nnz " + nnz + " exceeds the number of values " + val.length);
+    }
+    int prev = -1;
+    for (int k = 0; k < nnz; k++) {
+      int i = idx[k];
+      if (i < 0 || i >= size) {
+        throw new InvalidInputException(
+            arg, "index " + i + " at position " + k + " is out of range for size " + size);
+      }
+      if (i <= prev) {
+        throw new InvalidInputException(
+            arg,
+            (i == prev ? "duplicate index " + i : "unsorted index " + i + " after " + prev)
+                + " at position " + k);
+      }
+      prev = i;
+      entry(val[k], i, arg);
+    }
+  }
+
+  static void sameSize(int pSize, int qSize) {
+    if (pSize != qSize) {
+      throw new InvalidInputException(
+          1, "size " + qSize + " does not match size " + pSize + " of the first argument");
+    }
+  }
+}

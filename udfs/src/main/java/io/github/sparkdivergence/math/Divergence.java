@@ -1,0 +1,515 @@
+package io.github.sparkdivergence.math;
+
+/**
+ * Divergences between discrete distributions given as dense {@code double[]} (with an explicit
+ * length {@code n}, so callers can reuse longer buffers) or as MLlib-layout sparse vectors (size,
+ * strictly increasing indices, values, nnz), without densifying.
+ *
+ * <h2>Definitions (scipy conventions)</h2>
+ * <ul>
+ *   <li>KL(p||q) = sum rel_entr(p_i, q_i): term 0 where p_i = 0, +inf where p_i > 0 = q_i.
+ *   <li>cross-entropy H(p,q) = -sum p_i ln q_i, term 0 where p_i = 0 (IEEE otherwise, so
+ *       p_i > 0 = q_i gives +inf).
+ *   <li>entropy H(p) = sum entr(p_i) = -sum p_i ln p_i, term 0 where p_i = 0.
+ *   <li>Jeffreys = KL(p||q) + KL(q||p).
+ *   <li>JS divergence = KL(p||m)/2 + KL(q||m)/2 with m = (p+q)/2; JS distance =
+ *       sqrt(max(JS, 0)), equal to {@code scipy.spatial.distance.jensenshannon(p, q, base)} when
+ *       normalize = true.
+ * </ul>
+ * Results are divided by ln(base). {@code normalize} divides p and q by their own sums first
+ * (as {@code scipy.stats.entropy} always does); a vector summing to 0 is then invalid. {@code eps}
+ * smoothing is applied after normalization: p~_i = (p_i + eps) / (1 + K eps) over all K entries
+ * (K = n dense, K = size sparse, implicit zeros included). With normalize = false and eps = 0 the
+ * inputs are used as given (unnormalized vectors are allowed).
+ *
+ * <h2>Infinite entries</h2>
+ * +inf is a valid entry; the result is what scipy's elementwise functions give: rel_entr(inf, x) =
+ * inf for finite x > 0, rel_entr(inf, inf) = NaN, rel_entr(x, inf) = -inf for finite x > 0, so a
+ * KL with +inf in both directions is NaN; any +inf in a JS input gives NaN (m is infinite there);
+ * with normalize = true an infinite sum makes inf/inf = NaN entries and the result NaN.
+ *
+ * <h2>Where results are more accurate than scipy's float64 evaluation</h2>
+ * Terms are evaluated so the result stays finite and accurate wherever the math is: ln(p/q) is
+ * computed as ln p - ln q when p/q over- or underflows (scipy gives +-inf for e.g. p = 1e-300,
+ * q = 1e300), via log1p near p = q, and the JS terms avoid forming m = (p+q)/2 (which rounds to 0
+ * for p = 5e-324, q = 0). A normalizing sum that overflows while every entry is finite is
+ * recomputed on a scaled copy (scipy would divide by inf), and where normalizing underflows a
+ * positive entry (5e-324 / 4 = 0) the logs come from the raw entries, so KL, cross-entropy and
+ * Jeffreys stay finite. All sums use Neumaier compensated summation. Elsewhere results agree
+ * with scipy to ~1e-15 relative (the golden tests list every case where scipy's float64 value
+ * differs from the exact one).
+ *
+ * <h2>Errors</h2>
+ * {@link InvalidInputException} for NaN or negative entries, n = 0 / size = 0, arrays shorter than
+ * n, length mismatch (convenience overloads), malformed sparse vectors (unsorted, duplicate or
+ * out-of-range indices), a normalized vector summing to 0, log base not in (0,1) or (1,inf), and
+ * eps negative, NaN or infinite. Arguments are checked in order; the first problem is reported.
+ * Argument indices: 0 = p, 1 = q, 2 = base, 3 = normalize, 4 = eps (entropy: 0 = p, 1 = base,
+ * 2 = normalize, 3 = eps); n and the parts of a sparse vector are not counted separately.
+ *
+ * <p>Thread-safe, allocation-free on the non-error path.
+ */
+public final class Divergence {
+  private Divergence() {}
+
+  private static final int KL = 0;
+  private static final int CROSS_ENTROPY = 1;
+  private static final int JS = 2;
+  private static final int JS_DISTANCE = 3;
+  private static final int JEFFREYS = 4;
+
+  private static final double INF = Double.POSITIVE_INFINITY;
+  private static final double HALF_LN2 = 0.5 * Precise.LN2;
+  /** Scale applied before summing when the plain sum of finite entries overflows. */
+  private static final double OVERFLOW_SCALE = 0x1p-64;
+
+  /**
+   * 1 / ln(base), validating base (positive, finite, not 1). base = Math.E gives exactly 1.0.
+   * Reports a bad base with argumentIndex 0.
+   */
+  public static double logScale(double base) {
+    return 1.0 / Checks.lnBase(base, 0);
+  }
+
+  /**
+   * Throws InvalidInputException on argument 1 when two sparse vectors have different sizes; the
+   * sparse methods take a single size, so callers comparing two vectors check this first.
+   */
+  public static void requireSameSize(int pSize, int qSize) {
+    Checks.sameSize(pSize, qSize);
+  }
+
+  // ---------------------------------------------------------------- dense
+
+  public static double klDivergence(
+      double[] p, double[] q, int n, double base, boolean normalize, double eps) {
+    return pairwise(KL, p, q, n, base, normalize, eps);
+  }
+
+  public static double klDivergence(double[] p, double[] q) {
+    return pairwise(KL, p, q, commonLength(p, q), Math.E, false, 0.0);
+  }
+
+  public static double crossEntropy(
+      double[] p, double[] q, int n, double base, boolean normalize, double eps) {
+    return pairwise(CROSS_ENTROPY, p, q, n, base, normalize, eps);
+  }
+
+  public static double crossEntropy(double[] p, double[] q) {
+    return pairwise(CROSS_ENTROPY, p, q, commonLength(p, q), Math.E, false, 0.0);
+  }
+
+  public static double jsDivergence(
+      double[] p, double[] q, int n, double base, boolean normalize, double eps) {
+    return pairwise(JS, p, q, n, base, normalize, eps);
+  }
+
+  public static double jsDivergence(double[] p, double[] q) {
+    return pairwise(JS, p, q, commonLength(p, q), Math.E, false, 0.0);
+  }
+
+  public static double jsDistance(
+      double[] p, double[] q, int n, double base, boolean normalize, double eps) {
+    return pairwise(JS_DISTANCE, p, q, n, base, normalize, eps);
+  }
+
+  public static double jsDistance(double[] p, double[] q) {
+    return pairwise(JS_DISTANCE, p, q, commonLength(p, q), Math.E, false, 0.0);
+  }
+
+  public static double jeffreysDivergence(
+      double[] p, double[] q, int n, double base, boolean normalize, double eps) {
+    return pairwise(JEFFREYS, p, q, n, base, normalize, eps);
+  }
+
+  public static double jeffreysDivergence(double[] p, double[] q) {
+    return pairwise(JEFFREYS, p, q, commonLength(p, q), Math.E, false, 0.0);
+  }
+
+  public static double entropy(double[] p, int n, double base, boolean normalize, double eps) {
+    Checks.vector(p, n, 0);
+    entries(p, n, 0);
+    double lnBase = Checks.lnBase(base, 1);
+    Checks.eps(eps, 3);
+    double pre = 1.0;
+    double sum = 1.0;
+    if (normalize) {
+      sum = normalizer(p, n, 1.0, 0);
+      pre = overflowScale(p, n, sum);
+      if (pre != 1.0) {
+        sum = normalizer(p, n, pre, 0);
+      }
+    }
+    double denom = 1.0 + n * eps;
+    double s = 0;
+    double c = 0;
+    double special = 0;
+    for (int i = 0; i < n; i++) {
+      double x = entr((p[i] * pre / sum + eps) / denom);
+      if (Double.isFinite(x)) {
+        double t = s + x;
+        c += Precise.sumError(s, x, t);
+        s = t;
+      } else {
+        special += x;
+      }
+    }
+    return Precise.finish(s, c, special) / lnBase;
+  }
+
+  public static double entropy(double[] p) {
+    return entropy(p, Checks.lengthOf(p, 0), Math.E, false, 0.0);
+  }
+
+  // ---------------------------------------------------------------- sparse
+
+  public static double klDivergenceSparse(int size, int[] pIdx, double[] pVal, int pNnz,
+      int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
+    return pairwiseSparse(KL, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
+  }
+
+  public static double crossEntropySparse(int size, int[] pIdx, double[] pVal, int pNnz,
+      int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
+    return pairwiseSparse(
+        CROSS_ENTROPY, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
+  }
+
+  public static double jsDivergenceSparse(int size, int[] pIdx, double[] pVal, int pNnz,
+      int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
+    return pairwiseSparse(JS, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
+  }
+
+  public static double jsDistanceSparse(int size, int[] pIdx, double[] pVal, int pNnz,
+      int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
+    return pairwiseSparse(
+        JS_DISTANCE, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
+  }
+
+  public static double jeffreysDivergenceSparse(int size, int[] pIdx, double[] pVal, int pNnz,
+      int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
+    return pairwiseSparse(
+        JEFFREYS, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
+  }
+
+  public static double entropySparse(int size, int[] idx, double[] val, int nnz, double base,
+      boolean normalize, double eps) {
+    Checks.sparse(size, idx, val, nnz, 0);
+    double lnBase = Checks.lnBase(base, 1);
+    Checks.eps(eps, 3);
+    double pre = 1.0;
+    double sum = 1.0;
+    if (normalize) {
+      sum = normalizer(val, nnz, 1.0, 0);
+      pre = overflowScale(val, nnz, sum);
+      if (pre != 1.0) {
+        sum = normalizer(val, nnz, pre, 0);
+      }
+    }
+    double denom = 1.0 + size * eps;
+    double s = 0;
+    double c = 0;
+    double special = 0;
+    for (int k = 0; k < nnz; k++) {
+      double x = entr((val[k] * pre / sum + eps) / denom);
+      if (Double.isFinite(x)) {
+        double t = s + x;
+        c += Precise.sumError(s, x, t);
+        s = t;
+      } else {
+        special += x;
+      }
+    }
+    // all implicit zeros share one smoothed value: add their terms in one step
+    int implicit = size - nnz;
+    double x = implicit == 0 ? 0.0 : entr(eps / denom) * implicit;
+    if (Double.isFinite(x)) {
+      double t = s + x;
+      c += Precise.sumError(s, x, t);
+      s = t;
+    } else {
+      special += x;
+    }
+    return Precise.finish(s, c, special) / lnBase;
+  }
+
+  // ---------------------------------------------------------------- cores
+
+  private static int commonLength(double[] p, double[] q) {
+    int n = Checks.lengthOf(p, 0);
+    Checks.lengthOf(q, 1);
+    Checks.sameLength(p, q, 1);
+    return n;
+  }
+
+  private static double pairwise(int kind, double[] p, double[] q, int n, double base,
+      boolean normalize, double eps) {
+    Checks.vector(p, n, 0);
+    entries(p, n, 0);
+    Checks.vector(q, n, 1);
+    entries(q, n, 1);
+    double lnBase = Checks.lnBase(base, 2);
+    Checks.eps(eps, 4);
+    // (x * pre / sum + eps) / denom is the exact identity when pre = sum = denom = 1, eps = 0
+    double pPre = 1.0;
+    double pSum = 1.0;
+    double qPre = 1.0;
+    double qSum = 1.0;
+    if (normalize) {
+      pSum = normalizer(p, n, 1.0, 0);
+      pPre = overflowScale(p, n, pSum);
+      if (pPre != 1.0) {
+        pSum = normalizer(p, n, pPre, 0);
+      }
+      qSum = normalizer(q, n, 1.0, 1);
+      qPre = overflowScale(q, n, qSum);
+      if (qPre != 1.0) {
+        qSum = normalizer(q, n, qPre, 1);
+      }
+    }
+    double denom = 1.0 + n * eps;
+    boolean logFallback = normalize && eps == 0 && kind != JS && kind != JS_DISTANCE;
+    double lnP = Math.log(pSum) - Math.log(pPre);
+    double lnQ = Math.log(qSum) - Math.log(qPre);
+    double s = 0;
+    double c = 0;
+    double special = 0;
+    for (int i = 0; i < n; i++) {
+      double x = term(kind, p[i], q[i], (p[i] * pPre / pSum + eps) / denom,
+          (q[i] * qPre / qSum + eps) / denom, logFallback, lnP, lnQ);
+      if (Double.isFinite(x)) {
+        double t = s + x;
+        c += Precise.sumError(s, x, t);
+        s = t;
+      } else {
+        special += x;
+      }
+    }
+    return scale(kind, Precise.finish(s, c, special), lnBase);
+  }
+
+  private static double pairwiseSparse(int kind, int size, int[] pIdx, double[] pVal, int pNnz,
+      int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
+    Checks.sparse(size, pIdx, pVal, pNnz, 0);
+    Checks.sparse(size, qIdx, qVal, qNnz, 1);
+    double lnBase = Checks.lnBase(base, 2);
+    Checks.eps(eps, 4);
+    double pPre = 1.0;
+    double pSum = 1.0;
+    double qPre = 1.0;
+    double qSum = 1.0;
+    if (normalize) {
+      pSum = normalizer(pVal, pNnz, 1.0, 0);
+      pPre = overflowScale(pVal, pNnz, pSum);
+      if (pPre != 1.0) {
+        pSum = normalizer(pVal, pNnz, pPre, 0);
+      }
+      qSum = normalizer(qVal, qNnz, 1.0, 1);
+      qPre = overflowScale(qVal, qNnz, qSum);
+      if (qPre != 1.0) {
+        qSum = normalizer(qVal, qNnz, qPre, 1);
+      }
+    }
+    double denom = 1.0 + size * eps;
+    boolean logFallback = normalize && eps == 0 && kind != JS && kind != JS_DISTANCE;
+    double lnP = Math.log(pSum) - Math.log(pPre);
+    double lnQ = Math.log(qSum) - Math.log(qPre);
+    // an implicit zero becomes eps/denom in both vectors (0 * pre / sum = 0 exactly)
+    double zero = eps / denom;
+    double s = 0;
+    double c = 0;
+    double special = 0;
+    int i = 0;
+    int j = 0;
+    int union = 0;
+    while (i < pNnz || j < qNnz) {
+      int pi = i < pNnz ? pIdx[i] : Integer.MAX_VALUE;
+      int qj = j < qNnz ? qIdx[j] : Integer.MAX_VALUE;
+      double pr = pi <= qj ? pVal[i++] : 0.0;
+      double qr = qj <= pi ? qVal[j++] : 0.0;
+      union++;
+      double x = term(kind, pr, qr, (pr * pPre / pSum + eps) / denom,
+          (qr * qPre / qSum + eps) / denom, logFallback, lnP, lnQ);
+      if (Double.isFinite(x)) {
+        double t = s + x;
+        c += Precise.sumError(s, x, t);
+        s = t;
+      } else {
+        special += x;
+      }
+    }
+    // positions implicit in both vectors: one shared term, counted once (O(1), not O(size)).
+    // For KL/JS/Jeffreys it is exactly 0, which leaves the sum bit-identical to the dense one.
+    int both = size - union;
+    double x = both == 0 ? 0.0 : term(kind, zero, zero) * both;
+    if (Double.isFinite(x)) {
+      double t = s + x;
+      c += Precise.sumError(s, x, t);
+      s = t;
+    } else {
+      special += x;
+    }
+    return scale(kind, Precise.finish(s, c, special), lnBase);
+  }
+
+  private static void entries(double[] a, int n, int arg) {
+    for (int i = 0; i < n; i++) {
+      Checks.entry(a[i], i, arg);
+    }
+  }
+
+  /** 1, or 2^-64 when the entries are finite but their sum overflowed. */
+  private static double overflowScale(double[] a, int n, double sum) {
+    if (sum != INF) {
+      return 1.0;
+    }
+    for (int i = 0; i < n; i++) {
+      if (a[i] == INF) {
+        return 1.0; // a genuine infinity: keep scipy's inf/inf = NaN semantics
+      }
+    }
+    return OVERFLOW_SCALE;
+  }
+
+  private static double normalizer(double[] a, int n, double pre, int arg) {
+    double s = 0;
+    double c = 0;
+    for (int i = 0; i < n; i++) {
+      double x = a[i] * pre;
+      double t = s + x;
+      c += Precise.sumError(s, x, t);
+      s = t;
+    }
+    double sum = Precise.finish(s, c, 0);
+    if (sum == 0) {
+      throw new InvalidInputException(arg, "sums to 0");
+    }
+    return sum;
+  }
+
+  private static double scale(int kind, double natural, double lnBase) {
+    if (kind == JS_DISTANCE) {
+      // clip rounding noise below 0 before the square root
+      return Math.sqrt(Math.max(natural, 0.0) / lnBase);
+    }
+    return natural / lnBase;
+  }
+
+  /**
+   * The term for raw entries (pr, qr) whose normalized/smoothed values are (x, y). Normalizing
+   * can underflow a positive entry to a subnormal or 0 (5e-324 / 4), which would turn a finite
+   * ln ratio into garbage or inf; then the logs are taken from the raw values: ln x = ln pr - lnP.
+   */
+  private static double term(int kind, double pr, double qr, double x, double y,
+      boolean logFallback, double lnP, double lnQ) {
+    if (logFallback && (x < Double.MIN_NORMAL || y < Double.MIN_NORMAL) && pr > 0 && qr > 0) {
+      double lnRatio = (Math.log(pr) - lnP) - (Math.log(qr) - lnQ);
+      switch (kind) {
+        case KL:
+          return x * lnRatio;
+        case CROSS_ENTROPY:
+          return -x * (Math.log(qr) - lnQ);
+        default:
+          return (x - y) * lnRatio;
+      }
+    }
+    return term(kind, x, y);
+  }
+
+  private static double term(int kind, double x, double y) {
+    switch (kind) {
+      case KL:
+        return relEntr(x, y);
+      case CROSS_ENTROPY:
+        return crossTerm(x, y);
+      case JEFFREYS:
+        return jeffreysTerm(x, y);
+      default:
+        return jsTerm(x, y);
+    }
+  }
+
+  /** scipy.special.rel_entr for x, y >= 0 (or NaN / +inf), accurate for extreme ratios. */
+  static double relEntr(double x, double y) {
+    if (x > 0 && y > 0) {
+      if (x < INF && y < INF) {
+        return x * Precise.logRatio(x, y);
+      }
+      return x * Math.log(x / y); // scipy's own expression for the infinite cases
+    }
+    if (x == 0 && y >= 0) {
+      return 0.0;
+    }
+    if (Double.isNaN(x) || Double.isNaN(y)) {
+      return Double.NaN;
+    }
+    return INF; // x > 0 == y
+  }
+
+  private static double crossTerm(double x, double y) {
+    if (Double.isNaN(x) || Double.isNaN(y)) {
+      return Double.NaN;
+    }
+    return x == 0 ? 0.0 : -x * Math.log(y);
+  }
+
+  /** scipy.special.entr for x >= 0 (or NaN / +inf). */
+  private static double entr(double x) {
+    if (x == 0) {
+      return 0.0;
+    }
+    return -x * Math.log(x); // NaN stays NaN, entr(inf) = -inf
+  }
+
+  private static double jeffreysTerm(double x, double y) {
+    if (x > 0 && y > 0 && x < INF && y < INF) {
+      // one product instead of two nearly cancelling rel_entr terms
+      return (x - y) * Precise.logRatio(x, y);
+    }
+    return relEntr(x, y) + relEntr(y, x);
+  }
+
+  /** (rel_entr(x, m) + rel_entr(y, m)) / 2 with m = (x + y) / 2, without forming m. */
+  private static double jsTerm(double x, double y) {
+    if (x == 0 && y == 0) {
+      return 0.0;
+    }
+    if (Double.isNaN(x) || Double.isNaN(y) || x == INF || y == INF) {
+      return Double.NaN; // m = inf gives rel_entr(inf, inf) = NaN in scipy
+    }
+    if (x == 0) {
+      return HALF_LN2 * y;
+    }
+    if (y == 0) {
+      return HALF_LN2 * x;
+    }
+    double s = x + y;
+    if (s == INF) {
+      // the term is homogeneous of degree 1, so halve the inputs
+      return 2.0 * jsFinite(0.5 * x, 0.5 * y, 0.5 * x + 0.5 * y);
+    }
+    return jsFinite(x, y, s);
+  }
+
+  private static double jsFinite(double x, double y, double s) {
+    double u = (x - y) / s;
+    if (Math.abs(u) < 0.125) {
+      // term = s/4 * ((1+u)ln(1+u) + (1-u)ln(1-u)); the series avoids the O(u) cancellation
+      return s * (0.25 * Precise.jsSeries(u));
+    }
+    // ln(2x/s) and ln(2y/s) with exact scaling: double the numerators if that cannot overflow,
+    // otherwise halve the (then >= 1, hence exactly halvable) denominator
+    double xs;
+    double ys;
+    double ss;
+    if (s > 1) {
+      xs = x;
+      ys = y;
+      ss = 0.5 * s;
+    } else {
+      xs = 2 * x;
+      ys = 2 * y;
+      ss = s;
+    }
+    return 0.5 * (x * Precise.logRatio(xs, ss) + y * Precise.logRatio(ys, ss));
+  }
+}

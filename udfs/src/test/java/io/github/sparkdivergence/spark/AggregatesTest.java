@@ -1,0 +1,258 @@
+package io.github.sparkdivergence.spark;
+
+import static org.apache.spark.sql.functions.col;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The information aggregates through SQL against the scikit-learn / scipy golden values of
+ * {@code golden/expected.csv} (generated once by {@code make_info_golden.py} on the real data sets),
+ * weighted and unweighted, under several partitionings.
+ */
+class AggregatesTest {
+  private static final Path GOLDEN = Paths.get("src/test/resources/golden");
+  private static SparkSession spark;
+  private static final Map<String, String[]> CASES = new LinkedHashMap<>();
+  private static final Map<String, Map<String, Double>> EXPECTED = new HashMap<>();
+
+  @BeforeAll
+  static void load() throws IOException {
+    spark = SparkTestSession.get();
+    List<String> lines = Files.readAllLines(GOLDEN.resolve("cases.csv"));
+    for (String l : lines.subList(1, lines.size())) {
+      String[] f = l.split(",", 5);
+      CASES.put(f[0], new String[] {f[1], f[2], f[3]});
+    }
+    List<String> expected = Files.readAllLines(GOLDEN.resolve("expected.csv"));
+    for (String l : expected.subList(1, expected.size())) {
+      String[] f = l.split(",");
+      EXPECTED.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], Double.parseDouble(f[2]));
+    }
+  }
+
+  @AfterEach
+  void reset() { spark.conf().set("spark.sql.ansi.enabled", "true"); }
+
+  /** The case's contingency table as rows (x, y, count) with each side in its original type. */
+  private static Dataset<Row> table(String name) {
+    String[] kinds = CASES.get(name);
+    return spark.read().option("header", "true").option("nullValue", "\\N")
+        .option("quote", "\"").option("escape", "\"")
+        .csv(GOLDEN.resolve("tables").resolve(name + ".csv").toString())
+        .select(col("x").cast(sparkType(kinds[0])).as("x"), col("y").cast(sparkType(kinds[1])).as("y"),
+            col("count").cast("long").as("count"));
+  }
+
+  private static String sparkType(String kind) {
+    return switch (kind) {
+      case "long" -> "long";
+      case "double" -> "double";
+      default -> "string";
+    };
+  }
+
+  private static void close(double expected, double actual, double rel, double abs, String what) {
+    assertEquals(expected, actual, Math.max(abs, Math.abs(expected) * rel), what);
+  }
+
+  @Test
+  void everyGoldenCaseThroughSql() {
+    int checked = 0;
+    for (String name : CASES.keySet()) {
+      Map<String, Double> e = EXPECTED.get(name);
+      table(name).createOrReplaceTempView("golden_case");
+      Row r = spark.sql("SELECT mutual_info(x, y, count), entropy(x, count), entropy(y, count), "
+          + "joint_entropy(x, y, count), conditional_entropy(x, y, count), variation_of_information(x, y, count), "
+          + "normalized_mutual_info(x, y, count), normalized_mutual_info(x, y, count, 'geometric'), "
+          + "normalized_mutual_info(x, y, count, 'min'), normalized_mutual_info(x, y, count, 'max'), "
+          + "adjusted_mutual_info(x, y, count), adjusted_mutual_info(x, y, count, 'max'), g_test(x, y, count), "
+          + "mutual_info(x, y, count, 2), mutual_info_summary(x, y, count) FROM golden_case").first();
+      if (name.equals("syn_empty")) {
+        for (int i = 0; i < r.length(); i++) assertTrue(r.isNullAt(i), "an empty group gives NULL");
+        continue;
+      }
+      double mi = r.getDouble(0);
+      if (e.containsKey("mi")) close(e.get("mi"), mi, 1e-12, 1e-14, name + " mi vs sklearn");
+      close(e.get("mi_exact"), mi, 1e-12, 1e-16, name + " mi exact");
+      close(e.get("hx_exact"), r.getDouble(1), 1e-12, 0, name + " H(X)");
+      close(e.get("hy_exact"), r.getDouble(2), 1e-12, 0, name + " H(Y)");
+      close(e.get("hxy_exact"), r.getDouble(3), 1e-12, 0, name + " H(X,Y)");
+      close(e.get("hx_given_y_exact"), r.getDouble(4), 1e-12, 1e-16, name + " H(X|Y)");
+      close(e.get("vi_exact"), r.getDouble(5), 1e-12, 1e-16, name + " VI");
+      String[] methods = {"arithmetic", "geometric", "min", "max"};
+      for (int m = 0; m < 4; m++) close(e.get("nmi_" + methods[m]), r.getDouble(6 + m), 1e-12, 1e-14, name + " NMI " + methods[m]);
+      close(e.get("ami_arithmetic"), r.getDouble(10), 1e-9, 1e-13, name + " AMI");
+      close(e.get("ami_max"), r.getDouble(11), 1e-9, 1e-13, name + " AMI max");
+      Row g = r.getStruct(12);
+      if (e.containsKey("g")) {
+        close(e.get("g"), g.getDouble(0), 1e-12, 2 * Double.parseDouble(CASES.get(name)[2]) * 1e-14, name + " G");
+        assertEquals(e.get("dof").longValue(), g.getLong(1), name + " dof");
+        close(e.get("p"), g.getDouble(2), 1e-12, 1e-300, name + " p-value");
+      }
+      close(e.get("mi_exact") / Math.log(2), r.getDouble(13), 1e-12, 1e-16, name + " MI in bits");
+      Row s = r.getStruct(14);
+      assertEquals(Double.parseDouble(CASES.get(name)[2]), s.getDouble(0), name + " n");
+      close(mi, s.getDouble(7), 1e-15, 0, name + " summary mi");
+      checked++;
+    }
+    assertTrue(checked >= 35, "checked " + checked);
+  }
+
+  /** Titanic and UCB as raw rows: unweighted, and identical under 1, 7 and 200 partitions. */
+  @Test
+  void exactWhateverThePartitioning() {
+    for (String name : List.of("titanic_Class_Survived", "ucb_Admit_Dept", "bird_wildlife_size_effect_amount_of_damage", "syn_nulls")) {
+      Dataset<Row> rows = table(name).selectExpr("x", "y", "explode(sequence(1, count)) AS k").drop("k");
+      Map<String, Double> e = EXPECTED.get(name);
+      double first = Double.NaN;
+      for (int parts : new int[] {1, 7, 200}) {
+        rows.repartition(parts).createOrReplaceTempView("raw");
+        Row r = spark.sql("SELECT mutual_info(x, y), adjusted_mutual_info(x, y), entropy(x) FROM raw").first();
+        close(e.get("mi_exact"), r.getDouble(0), 1e-12, 1e-16, name + " mi, " + parts + " partitions");
+        close(e.get("ami_arithmetic"), r.getDouble(1), 1e-9, 1e-13, name + " ami, " + parts + " partitions");
+        close(e.get("hx_exact"), r.getDouble(2), 1e-12, 0, name + " H(X), " + parts + " partitions");
+        if (Double.isNaN(first)) first = r.getDouble(0);
+        close(first, r.getDouble(0), 1e-12, 0, name + " same MI across partitionings");
+      }
+    }
+  }
+
+  @Test
+  void nullIsACategoryUnlessFiltered() {
+    table("syn_nulls").createOrReplaceTempView("nulls");
+    Row r = spark.sql("SELECT mutual_info(x, y, count), mutual_info(x, y, count) FILTER (WHERE x IS NOT NULL AND y IS NOT NULL), "
+        + "mutual_info(x, y, count) FILTER (WHERE x = 'a') FROM nulls").first();
+    close(EXPECTED.get("syn_nulls").get("mi_exact"), r.getDouble(0), 1e-12, 1e-16, "nulls as categories");
+    // Without NULLs the table is a -> p (5), b -> q (4): MI = H = -(5/9 ln 5/9 + 4/9 ln 4/9).
+    double h = -(5.0 / 9 * Math.log(5.0 / 9) + 4.0 / 9 * Math.log(4.0 / 9));
+    close(h, r.getDouble(1), 1e-14, 0, "FILTER drops NULL rows");
+    assertEquals(0.0, r.getDouble(2), 0.0, "one x level: MI 0");
+  }
+
+  @Test
+  void groupedAndTypedInputs() {
+    List<Row> rows = spark.sql("SELECT f, mutual_info(x, y), entropy(x, 1, 2), kl_div_agg(p, q) FROM VALUES "
+        + "('a', 1, true, 1.0, 9.0), ('a', 1, true, 1.0, 1.0), ('a', 2, false, 0.0, 1.0), "
+        + "('b', 3, true, 5.0, 5.0), ('b', 3, false, 5.0, 5.0) AS t(f, x, y, p, q) GROUP BY f ORDER BY f").collectAsList();
+    // a: x = [1, 1, 2], y = [T, T, F] -> MI = H(X) = H(2/3, 1/3)
+    double h = -(2.0 / 3 * Math.log(2.0 / 3) + 1.0 / 3 * Math.log(1.0 / 3));
+    close(h, rows.get(0).getDouble(1), 1e-15, 0, "integer x boolean");
+    close(h / Math.log(2), rows.get(0).getDouble(2), 1e-15, 0, "entropy in bits");
+    double kl = 0.5 * Math.log(0.5 / (9.0 / 11)) + 0.5 * Math.log(0.5 / (1.0 / 11));
+    close(kl, rows.get(0).getDouble(3), 1e-14, 0, "kl_div_agg over long rows");
+    assertEquals(0.0, rows.get(1).getDouble(1), 0.0, "b: one x level");
+    assertEquals(0.0, rows.get(1).getDouble(3), 0.0, "b: same distribution");
+
+    Row t = spark.sql("SELECT mutual_info(d, c), mutual_info(z, c), entropy(dec), entropy(ts) FROM VALUES "
+        + "(DATE'2024-01-01', 0.0D, 'u', 1.50BD, TIMESTAMP'2024-01-01 00:00:00'), "
+        + "(DATE'2024-01-01', -0.0D, 'u', 1.5BD, TIMESTAMP'2024-01-01 00:00:00'), "
+        + "(DATE'2024-01-02', double('NaN'), 'v', 2.00BD, TIMESTAMP'2024-01-02 00:00:00'), "
+        + "(DATE'2024-01-02', -double('NaN'), 'v', 2.0BD, TIMESTAMP'2024-01-02 00:00:00') AS t(d, z, c, dec, ts)").first();
+    double ln2 = Math.log(2);
+    close(ln2, t.getDouble(0), 1e-15, 0, "dates");
+    close(ln2, t.getDouble(1), 1e-15, 0, "0.0 = -0.0 and NaN is one category, as in GROUP BY");
+    close(ln2, t.getDouble(2), 1e-15, 0, "decimals by value");
+    close(ln2, t.getDouble(3), 1e-15, 0, "timestamps");
+  }
+
+  @Test
+  void invalidWeightsAndOptions() {
+    spark.sql("SELECT * FROM VALUES ('a', 'p', 1.0), ('b', 'q', -2.0) AS t(x, y, w)").createOrReplaceTempView("bad_w");
+    Exception e = assertThrows(Exception.class, () -> spark.sql("SELECT mutual_info(x, y, w) FROM bad_w").collect());
+    assertTrue(rootMessage(e).contains("mutual_info: argument `w`") && rootMessage(e).contains("-2.0"), rootMessage(e));
+    e = assertThrows(Exception.class, () -> spark.sql("SELECT normalized_mutual_info(x, y, 'median') FROM bad_w").collect());
+    assertTrue(rootMessage(e).contains("'arithmetic', 'geometric', 'min' or 'max'"), rootMessage(e));
+    e = assertThrows(Exception.class, () -> spark.sql("SELECT mutual_info(x, array(1)) FROM bad_w").collect());
+    assertTrue(e.getMessage().contains("mutual_info") && e.getMessage().contains("must be string"), e.getMessage());
+    spark.conf().set("spark.sql.ansi.enabled", "false");
+    Row r = spark.sql("SELECT mutual_info(x, y, w), mutual_info(x, y, 1, 1), mutual_info(x, y) FROM bad_w").first();
+    assertTrue(r.isNullAt(0));
+    assertTrue(r.isNullAt(1));
+    close(Math.log(2), r.getDouble(2), 1e-15, 0, "valid call in the same query");
+  }
+
+  @Test
+  void cellLimitNamesTheScalablePath() {
+    spark.conf().set(InformationAggregate.MAX_CELLS_CONF, "10");
+    try {
+      Exception e = assertThrows(Exception.class, () -> spark.range(100).selectExpr("mutual_info(id, id % 7)").collect());
+      assertTrue(rootMessage(e).contains("MutualInformation.of(df)"), rootMessage(e));
+    } finally {
+      spark.conf().unset(InformationAggregate.MAX_CELLS_CONF);
+    }
+  }
+
+  @Test
+  void mutualInformationApiMatchesGoldenValues() {
+    Dataset<Row> titanic = spark.read().option("header", "true").csv("src/test/resources/data/titanic.csv");
+    List<Row> tidy = MutualInformation.of(titanic).compute().collectAsList();
+    assertEquals(6, tidy.size());
+    assertEquals(List.of("col_a", "col_b", "n", "h_a", "h_b", "h_ab", "mi", "nmi", "ami", "g", "dof", "p_value"),
+        List.of(MutualInformation.of(titanic).compute().columns()));
+    double previous = Double.POSITIVE_INFINITY;
+    for (Row r : tidy) {
+      String name = "titanic_" + r.getString(0) + "_" + r.getString(1);
+      Map<String, Double> e = EXPECTED.get(name);
+      assertNotNull(e, name);
+      assertEquals(2201L, r.getLong(2));
+      close(e.get("hx_exact"), r.getDouble(3), 1e-12, 0, name + " h_a");
+      close(e.get("hy_exact"), r.getDouble(4), 1e-12, 0, name + " h_b");
+      close(e.get("hxy_exact"), r.getDouble(5), 1e-12, 0, name + " h_ab");
+      close(e.get("mi"), r.getDouble(6), 1e-12, 1e-14, name + " mi");
+      close(e.get("nmi_arithmetic"), r.getDouble(7), 1e-12, 1e-14, name + " nmi");
+      close(e.get("ami_arithmetic"), r.getDouble(8), 1e-9, 1e-13, name + " ami");
+      close(e.get("g"), r.getDouble(9), 1e-12, 1e-10, name + " g");
+      assertEquals(e.get("dof").longValue(), r.getLong(10), name + " dof");
+      close(e.get("p"), r.getDouble(11), 1e-12, 1e-300, name + " p");
+      assertTrue(r.getDouble(6) <= previous, "ordered by mi desc");
+      previous = r.getDouble(6);
+    }
+    List<Row> ranked = MutualInformation.of(titanic).target("Survived").compute().collectAsList();
+    List<String> expectedOrder = List.of("Class", "Sex", "Age").stream().sorted((a, b) -> Double.compare(
+        EXPECTED.get("titanic_" + b + "_Survived").get("mi"), EXPECTED.get("titanic_" + a + "_Survived").get("mi"))).toList();
+    assertEquals(expectedOrder, ranked.stream().map(r -> r.getString(1)).toList(), "ranked by MI with the target");
+    for (Row r : ranked) {
+      assertEquals("Survived", r.getString(0));
+      close(EXPECTED.get("titanic_" + r.getString(1) + "_Survived").get("mi"), r.getDouble(6), 1e-12, 1e-14, "target mode");
+    }
+  }
+
+  @Test
+  void numericColumnsAreBinnedWithQuantileDiscretizer() {
+    Dataset<Row> df = spark.range(0, 2000).selectExpr("CAST(id AS DOUBLE) / 10 AS v",
+        "IF(id % 97 = 0, NULL, CAST(id % 3 AS STRING)) AS c", "IF(id < 1000, 'low', 'high') AS half");
+    List<Row> tidy = MutualInformation.of(df).bins(4).relativeError(0).target("half").compute().collectAsList();
+    Row v = tidy.stream().filter(r -> r.getString(1).equals("v")).findFirst().orElseThrow();
+    // Independently: MLlib's own discretizer on the same column, then the SQL aggregate.
+    Dataset<Row> bucketed = new org.apache.spark.ml.feature.QuantileDiscretizer().setInputCol("v").setOutputCol("b")
+        .setNumBuckets(4).setRelativeError(0).fit(df).transform(df);
+    double expected = bucketed.selectExpr("mutual_info(b, half)").first().getDouble(0);
+    close(expected, v.getDouble(6), 1e-14, 0, "binned MI");
+    assertTrue(v.getDouble(6) > 0.68, "the bins nearly separate the halves: " + v.getDouble(6));
+    assertEquals(3L, v.getLong(10), "4 bins x 2 levels: dof 3");
+    Row c = tidy.stream().filter(r -> r.getString(1).equals("c")).findFirst().orElseThrow();
+    Row sql = df.selectExpr("mutual_info(half, c)").first();
+    close(sql.getDouble(0), c.getDouble(6), 1e-14, 0, "categorical column with NULLs as a category");
+    assertThrows(IllegalArgumentException.class, () -> MutualInformation.of(df).columns("v", "nope").compute());
+  }
+
+  private static String rootMessage(Throwable t) {
+    StringBuilder s = new StringBuilder();
+    for (Throwable c = t; c != null; c = c.getCause()) s.append(c.getMessage()).append(" | ");
+    return s.toString();
+  }
+}

@@ -10,7 +10,7 @@ import java.util.Arrays;
  * Mergeable 1-D state: a {@link CategoryDictionary} and a weight per category id in a dense
  * {@code double[]} (ids are dense, so no second hash table). Memory per distinct category: the
  * dictionary's 20-40 bytes + value length, plus 8-12 bytes of weight. Wire format: version
- * byte, dictionary, then one weight per id as in {@link ContingencyState}.
+ * byte, dictionary, total weight, then one weight per id as in {@link ContingencyState}.
  *
  * <pre>{@code
  * counts.add(counts.dictionary().idOfBytes(b, off, len), 1.0);
@@ -41,6 +41,11 @@ public final class CategoryCounts implements Externalizable {
 
   /** Adds weight {@code w} (finite, {@code >= 0}) to category {@code id} of {@link #dictionary()}. */
   public void add(int id, double w) {
+    addCount(id, w);
+    total.add(w);
+  }
+
+  private void addCount(int id, double w) {
     if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException("weight must be finite and >= 0: " + w);
     }
@@ -51,7 +56,6 @@ public final class CategoryCounts implements Externalizable {
       counts = Arrays.copyOf(counts, Math.max(id + 1, counts.length + (counts.length >> 1)));
     }
     counts[id] += w;
-    total.add(w);
   }
 
   /** Weight of category {@code id}. */
@@ -102,6 +106,7 @@ public final class CategoryCounts implements Externalizable {
     CompactCodec.Out out = new CompactCodec.Out(64 + 8 * dict.size());
     out.writeByte(VERSION);
     dict.writeTo(out);
+    out.writeCount(total.value());
     for (int id = 0; id < dict.size(); id++) {
       out.writeCount(count(id));
     }
@@ -119,8 +124,9 @@ public final class CategoryCounts implements Externalizable {
       throw new IllegalArgumentException("unsupported CategoryCounts version " + version);
     }
     CategoryCounts c = new CategoryCounts(CategoryDictionary.readFrom(in));
+    c.total.add(in.readCount());
     for (int id = 0; id < c.dict.size(); id++) {
-      c.add(id, in.readCount());
+      c.addCount(id, in.readCount());
     }
     if (!in.atEnd()) {
       throw new IllegalArgumentException("corrupt CategoryCounts: trailing bytes");

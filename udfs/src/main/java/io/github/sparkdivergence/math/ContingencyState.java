@@ -19,9 +19,10 @@ import java.io.ObjectOutput;
  * distinct category on each side and 23-46 bytes per non-empty (x, y) cell.
  *
  * <p>Wire format ({@link #toBytes()}, also used by {@link Externalizable}): version byte, x
- * dictionary, y dictionary, varint cell count, then per cell varint idX, varint idY and the
- * weight (varint 2c for integers below 2^53, else a marker and the 8 IEEE bytes), so a round
- * trip is bit-exact. Integer counts of a 1,000 x 1,000 table take about 5-7 bytes per cell.
+ * dictionary, y dictionary, total weight, varint cell count, then per cell varint idX, varint idY
+ * and the weight. Weights are written as varint 2c when they are integers below 2^53, else as a
+ * marker and the 8 IEEE bytes, so a round trip is bit-exact. Integer counts of a 1,000 x 1,000
+ * table take about 6 bytes per cell.
  *
  * <p>Not thread-safe.
  */
@@ -59,16 +60,23 @@ public final class ContingencyState implements Externalizable {
    * though the ids stay interned: categories whose total is 0 are ignored by the measures.
    */
   public void add(int xId, int yId, double w) {
+    if (addCell(xId, yId, w)) {
+      total.add(w);
+    }
+  }
+
+  private boolean addCell(int xId, int yId, double w) {
     if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException("weight must be finite and >= 0: " + w);
     }
     if (xId < 0 || xId >= x.size() || yId < 0 || yId >= y.size()) {
       throw new IndexOutOfBoundsException("ids (" + xId + ", " + yId + ") not interned");
     }
-    if (w != 0) {
-      joint.add(xId, yId, w);
-      total.add(w);
+    if (w == 0) {
+      return false;
     }
+    joint.add(xId, yId, w);
+    return true;
   }
 
   /**
@@ -123,6 +131,7 @@ public final class ContingencyState implements Externalizable {
     out.writeByte(VERSION);
     x.writeTo(out);
     y.writeTo(out);
+    out.writeCount(total.value());
     out.writeVarLong(joint.size());
     joint.forEach((ix, iy, c) -> {
       out.writeVarLong(ix);
@@ -144,12 +153,16 @@ public final class ContingencyState implements Externalizable {
     }
     CategoryDictionary x = CategoryDictionary.readFrom(in);
     CategoryDictionary y = CategoryDictionary.readFrom(in);
+    double totalWeight = in.readCount();
     int n = in.readVarInt();
     ContingencyState s = new ContingencyState(x, y, new JointCounts(n));
+    // The total is restored as written, not re-summed: a different order could change its
+    // last bits for non-integer weights.
+    s.total.add(totalWeight);
     for (int k = 0; k < n; k++) {
       int ix = in.readVarInt();
       int iy = in.readVarInt();
-      s.add(ix, iy, in.readCount());
+      s.addCell(ix, iy, in.readCount());
     }
     if (s.joint.size() != n || !in.atEnd()) {
       throw new IllegalArgumentException("corrupt ContingencyState: duplicate cells or trailing bytes");

@@ -105,7 +105,7 @@ class InfoStateTest {
   void roundTripIsBitExact() {
     ContingencyState s = new ContingencyState();
     double[] weights = {0.1, 1e-300, Double.MIN_VALUE, 0x1.0p53, 0x1.0p53 + 2, 1e300, 3, 0.5,
-        Math.PI, 7};
+        Math.PI, 7, 1e-17, 0.3, 1e16 + 2};
     byte[] big = new byte[300];
     new Random(5).nextBytes(big);
     for (int i = 0; i < weights.length; i++) {
@@ -117,7 +117,8 @@ class InfoStateTest {
     for (ContingencyState back : new ContingencyState[] {
         javaRoundTrip(s), ContingencyState.fromBytes(s.toBytes())}) {
       assertEquals(byValue(s), byValue(back));
-      assertEquals(s.totalWeight(), back.totalWeight());
+      assertEquals(Double.doubleToRawLongBits(s.totalWeight()),
+          Double.doubleToRawLongBits(back.totalWeight()));
       for (int id = 0; id < s.x().size(); id++) {
         assertEquals(label(s.x(), id), label(back.x(), id));
       }

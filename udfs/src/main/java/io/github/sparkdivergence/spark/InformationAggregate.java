@@ -3,6 +3,7 @@ package io.github.sparkdivergence.spark;
 import io.github.sparkdivergence.math.ContingencyState;
 import io.github.sparkdivergence.math.InformationMeasures;
 import io.github.sparkdivergence.math.InformationMeasures.Table;
+import java.io.Serializable;
 import java.util.Locale;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
@@ -134,7 +135,7 @@ public final class InformationAggregate implements UnboundFunction {
     return new Bound(measure, readers, types, weight, option, SQLConf.get().ansiEnabled(), maxCells);
   }
 
-  static final class Bound implements AggregateFunction<InformationState, Object> {
+  static final class Bound implements AggregateFunction<Serializable, Object> {
     private final Measure measure;
     private final CategoryReader[] readers;
     private final DataType[] types;
@@ -171,7 +172,8 @@ public final class InformationAggregate implements UnboundFunction {
     @Override public InformationState newAggregationState() { return new InformationState(); }
 
     @Override
-    public InformationState update(InformationState state, InternalRow row) {
+    public InformationState update(Serializable buffer, InternalRow row) {
+      InformationState state = InformationState.of(buffer);
       double w = 1.0;
       if (weight >= 0) {
         if (row.isNullAt(weight)) return state; // like sum(): a row without weight counts nothing
@@ -218,13 +220,15 @@ public final class InformationAggregate implements UnboundFunction {
     }
 
     @Override
-    public InformationState merge(InformationState a, InformationState b) {
-      a.merge(b);
-      return a;
+    public InformationState merge(Serializable a, Serializable b) {
+      InformationState merged = InformationState.of(a);
+      merged.merge(InformationState.of(b));
+      return merged;
     }
 
     @Override
-    public Object produceResult(InformationState state) {
+    public Object produceResult(Serializable buffer) {
+      InformationState state = InformationState.of(buffer);
       if (state.invalid || state.table.totalWeight() == 0) return null;
       Table t = state.table.toTable();
       double base = Double.isNaN(state.base) ? Math.E : state.base;

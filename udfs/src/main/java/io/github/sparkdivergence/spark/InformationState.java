@@ -1,18 +1,26 @@
 package io.github.sparkdivergence.spark;
 
 import io.github.sparkdivergence.math.ContingencyState;
-import java.io.Externalizable;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.IOException;
-import java.io.ObjectInput;
-import java.io.ObjectOutput;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
 
 /**
  * Partial state of an information aggregate: the weighted contingency table of (x, y) (y is a
  * single NULL category for one-column measures) plus the options read from the first row. Merges
  * exactly, so partial results from any partitioning, executor or earlier run combine to the same
  * table.
+ *
+ * <p>Spark ships V2 aggregate states with plain Java serialization, which resolves classes with the
+ * JVM's application class loader: on a cluster, where this library arrives with {@code --jars} or
+ * as the application jar, executors could not load this class. So the state travels as a
+ * {@code byte[]} ({@link #writeReplace}) and the aggregate decodes it with {@link #of}.
  */
-public final class InformationState implements Externalizable {
+public final class InformationState implements Serializable {
   private static final long serialVersionUID = 1L;
 
   ContingencyState table = new ContingencyState();
@@ -24,6 +32,11 @@ public final class InformationState implements Externalizable {
 
   public InformationState() {}
 
+  /** A live state, or one that crossed the wire as bytes. */
+  static InformationState of(Serializable s) {
+    return s instanceof InformationState state ? state : fromBytes((byte[]) s);
+  }
+
   void merge(InformationState other) {
     table.merge(other.table);
     if (Double.isNaN(base)) base = other.base;
@@ -33,21 +46,39 @@ public final class InformationState implements Externalizable {
 
   public ContingencyState table() { return table; }
 
-  @Override
-  public void writeExternal(ObjectOutput out) throws IOException {
-    out.writeDouble(base);
-    out.writeBoolean(method != null);
-    if (method != null) out.writeUTF(method);
-    out.writeBoolean(invalid);
-    table.writeExternal(out);
+  private Object writeReplace() { return toBytes(); }
+
+  public byte[] toBytes() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeDouble(base);
+      out.writeBoolean(method != null);
+      if (method != null) out.writeUTF(method);
+      out.writeBoolean(invalid);
+      byte[] t = table.toBytes();
+      out.writeInt(t.length);
+      out.write(t);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
-  @Override
-  public void readExternal(ObjectInput in) throws IOException {
-    base = in.readDouble();
-    method = in.readBoolean() ? in.readUTF() : null;
-    invalid = in.readBoolean();
-    table = new ContingencyState();
-    table.readExternal(in);
+  public static InformationState fromBytes(byte[] b) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
+      InformationState s = new InformationState();
+      s.base = in.readDouble();
+      s.method = in.readBoolean() ? in.readUTF() : null;
+      s.invalid = in.readBoolean();
+      int length = in.readInt();
+      int offset = b.length - in.available();
+      s.table = ContingencyState.fromBytes(b, offset, length);
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

@@ -2,10 +2,7 @@ package io.github.sparkdivergence.spark;
 
 import io.github.sparkdivergence.math.Divergence;
 import io.github.sparkdivergence.math.InvalidInputException;
-import java.io.Externalizable;
-import java.io.IOException;
-import java.io.ObjectInput;
-import java.io.ObjectOutput;
+import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
@@ -49,16 +46,17 @@ public final class KlDivAggregate implements UnboundFunction {
     return new Bound(types, SQLConf.get().ansiEnabled());
   }
 
-  /** The (p, q) masses seen so far; merging concatenates, which is exact. */
-  public static final class State implements Externalizable {
+  /**
+   * The (p, q) masses seen so far; merging concatenates, which is exact. Crosses the wire as a
+   * {@code double[]} (see {@link InformationState} for why).
+   */
+  static final class State implements Serializable {
     private static final long serialVersionUID = 1L;
     double[] p = new double[16];
     double[] q = new double[16];
     int n;
     double eps = Double.NaN;
     double base = Double.NaN;
-
-    public State() {}
 
     void add(double pi, double qi) {
       if (n == p.length) {
@@ -75,33 +73,30 @@ public final class KlDivAggregate implements UnboundFunction {
       if (Double.isNaN(base)) base = o.base;
     }
 
-    @Override
-    public void writeExternal(ObjectOutput out) throws IOException {
-      out.writeInt(n);
+    /** [eps, base, p_0, q_0, p_1, q_1, ...]. */
+    private Object writeReplace() {
+      double[] flat = new double[2 + 2 * n];
+      flat[0] = eps;
+      flat[1] = base;
       for (int i = 0; i < n; i++) {
-        out.writeDouble(p[i]);
-        out.writeDouble(q[i]);
+        flat[2 + 2 * i] = p[i];
+        flat[3 + 2 * i] = q[i];
       }
-      out.writeDouble(eps);
-      out.writeDouble(base);
+      return flat;
     }
 
-    @Override
-    public void readExternal(ObjectInput in) throws IOException {
-      int count = in.readInt();
-      p = new double[Math.max(16, count)];
-      q = new double[Math.max(16, count)];
-      for (int i = 0; i < count; i++) {
-        p[i] = in.readDouble();
-        q[i] = in.readDouble();
-      }
-      n = count;
-      eps = in.readDouble();
-      base = in.readDouble();
+    static State of(Serializable s) {
+      if (s instanceof State state) return state;
+      double[] flat = (double[]) s;
+      State state = new State();
+      state.eps = flat[0];
+      state.base = flat[1];
+      for (int i = 2; i < flat.length; i += 2) state.add(flat[i], flat[i + 1]);
+      return state;
     }
   }
 
-  static final class Bound implements AggregateFunction<State, Double> {
+  static final class Bound implements AggregateFunction<Serializable, Double> {
     private final DataType[] types;
     private final boolean ansi;
 
@@ -117,7 +112,8 @@ public final class KlDivAggregate implements UnboundFunction {
     @Override public State newAggregationState() { return new State(); }
 
     @Override
-    public State update(State s, InternalRow row) {
+    public State update(Serializable buffer, InternalRow row) {
+      State s = State.of(buffer);
       if (row.isNullAt(0) || row.isNullAt(1)) return s;
       if (types.length > 2 && Double.isNaN(s.eps)) s.eps = row.isNullAt(2) ? Double.NaN : row.getDouble(2);
       if (types.length > 3 && Double.isNaN(s.base)) s.base = row.isNullAt(3) ? Double.NaN : row.getDouble(3);
@@ -126,13 +122,15 @@ public final class KlDivAggregate implements UnboundFunction {
     }
 
     @Override
-    public State merge(State a, State b) {
-      a.merge(b);
-      return a;
+    public State merge(Serializable a, Serializable b) {
+      State merged = State.of(a);
+      merged.merge(State.of(b));
+      return merged;
     }
 
     @Override
-    public Double produceResult(State s) {
+    public Double produceResult(Serializable buffer) {
+      State s = State.of(buffer);
       if (s.n == 0) return null;
       double eps = Double.isNaN(s.eps) ? 0.0 : s.eps;
       double base = Double.isNaN(s.base) ? Math.E : s.base;

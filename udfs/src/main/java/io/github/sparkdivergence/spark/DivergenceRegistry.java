@@ -47,12 +47,10 @@ public final class DivergenceRegistry {
   private static final String RLHF_TOKENS_USAGE = "_FUNC_(logp, ref_logp[, mask][, estimator]) - "
       + "Per-token KL estimates (k1, k2 or k3, default k3) as array<double>; masked tokens are 0.";
   private static final String RLHF_ARGS = """
-
-            Arguments:
-              * logp, ref_logp - array<double> of the sampled tokens' log-probs under the policy and
-                  the reference model, same length.
-              * mask - optional array of 0/1 (numeric or boolean), 1 = token counts.
-              * estimator - 'k1', 'k2' or 'k3' (default 'k3', always >= 0).
+      * logp, ref_logp - array<double> of the sampled tokens' log-probs under the policy and
+          the reference model, same length.
+      * mask - optional array of 0/1 (numeric or boolean), 1 = token counts.
+      * estimator - 'k1', 'k2' or 'k3' (default 'k3', always >= 0).
       """;
 
   private static final Map<String, FunctionSpec> FUNCTIONS = new LinkedHashMap<>();
@@ -164,9 +162,9 @@ public final class DivergenceRegistry {
             """, false));
     add(new FunctionSpec("rlhf_kl", new RlhfKlFunction("rlhf_kl", false, RLHF_USAGE), RLHF_USAGE,
         RLHF_ARGS + """
-              * reduction - 'sum' (default) or 'mean' over the unmasked tokens; the mean of a
-                  sequence with no unmasked token is NULL.
-          """,
+      * reduction - 'sum' (default) or 'mean' over the unmasked tokens; the mean of a
+          sequence with no unmasked token is NULL.
+      """,
         """
             > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), 'k1');
              -0.5

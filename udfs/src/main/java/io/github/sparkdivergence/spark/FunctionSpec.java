@@ -33,18 +33,17 @@ public record FunctionSpec(
 
   /** Lays a section out as Spark's built-ins do: a 4-space header, the body indented by 6. */
   private static String section(String header, String body) {
-    String text = body.replace("\t", "    ").stripIndent().strip();
-    if (text.startsWith(header)) text = text.substring(header.length()).stripIndent().strip();
-    if (text.isEmpty()) return "";
-    StringBuilder out = new StringBuilder("\n    ").append(header).append('\n');
-    String[] lines = text.split("\n");
+    java.util.List<String> lines = new java.util.ArrayList<>(java.util.Arrays.asList(body.replace("\t", "    ").split("\n")));
+    lines.removeIf(l -> l.strip().equals(header));
+    while (!lines.isEmpty() && lines.get(0).isBlank()) lines.remove(0);
+    while (!lines.isEmpty() && lines.get(lines.size() - 1).isBlank()) lines.remove(lines.size() - 1);
+    if (lines.isEmpty()) return "";
     int common = Integer.MAX_VALUE;
     for (String l : lines) {
       if (!l.isBlank()) common = Math.min(common, l.length() - l.stripLeading().length());
     }
-    for (String l : lines) {
-      out.append("      ").append(l.isBlank() ? "" : l.substring(common)).append('\n');
-    }
+    StringBuilder out = new StringBuilder("\n    ").append(header).append('\n');
+    for (String l : lines) out.append("      ").append(l.isBlank() ? "" : l.substring(common)).append('\n');
     return out.append("  ").toString();
   }
 }

@@ -8,7 +8,6 @@ import org.apache.spark.sql.catalyst.expressions.IsNull;
 import org.apache.spark.sql.catalyst.expressions.Literal;
 import org.apache.spark.sql.catalyst.expressions.Or;
 import org.apache.spark.sql.catalyst.expressions.V2ExpressionUtils;
-import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
 import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
@@ -56,7 +55,7 @@ final class FunctionBinder {
           QueryCompilationErrors.functionCannotProcessInputError(spec.function(), children, e));
     }
     if (bound instanceof AggregateFunction<?, ?> agg) {
-      return new V2Aggregator<>(agg, children, 0, 0);
+      return aggregator(agg, children);
     }
     Expression call = V2ExpressionUtils.resolveScalarFunction((ScalarFunction<?>) bound, children);
     if (!guarded.isEmpty()) {
@@ -65,6 +64,11 @@ final class FunctionBinder {
       call = new If(anyNull, Literal.create(null, bound.resultType()), call);
     }
     return new NamedCall(spec.name(), children, call);
+  }
+
+  @SuppressWarnings({"unchecked", "rawtypes"})
+  private static Expression aggregator(AggregateFunction agg, Seq<Expression> children) {
+    return new NamedAggregator(agg, children, 0, 0);
   }
 
   @SuppressWarnings("unchecked")

@@ -170,6 +170,14 @@ class AggregatesTest {
   }
 
   @Test
+  void columnsAreNamedAfterTheCall() {
+    Dataset<Row> df = spark.sql("SELECT mutual_info(x, y), g_test(x, y), kl_div_agg(p, q) FROM VALUES "
+        + "('a', 'b', 1.0, 2.0) AS t(x, y, p, q)");
+    assertEquals(List.of("mutual_info(x, y)", "g_test(x, y)", "kl_div_agg(p, q)"), List.of(df.columns()));
+    assertEquals(0.0, df.first().getDouble(0), 0.0);
+  }
+
+  @Test
   void invalidWeightsAndOptions() {
     spark.sql("SELECT * FROM VALUES ('a', 'p', 1.0), ('b', 'q', -2.0) AS t(x, y, w)").createOrReplaceTempView("bad_w");
     Exception e = assertThrows(Exception.class, () -> spark.sql("SELECT mutual_info(x, y, w) FROM bad_w").collect());

@@ -6,7 +6,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.catalyst.util.MapData;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
-import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -18,7 +17,7 @@ import org.apache.spark.sql.types.StructType;
  * arrays, MLlib vectors or string-keyed maps, with the optional trailing arguments
  * {@code base, normalize, eps} in that order.
  */
-public final class DistributionFunction implements UnboundFunction {
+public final class DistributionFunction extends SqlFunction {
 
   /** The math behind each SQL name; one bound class per representation serves them all. */
   enum Measure {
@@ -66,15 +65,11 @@ public final class DistributionFunction implements UnboundFunction {
   private static final int[] MATH_ARGS = {0, 1};
 
   private final Measure measure;
-  private final String usage;
 
   DistributionFunction(Measure measure, String usage) {
+    super(measure.sqlName, usage);
     this.measure = measure;
-    this.usage = usage;
   }
-
-  @Override public String name() { return measure.sqlName; }
-  @Override public String description() { return usage.replace("_FUNC_", measure.sqlName); }
 
   @Override
   public BoundFunction bind(StructType input) {

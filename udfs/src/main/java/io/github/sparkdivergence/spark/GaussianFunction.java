@@ -5,7 +5,6 @@ import io.github.sparkdivergence.math.InvalidInputException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
-import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -16,21 +15,15 @@ import org.apache.spark.sql.types.StructType;
  * normals (numeric arguments) or diagonal multivariate ones (array arguments, summed over
  * dimensions), and the VAE term {@code kl_std_normal(mu, logvar[, base])} = KL(N(mu, exp(logvar)) || N(0, 1)).
  */
-public final class GaussianFunction implements UnboundFunction {
+public final class GaussianFunction extends SqlFunction {
   private static final int[] MATH_ARGS = {0, 1, 2, 3};
 
-  private final String name;
   private final boolean standardNormal;
-  private final String usage;
 
   GaussianFunction(String name, boolean standardNormal, String usage) {
-    this.name = name;
+    super(name, usage);
     this.standardNormal = standardNormal;
-    this.usage = usage;
   }
-
-  @Override public String name() { return name; }
-  @Override public String description() { return usage.replace("_FUNC_", name); }
 
   @Override
   public BoundFunction bind(StructType input) {

@@ -9,7 +9,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
-import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -24,7 +23,7 @@ import org.apache.spark.sql.types.StructType;
  * numeric weight (pre-aggregated counts), then the option: a log base (numeric) or, for NMI/AMI, the
  * averaging method (string).
  */
-public final class InformationAggregate implements UnboundFunction {
+public final class InformationAggregate extends SqlFunction {
   /** Per group, at most this many distinct (x, y) cells (about 40 bytes each); see the README. */
   public static final String MAX_CELLS_CONF = "spark.divergence.aggregate.maxCells";
   public static final long DEFAULT_MAX_CELLS = 2_000_000L;
@@ -75,15 +74,11 @@ public final class InformationAggregate implements UnboundFunction {
       .add("p_value", DataTypes.DoubleType, false);
 
   private final Measure measure;
-  private final String usage;
 
   InformationAggregate(Measure measure, String usage) {
+    super(measure.sqlName, usage);
     this.measure = measure;
-    this.usage = usage;
   }
-
-  @Override public String name() { return measure.sqlName; }
-  @Override public String description() { return usage.replace("_FUNC_", measure.sqlName); }
 
   @Override
   public BoundFunction bind(StructType input) {

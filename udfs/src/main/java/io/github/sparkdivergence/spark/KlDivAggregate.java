@@ -7,7 +7,6 @@ import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
-import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -20,13 +19,8 @@ import org.apache.spark.sql.types.StructType;
  * K rows exactly as {@code kl_div(..., normalize => true, eps)}. Rows where p or q is NULL are
  * skipped, like sum() skips NULLs.
  */
-public final class KlDivAggregate implements UnboundFunction {
-  private final String usage;
-
-  KlDivAggregate(String usage) { this.usage = usage; }
-
-  @Override public String name() { return "kl_div_agg"; }
-  @Override public String description() { return usage.replace("_FUNC_", name()); }
+public final class KlDivAggregate extends SqlFunction {
+  KlDivAggregate(String usage) { super("kl_div_agg", usage); }
 
   @Override
   public BoundFunction bind(StructType input) {

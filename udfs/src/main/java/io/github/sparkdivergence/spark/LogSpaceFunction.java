@@ -5,7 +5,6 @@ import io.github.sparkdivergence.math.LogSpace;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
-import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -16,22 +15,16 @@ import org.apache.spark.sql.types.StructType;
  * log-probabilities (LLM logprobs), {@code kl_div_logits(x, y[, base])} raw logits that are
  * log-softmaxed on the fly.
  */
-public final class LogSpaceFunction implements UnboundFunction {
+public final class LogSpaceFunction extends SqlFunction {
   private static final DataType DOUBLES = Representation.ARRAY.sqlType;
   private static final int[] MATH_ARGS = {0, 1};
 
-  private final String name;
   private final boolean logits;
-  private final String usage;
 
   LogSpaceFunction(String name, boolean logits, String usage) {
-    this.name = name;
+    super(name, usage);
     this.logits = logits;
-    this.usage = usage;
   }
-
-  @Override public String name() { return name; }
-  @Override public String description() { return usage.replace("_FUNC_", name); }
 
   @Override
   public BoundFunction bind(StructType input) {

@@ -7,7 +7,6 @@ import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeArrayData;
 import org.apache.spark.sql.catalyst.util.ArrayData;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
-import org.apache.spark.sql.connector.catalog.functions.UnboundFunction;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
@@ -21,21 +20,15 @@ import org.apache.spark.unsafe.types.UTF8String;
  * {@code 'mean'}) per sequence, {@code rlhf_kl_per_token(logp, ref_logp[, mask][, estimator])} the
  * per-token values (masked tokens are 0).
  */
-public final class RlhfKlFunction implements UnboundFunction {
+public final class RlhfKlFunction extends SqlFunction {
   private static final DataType DOUBLES = Representation.ARRAY.sqlType;
 
-  private final String name;
   private final boolean perToken;
-  private final String usage;
 
   RlhfKlFunction(String name, boolean perToken, String usage) {
-    this.name = name;
+    super(name, usage);
     this.perToken = perToken;
-    this.usage = usage;
   }
-
-  @Override public String name() { return name; }
-  @Override public String description() { return usage.replace("_FUNC_", name); }
 
   @Override
   public BoundFunction bind(StructType input) {

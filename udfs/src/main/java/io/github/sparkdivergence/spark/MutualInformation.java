@@ -31,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * The data is scanned once: a single GROUPING SETS aggregation counts every pair's cells across the
  * cluster, then one exact {@code mutual_info_summary} state per pair (keyed by the grouping id) turns
  * the cells into the measures. No job per pair and no joins of marginals. Numeric columns are
- * binned with MLlib's QuantileDiscretizer (splits fitted in one job for all of them); NULL (and
- * NaN) are categories of their own unless {@link #dropNulls}.
+ * binned with MLlib's QuantileDiscretizer (splits fitted in one job for all of them) or with
+ * explicit {@link #splits} through a Bucketizer; NULL (and NaN) are categories of their own unless
+ * {@link #dropNulls}.
  */
 public final class MutualInformation {
   private static final Logger LOG = LoggerFactory.getLogger(MutualInformation.class);
@@ -43,6 +44,7 @@ public final class MutualInformation {
   private int bins = 10;
   private double relativeError = 0.001;
   private final Set<String> categorical = new LinkedHashSet<>();
+  private final java.util.Map<String, double[]> splits = new java.util.LinkedHashMap<>();
   private boolean dropNulls;
   private double base = Math.E;
 
@@ -79,6 +81,21 @@ public final class MutualInformation {
   /** Numeric columns to treat as categories (not binned). */
   public MutualInformation categorical(String... names) {
     categorical.addAll(Arrays.asList(names));
+    return this;
+  }
+
+  /**
+   * Bins this numeric column with explicit MLlib {@code Bucketizer} splits instead of quantiles
+   * (strictly increasing; use -Infinity / +Infinity as the outer splits to keep every value).
+   */
+  public MutualInformation splits(String column, double... columnSplits) {
+    for (int i = 1; i < columnSplits.length; i++) {
+      if (!(columnSplits[i] > columnSplits[i - 1])) {
+        throw new IllegalArgumentException("splits for '" + column + "' must be strictly increasing: " + Arrays.toString(columnSplits));
+      }
+    }
+    if (columnSplits.length < 3) throw new IllegalArgumentException("splits for '" + column + "' need at least 3 values (2 bins)");
+    splits.put(column, columnSplits.clone());
     return this;
   }
 
@@ -194,13 +211,31 @@ public final class MutualInformation {
     return cols;
   }
 
-  /** Replaces each numeric column (not declared categorical) by its quantile bin; NULL stays NULL. */
+  /**
+   * Replaces each numeric column (not declared categorical) by its bin: explicit splits where given,
+   * else quantile bins; NULL stays NULL, NaN gets a bin of its own.
+   */
   private Dataset<Row> binned(Dataset<Row> data, List<String> cols) {
+    for (String c : splits.keySet()) {
+      if (!cols.contains(c)) throw new IllegalArgumentException("splits given for '" + c + "', which is not among " + cols);
+      if (!(data.schema().apply(c).dataType() instanceof NumericType)) {
+        throw new IllegalArgumentException("splits given for '" + c + "', which is not numeric");
+      }
+    }
+    Dataset<Row> data0 = data;
+    for (java.util.Map.Entry<String, double[]> e : splits.entrySet()) {
+      String tmp = "__split_in";
+      Dataset<Row> withIn = data0.withColumn(tmp, quoted(e.getKey()).cast("double"));
+      Dataset<Row> out = new org.apache.spark.ml.feature.Bucketizer().setInputCol(tmp).setOutputCol("__split_out")
+          .setSplits(e.getValue()).setHandleInvalid("keep").transform(withIn);
+      data0 = out.withColumn(e.getKey(), col("__split_out").cast("int")).drop(tmp, "__split_out");
+    }
+    data = data0.select(cols.stream().map(MutualInformation::quoted).toArray(Column[]::new));
     if (bins == 0) return data;
     List<String> numeric = new ArrayList<>();
     for (StructField f : data.schema().fields()) {
       if (f.dataType() instanceof NumericType && !(f.dataType() instanceof BooleanType)
-          && !categorical.contains(f.name())) {
+          && !categorical.contains(f.name()) && !splits.containsKey(f.name())) {
         numeric.add(f.name());
       }
     }

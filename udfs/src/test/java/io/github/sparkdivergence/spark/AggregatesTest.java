@@ -256,6 +256,12 @@ class AggregatesTest {
     Row sql = df.selectExpr("mutual_info(half, c)").first();
     close(sql.getDouble(0), c.getDouble(6), 1e-14, 0, "categorical column with NULLs as a category");
     assertThrows(IllegalArgumentException.class, () -> MutualInformation.of(df).columns("v", "nope").compute());
+
+    // Explicit splits: v < 100 and v >= 100 are exactly the halves.
+    Row split = MutualInformation.of(df).splits("v", Double.NEGATIVE_INFINITY, 100, Double.POSITIVE_INFINITY)
+        .columns("v", "half").compute().first();
+    close(Math.log(2), split.getDouble(6), 1e-15, 0, "Bucketizer splits");
+    assertThrows(IllegalArgumentException.class, () -> MutualInformation.of(df).splits("v", 1, 0, 2));
   }
 
   private static String rootMessage(Throwable t) {

@@ -30,7 +30,7 @@ class LocalClusterIT {
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.sql.shuffle.partitions", "7")
-        .config("spark.sql.extensions", DivergenceExtensions.class.getName())
+        // No spark.sql.extensions: the jar's META-INF/services entry registers the functions.
         .getOrCreate();
   }
 

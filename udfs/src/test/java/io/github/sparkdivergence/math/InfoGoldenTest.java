@@ -103,10 +103,11 @@ class InfoGoldenTest {
           1e-14);
       double emi = InformationMeasures.expectedMutualInfo(t);
       // sklearn's EMI is exp of a difference of log-gammas ~N log N: ~1e-7 relative error on the
-      // near-independent N = 4e6 case, ~1e-10 on the real data. Ours is checked tighter against
-      // the 40-digit reference.
-      check("emi", emi, e.get("emi"), 1e-9, 1e-13);
-      check("emi_exact", emi, e.get("emi_exact"), 1e-12, 0);
+      // near-independent N = 4e6 case, ~1e-10 on the smaller real tables and up to 5e-9 on
+      // flights (N = 3e6, where ours matches the 40-digit reference to 1e-14). Ours is checked
+      // tighter against that reference wherever it was computed.
+      check("emi", emi, e.get("emi"), c.n > 1_000_000 ? 1e-8 : 1e-9, 1e-13);
+      if (e.containsKey("emi_exact")) check("emi_exact", emi, e.get("emi_exact"), 1e-12, 0);
       InformationMeasures.GTest g = InformationMeasures.gTest(t);
       assertEquals(e.get("dof").longValue(), g.dof(), "dof");
       check("g", g.g(), e.get("g"), 1e-12, 2 * c.n * 1e-14);

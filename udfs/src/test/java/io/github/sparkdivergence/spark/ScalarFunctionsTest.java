@@ -151,16 +151,16 @@ class ScalarFunctionsTest {
   void dataFrameApiForLogSpaceGaussianAndRlhf() {
     Dataset<Row> df = spark.range(5).selectExpr("id", "array(-1.0D - id, -2.0D, -0.5D) AS lp", "array(-1.2D, -1.0D - id / 10, -0.5D) AS ref",
         "array(1, 1, IF(id % 2 = 0, 1, 0)) AS mask", "id / 10D AS mu", "-id / 5D AS lv", "array(id / 10D, 0.5D) AS mus",
-        "array(-id / 5D, 0.1D) AS lvs", "1D + id AS s1", "array(1.0D, 2.0D + id, 0.5D) AS x", "array(0.0D, id + 0D, 1.0D) AS y");
+        "array(-id / 5D, 0.1D) AS lvs", "array(1D + id / 10D, 0.5D) AS sig", "1D + id AS s1", "array(1.0D, 2.0D + id, 0.5D) AS x", "array(0.0D, id + 0D, 1.0D) AS y");
     List<Row> api = df.orderBy("id").select(
         Divergences.klDivLog(col("lp"), col("ref")), Divergences.klDivLogits(col("x"), col("y"), 2),
         Divergences.klGaussian(col("mu"), col("s1"), functions.lit(0), functions.lit(1)),
-        Divergences.klGaussian(col("mus"), col("mus"), col("mus"), col("mus"), 10),
+        Divergences.klGaussian(col("mus"), col("sig"), col("mus"), col("sig"), 10),
         Divergences.klStdNormal(col("mu"), col("lv")), Divergences.klStdNormal(col("mus"), col("lvs"), 2),
         Divergences.rlhfKl(col("lp"), col("ref")), Divergences.rlhfKl(col("lp"), col("ref"), col("mask"), "k2", "mean"),
         Divergences.rlhfKlPerToken(col("lp"), col("ref"), col("mask"), "k1")).collectAsList();
     List<Row> sql = df.orderBy("id").selectExpr("kl_div_log(lp, ref)", "kl_div_logits(x, y, 2)", "kl_gaussian(mu, s1, 0, 1)",
-        "kl_gaussian(mus, mus, mus, mus, 10)", "kl_std_normal(mu, lv)", "kl_std_normal(mus, lvs, 2)", "rlhf_kl(lp, ref)",
+        "kl_gaussian(mus, sig, mus, sig, 10)", "kl_std_normal(mu, lv)", "kl_std_normal(mus, lvs, 2)", "rlhf_kl(lp, ref)",
         "rlhf_kl(lp, ref, mask, 'k2', 'mean')", "rlhf_kl_per_token(lp, ref, mask, 'k1')").collectAsList();
     assertEquals(sql, api);
     assertEquals(0.0, api.get(1).getDouble(3), 0.0, "KL of a Gaussian with itself");

@@ -21,7 +21,7 @@ public record FunctionSpec(
           length mismatch, empty vectors, sigma <= 0, a bad base, eps or estimator) raises
           SPARK_DIVERGENCE_INVALID_INPUT when spark.sql.ansi.enabled is true (Spark 4's default)
           and gives NULL when it is false.
-    """;
+    """ + "  "; // Spark's ExpressionInfo wants the note to end with a newline and two spaces
 
   public FunctionSpec {
     arguments = section("Arguments:", arguments);

@@ -113,9 +113,13 @@ public final class MutualInfoJob implements Job {
     MutualInformation mi = MutualInformation.of(input).columns(all.toArray(new String[0])).bins(bins).relativeError(relErr);
     if (target != null) mi = mi.target(target);
     MutualInformation job = mi;
-    Dataset<Row> result = job.compute();
-    StructType resultSchema = result.schema();
-    List<Row> table = ctx.stage("compute", result::collectAsList, t -> t.size() + " pairs");
+    StructType[] schemaOut = new StructType[1];
+    List<Row> table = ctx.stage("compute", () -> {
+      Dataset<Row> result = job.compute();
+      schemaOut[0] = result.schema();
+      return result.collectAsList();
+    }, t -> t.size() + " pairs");
+    StructType resultSchema = schemaOut[0];
     List<Row> sorted = new ArrayList<>(table);
     int miIdx = resultSchema.fieldIndex("mi");
     sorted.sort(Comparator.comparingDouble((Row r) -> r.isNullAt(miIdx) ? Double.NEGATIVE_INFINITY : r.getDouble(miIdx))

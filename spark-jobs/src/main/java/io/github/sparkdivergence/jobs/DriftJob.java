@@ -126,9 +126,10 @@ public final class DriftJob implements Job {
         JobArgs.Option.value("eps", "X", "additive smoothing of the proportions (default 1e-4)"),
         JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e (default), 2, 10, ..."),
         JobArgs.Option.repeated("threshold", "METRIC=VALUE", "fail (exit 3) when a column's metric exceeds VALUE;\n"
-            + "metrics: " + String.join(", ", METRICS)),
-        JobArgs.Option.value("categories-output", "PATH", "also write the per-category counts and proportions\n"
-            + "(column, category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode"),
+            + "metrics: " + String.join(", ", METRICS.subList(0, 5)) + ",\n"
+            + "or the same with _raw (unsmoothed)"),
+        JobArgs.Option.value("categories-output", "PATH", "also write the per-category counts and proportions (column,\n"
+            + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode"),
         JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this (default 10000)"),
         JobArgs.Option.value("top", "N", "rows of the printed table (default 50)")));
     o.addAll(DataIO.inputOptions("input"));

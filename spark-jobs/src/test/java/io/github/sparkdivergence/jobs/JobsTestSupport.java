@@ -53,9 +53,12 @@ final class JobsTestSupport {
   }
 
   static Path samples() {
-    Path p = Paths.get("..", "data-samples").toAbsolutePath().normalize();
-    if (!Files.isDirectory(p)) throw new IllegalStateException("no data-samples at " + p);
-    return p;
+    String prop = System.getProperty("jobs.samples");
+    if (prop != null) return Paths.get(prop).toAbsolutePath().normalize();
+    for (Path dir = Paths.get("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+      if (Files.isDirectory(dir.resolve("data-samples"))) return dir.resolve("data-samples");
+    }
+    throw new IllegalStateException("no data-samples above " + Paths.get("").toAbsolutePath());
   }
 
   static String sample(String name) { return samples().resolve(name).toString(); }

@@ -1,0 +1,550 @@
+package io.github.sparkdivergence.jobs;
+
+import io.github.sparkdivergence.math.Divergence;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.apache.spark.ml.feature.Bucketizer;
+import org.apache.spark.ml.feature.QuantileDiscretizer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.CharType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.sql.types.VarcharType;
+
+/**
+ * Per-column distribution drift between a reference and a current dataset: KL both ways,
+ * Jensen-Shannon divergence and distance, PSI, and the categories seen on one side only.
+ *
+ * <p>Categorical columns compare category counts over the union of categories; numeric columns are
+ * bucketed with quantile splits fitted on the reference (QuantileDiscretizer) and applied to both
+ * sides (Bucketizer, outer splits -inf/+inf so out-of-range values land in the end buckets); null
+ * (and NaN for numbers) is a category of its own. All counts come from ONE Spark aggregation over
+ * (side, column, value) pairs; the small per-column vectors are compared on the driver with the
+ * math core.
+ *
+ * <p>Smoothing: {@code p~_i = (p_i + eps) / (1 + K * eps)} over the K categories of the union, for
+ * both sides. PSI = sum (cur~_i - ref~_i) * ln(cur~_i / ref~_i) on the smoothed proportions, which
+ * equals KL(ref~||cur~) + KL(cur~||ref~) in nats. The {@code *_raw} columns are the same measures
+ * without smoothing (+Infinity when a category is missing on one side).
+ */
+public final class DriftJob implements Job {
+
+  static final List<String> METRICS = List.of("kl_ref_cur", "kl_cur_ref", "js_divergence", "js_distance", "psi",
+      "kl_ref_cur_raw", "kl_cur_ref_raw", "js_divergence_raw", "js_distance_raw", "psi_raw");
+
+  static final StructType SCHEMA = new StructType()
+      .add("column", DataTypes.StringType, false)
+      .add("kind", DataTypes.StringType, false)
+      .add("n_ref", DataTypes.LongType, false)
+      .add("n_cur", DataTypes.LongType, false)
+      .add("categories", DataTypes.IntegerType, false)
+      .add("kl_ref_cur", DataTypes.DoubleType, false)
+      .add("kl_cur_ref", DataTypes.DoubleType, false)
+      .add("js_divergence", DataTypes.DoubleType, false)
+      .add("js_distance", DataTypes.DoubleType, false)
+      .add("psi", DataTypes.DoubleType, false)
+      .add("kl_ref_cur_raw", DataTypes.DoubleType, false)
+      .add("kl_cur_ref_raw", DataTypes.DoubleType, false)
+      .add("js_divergence_raw", DataTypes.DoubleType, false)
+      .add("js_distance_raw", DataTypes.DoubleType, false)
+      .add("psi_raw", DataTypes.DoubleType, false)
+      .add("only_in_ref", DataTypes.createArrayType(DataTypes.StringType, true), false)
+      .add("only_in_cur", DataTypes.createArrayType(DataTypes.StringType, true), false)
+      .add("drifted", DataTypes.BooleanType, false);
+
+  /** --categories-output: the counts behind the metrics, one row per (column, category). */
+  static final StructType CATEGORY_SCHEMA = new StructType()
+      .add("column", DataTypes.StringType, false)
+      .add("category", DataTypes.StringType, true)
+      .add("bucket", DataTypes.IntegerType, true)
+      .add("lower", DataTypes.DoubleType, true)
+      .add("upper", DataTypes.DoubleType, true)
+      .add("n_ref", DataTypes.LongType, false)
+      .add("n_cur", DataTypes.LongType, false)
+      .add("p_ref", DataTypes.DoubleType, false)
+      .add("p_cur", DataTypes.DoubleType, false);
+
+  @Override public String name() { return "drift"; }
+  @Override public String summary() { return "per-column drift (KL, JS, PSI) between a reference and a current dataset"; }
+  @Override public String synopsis() {
+    return "(--reference PATH --current PATH | --input PATH --reference-filter EXPR --current-filter EXPR) [options]";
+  }
+
+  @Override
+  public String description() {
+    return """
+        Compares each column's distribution in a reference and a current dataset and reports
+        KL(ref||cur), KL(cur||ref), Jensen-Shannon divergence and distance, PSI, n_ref, n_cur and the
+        categories seen on one side only, one row per column.
+
+        Categorical columns (string, boolean, or any column named in --categorical) are compared as
+        counts over the union of their categories. Numeric columns are bucketed with --bins quantile
+        splits fitted on the reference and applied to both sides; values outside the reference
+        range fall into the end buckets. Null (and NaN) is a category of its own.
+
+        Smoothing: p~ = (p + eps) / (1 + K*eps) over the K categories of the union, on both sides.
+        PSI = sum (cur~ - ref~) * ln(cur~ / ref~) on the smoothed proportions (always natural log);
+        KL and JS use --base. The *_raw columns are unsmoothed (+inf when a category is missing on
+        one side). With --threshold metric=value the job exits with status 3 and names the columns
+        whose metric is above the value (the output is still written).""";
+  }
+
+  @Override
+  public List<JobArgs.Option> options() {
+    List<JobArgs.Option> o = new ArrayList<>(List.of(
+        JobArgs.Option.value("reference", "PATH", "reference dataset (path or catalog table)"),
+        JobArgs.Option.value("current", "PATH", "current dataset (path or catalog table)"),
+        JobArgs.Option.value("input", "PATH", "one dataset split by --reference-filter and --current-filter"),
+        JobArgs.Option.value("reference-filter", "EXPR", "SQL condition selecting the reference rows (with --input,\n"
+            + "or applied to --reference)"),
+        JobArgs.Option.value("current-filter", "EXPR", "SQL condition selecting the current rows (with --input,\n"
+            + "or applied to --current)"),
+        JobArgs.Option.value("columns", "A,B,...", "columns to compare (default: every numeric, string and boolean column)"),
+        JobArgs.Option.value("categorical", "A,B,...", "treat these columns as categorical even if numeric (or date)"),
+        JobArgs.Option.value("bins", "N", "quantile buckets for numeric columns (default 10)"),
+        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles (default 0.001)"),
+        JobArgs.Option.value("eps", "X", "additive smoothing of the proportions (default 1e-4)"),
+        JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e (default), 2, 10, ..."),
+        JobArgs.Option.repeated("threshold", "METRIC=VALUE", "fail (exit 3) when a column's metric exceeds VALUE;\n"
+            + "metrics: " + String.join(", ", METRICS.subList(0, 5)) + ",\n"
+            + "or the same with _raw (unsmoothed)"),
+        JobArgs.Option.value("categories-output", "PATH", "also write the per-category counts and proportions (column,\n"
+            + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode"),
+        JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this (default 10000)"),
+        JobArgs.Option.value("top", "N", "rows of the printed table (default 50)")));
+    o.addAll(DataIO.inputOptions("input"));
+    o.addAll(DataIO.outputOptions(false));
+    o.addAll(DataIO.commonOptions());
+    return o;
+  }
+
+  private enum Kind { NUMERIC, CATEGORICAL }
+
+  private record Spec(String name, Kind kind) {}
+
+  /** Per-column result, also one output row. */
+  record Result(String column, String kind, long nRef, long nCur, int categories, double[] metrics,
+      List<String> onlyInRef, List<String> onlyInCur, List<String> reasons, List<Row> categoryRows) {
+    double metric(String name) { return metrics[METRICS.indexOf(name)]; }
+  }
+
+  @Override
+  public int run(JobContext ctx, JobArgs args) {
+    var spark = ctx.spark();
+    int bins = args.intValue("bins", 10, 2, 10_000);
+    double relErr = args.doubleValue("relative-error", 0.001, 0, false, 1);
+    double eps = args.doubleValue("eps", 1e-4, 0, false, 1);
+    double base = args.base("base");
+    int maxCategories = args.intValue("max-categories", 10_000, 1, Integer.MAX_VALUE);
+    int top = args.intValue("top", 50, 1, Integer.MAX_VALUE);
+    Map<String, Double> thresholds = new LinkedHashMap<>();
+    for (Map.Entry<String, String> t : args.pairs("threshold").entrySet()) {
+      String m = t.getKey().toLowerCase(Locale.ROOT);
+      if (!METRICS.contains(m)) {
+        throw JobException.usage("--threshold metric must be one of " + String.join(", ", METRICS) + " but was '" + t.getKey() + "'");
+      }
+      double v;
+      try {
+        v = Double.parseDouble(t.getValue().trim());
+      } catch (NumberFormatException e) {
+        v = Double.NaN;
+      }
+      if (!(v >= 0)) throw JobException.usage("--threshold " + t.getKey() + " needs a number >= 0 but was '" + t.getValue() + "'");
+      thresholds.put(m, v);
+    }
+    boolean twoInputs = args.has("reference") || args.has("current");
+    if (twoInputs == args.has("input")) {
+      throw JobException.usage("give either --reference and --current, or --input with --reference-filter and --current-filter");
+    }
+    if (twoInputs && !(args.has("reference") && args.has("current"))) {
+      throw JobException.usage("--reference and --current go together");
+    }
+    if (!twoInputs && !(args.has("reference-filter") && args.has("current-filter"))) {
+      throw JobException.usage("--input needs --reference-filter and --current-filter");
+    }
+    DataIO.Output output = DataIO.output(spark, args, false);
+    DataIO.Output categoriesOutput = null;
+    if (args.has("categories-output")) {
+      List<String> argv = new ArrayList<>(List.of("--output", args.get("categories-output")));
+      if (args.has("output-format")) argv.addAll(List.of("--output-format", args.get("output-format")));
+      if (args.has("mode")) argv.addAll(List.of("--mode", args.get("mode")));
+      categoriesOutput = DataIO.output(spark, JobArgs.parse(name(), DataIO.outputOptions(true), argv.toArray(new String[0])), true);
+    }
+
+    // read
+    Dataset<Row>[] sides = ctx.stage("read", () -> {
+      Dataset<Row> r;
+      Dataset<Row> c;
+      if (twoInputs) {
+        r = DataIO.read(spark, args, args.get("reference"), "reference");
+        c = DataIO.read(spark, args, args.get("current"), "current");
+      } else {
+        r = DataIO.read(spark, args, args.get("input"), "input");
+        c = r;
+      }
+      r = filter(r, args.get("reference-filter"), "reference-filter");
+      c = filter(c, args.get("current-filter"), "current-filter");
+      @SuppressWarnings("unchecked")
+      Dataset<Row>[] pair = new Dataset[] {r, c};
+      return pair;
+    }, d -> twoInputs ? args.get("reference") + " vs " + args.get("current") : args.get("input"));
+    Dataset<Row> ref = sides[0];
+    Dataset<Row> cur = sides[1];
+    List<Spec> specs = columns(ctx, args, ref.schema(), cur.schema());
+
+    // count
+    long[] n = ctx.stage("count", () -> new long[] {ref.count(), cur.count()},
+        c -> "reference " + c[0] + " rows, current " + c[1] + " rows");
+    DataIO.requireNonEmpty(n[0], "reference");
+    DataIO.requireNonEmpty(n[1], "current");
+
+    // compute: fit splits on the reference, then one aggregation over both sides
+    List<Result> results = ctx.stage("compute", () -> compute(ctx, specs, ref, cur, n, bins, relErr, eps, base,
+        maxCategories, thresholds), r -> r.size() + " columns");
+
+    if (output != null) {
+      List<Row> rows = new ArrayList<>();
+      for (Result r : results) {
+        Object[] v = new Object[SCHEMA.size()];
+        int i = 0;
+        v[i++] = r.column();
+        v[i++] = r.kind();
+        v[i++] = r.nRef();
+        v[i++] = r.nCur();
+        v[i++] = r.categories();
+        for (double m : r.metrics()) v[i++] = m;
+        v[i++] = scala.jdk.javaapi.CollectionConverters.asScala(r.onlyInRef()).toSeq();
+        v[i++] = scala.jdk.javaapi.CollectionConverters.asScala(r.onlyInCur()).toSeq();
+        v[i] = !r.reasons().isEmpty();
+        rows.add(RowFactory.create(v));
+      }
+      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(rows, SCHEMA), output, true));
+    }
+    if (categoriesOutput != null) {
+      List<Row> rows = new ArrayList<>();
+      for (Result r : results) rows.addAll(r.categoryRows());
+      DataIO.Output co = categoriesOutput;
+      ctx.stage("write categories", () -> DataIO.write(spark.createDataFrame(rows, CATEGORY_SCHEMA), co, true));
+    }
+
+    print(ctx, results, n, bins, eps, base, thresholds, output, top);
+    List<String> drifted = new ArrayList<>();
+    for (Result r : results) {
+      if (!r.reasons().isEmpty()) drifted.add(r.column() + " (" + String.join(", ", r.reasons()) + ")");
+    }
+    if (!drifted.isEmpty()) {
+      throw new JobException(JobException.DRIFT, "drift detected in " + drifted.size() + " of " + results.size()
+          + " column(s): " + String.join("; ", drifted));
+    }
+    return 0;
+  }
+
+  private static Dataset<Row> filter(Dataset<Row> df, String expr, String flag) {
+    if (expr == null) return df;
+    try {
+      return df.filter(expr);
+    } catch (Exception e) {
+      // parse errors are ParseException (an AnalysisException) in Spark 4
+      throw JobException.usage("--" + flag + " '" + expr + "' is not a valid condition: " + DataIO.firstLine(e.getMessage()));
+    }
+  }
+
+  static boolean isNumeric(DataType t) { return t instanceof NumericType; }
+
+  static boolean isCategorical(DataType t) {
+    return t instanceof StringType || t instanceof BooleanType || t instanceof CharType || t instanceof VarcharType;
+  }
+
+  static boolean isCastableToCategorical(DataType t) {
+    return isNumeric(t) || isCategorical(t) || t instanceof DateType || t instanceof TimestampType
+        || t instanceof TimestampNTZType;
+  }
+
+  private List<Spec> columns(JobContext ctx, JobArgs args, StructType refSchema, StructType curSchema) {
+    List<String> requested = args.list("columns");
+    Set<String> categorical = new LinkedHashSet<>();
+    for (String c : args.list("categorical")) categorical.add(DataIO.resolve(refSchema, c, "reference"));
+    List<Spec> specs = new ArrayList<>();
+    if (requested.isEmpty()) {
+      List<String> skipped = new ArrayList<>();
+      for (String name : refSchema.fieldNames()) {
+        DataType t = refSchema.apply(name).dataType();
+        boolean forced = categorical.contains(name);
+        if (!(isNumeric(t) || isCategorical(t) || (forced && isCastableToCategorical(t)))) {
+          skipped.add(name + " " + t.simpleString());
+          continue;
+        }
+        specs.add(spec(name, refSchema, curSchema, forced));
+      }
+      if (!skipped.isEmpty()) ctx.info("skipping columns of other types (name them in --categorical to compare): " + String.join(", ", skipped));
+      if (specs.isEmpty()) throw JobException.input("reference has no numeric, string or boolean column to compare");
+    } else {
+      Set<String> seen = new LinkedHashSet<>();
+      for (String c : requested) {
+        String name = DataIO.resolve(refSchema, c, "reference");
+        if (seen.add(name)) specs.add(spec(name, refSchema, curSchema, categorical.contains(name)));
+      }
+      for (String c : categorical) {
+        if (!seen.contains(c)) throw JobException.usage("--categorical column '" + c + "' is not among --columns");
+      }
+    }
+    return specs;
+  }
+
+  private static Spec spec(String name, StructType refSchema, StructType curSchema, boolean forced) {
+    DataType rt = refSchema.apply(name).dataType();
+    String curName = DataIO.resolve(curSchema, name, "current");
+    DataType ct = curSchema.apply(curName).dataType();
+    if (forced) {
+      if (!isCastableToCategorical(rt) || !isCastableToCategorical(ct)) {
+        throw JobException.input("column '" + name + "' has type " + rt.simpleString()
+            + ", which drift cannot compare as categories");
+      }
+      return new Spec(name, Kind.CATEGORICAL);
+    }
+    if (isNumeric(rt)) {
+      if (!isNumeric(ct)) {
+        throw JobException.input("column '" + name + "' is " + rt.simpleString() + " in the reference but "
+            + ct.simpleString() + " in the current dataset");
+      }
+      return new Spec(name, Kind.NUMERIC);
+    }
+    if (isCategorical(rt)) {
+      if (!isCastableToCategorical(ct)) {
+        throw JobException.input("column '" + name + "' is " + rt.simpleString() + " in the reference but "
+            + ct.simpleString() + " in the current dataset");
+      }
+      return new Spec(name, Kind.CATEGORICAL);
+    }
+    throw JobException.input("column '" + name + "' has type " + rt.simpleString()
+        + ", which drift cannot compare (numeric, string or boolean columns; --categorical for dates)");
+  }
+
+  private List<Result> compute(JobContext ctx, List<Spec> specs, Dataset<Row> ref, Dataset<Row> cur, long[] n,
+      int bins, double relErr, double eps, double base, int maxCategories, Map<String, Double> thresholds) {
+    int k = specs.size();
+    Dataset<Row> refP = prepare(ref, specs);
+    Dataset<Row> curP = prepare(cur, specs);
+    List<Integer> numeric = new ArrayList<>();
+    for (int i = 0; i < k; i++) if (specs.get(i).kind() == Kind.NUMERIC) numeric.add(i);
+
+    double[][] splits = new double[k][];
+    if (!numeric.isEmpty()) {
+      String[] in = numeric.stream().map(i -> "c" + i).toArray(String[]::new);
+      String[] outCols = numeric.stream().map(i -> "b" + i).toArray(String[]::new);
+      Bucketizer fitted = new QuantileDiscretizer().setInputCols(in).setOutputCols(outCols).setNumBuckets(bins)
+          .setRelativeError(relErr).setHandleInvalid("keep").fit(refP);
+      double[][] fittedSplits = fitted.getSplitsArray();
+      for (int j = 0; j < numeric.size(); j++) splits[numeric.get(j)] = outerInfinite(fittedSplits[j]);
+      Bucketizer bucketizer = new Bucketizer().setInputCols(in).setOutputCols(outCols)
+          .setSplitsArray(numeric.stream().map(i -> splits[i]).toArray(double[][]::new)).setHandleInvalid("keep");
+      refP = bucketizer.transform(refP);
+      curP = bucketizer.transform(curP);
+      for (int i : numeric) ctx.info("buckets of " + specs.get(i).name() + ": " + Arrays.toString(splits[i]));
+    }
+
+    // counts[i]: category key -> {ref count, cur count}; key null = SQL NULL
+    List<Map<String, long[]>> counts = new ArrayList<>();
+    for (int i = 0; i < k; i++) counts.add(new HashMap<>());
+    Dataset<Row> agg = pairs(refP, specs, 0).union(pairs(curP, specs, 1)).groupBy("c", "v").agg(
+        functions.sum(functions.when(functions.col("side").equalTo(0), 1L).otherwise(0L)).as("n_ref"),
+        functions.sum(functions.when(functions.col("side").equalTo(1), 1L).otherwise(0L)).as("n_cur"));
+    Iterator<Row> it = agg.toLocalIterator();
+    long collected = 0;
+    while (it.hasNext()) {
+      Row r = it.next();
+      int c = r.getInt(0);
+      String v = r.isNullAt(1) ? null : r.getString(1);
+      Map<String, long[]> m = counts.get(c);
+      m.put(v, new long[] {r.getLong(2), r.getLong(3)});
+      collected++;
+      if (m.size() > maxCategories) {
+        throw JobException.input("column '" + specs.get(c).name() + "' has more than " + maxCategories
+            + " categories (raise --max-categories, or leave it out with --columns)");
+      }
+    }
+    ctx.info("collected " + collected + " (column, category) counts from one aggregation");
+
+    List<Result> results = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      results.add(compare(specs.get(i), splits[i], counts.get(i), n, eps, base, thresholds));
+    }
+    return results;
+  }
+
+  /** Columns renamed c0..c{k-1}: numeric ones as double, categorical ones as string. */
+  private static Dataset<Row> prepare(Dataset<Row> df, List<Spec> specs) {
+    Column[] cols = new Column[specs.size()];
+    for (int i = 0; i < cols.length; i++) {
+      Spec s = specs.get(i);
+      String actual = DataIO.resolve(df.schema(), s.name(), "input");
+      cols[i] = DataIO.col(actual).cast(s.kind() == Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType).as("c" + i);
+    }
+    return df.select(cols);
+  }
+
+  /** (side, c, v) for every row and column: v is the category (bucket index for numeric columns). */
+  private static Dataset<Row> pairs(Dataset<Row> df, List<Spec> specs, int side) {
+    Column[] structs = new Column[specs.size()];
+    for (int i = 0; i < structs.length; i++) {
+      Column v = specs.get(i).kind() == Kind.NUMERIC
+          ? functions.col("b" + i).cast(DataTypes.IntegerType).cast(DataTypes.StringType)
+          : functions.col("c" + i);
+      structs[i] = functions.struct(functions.lit(i).as("c"), v.as("v"));
+    }
+    return df.select(functions.explode(functions.array(structs)).as("kv"))
+        .select(functions.lit(side).as("side"), functions.col("kv.c").as("c"), functions.col("kv.v").as("v"));
+  }
+
+  /** Splits with -inf / +inf as outer splits (at least one inner split, as Bucketizer needs 3). */
+  static double[] outerInfinite(double[] s) {
+    List<Double> inner = new ArrayList<>();
+    for (double d : s) if (Double.isFinite(d) && (inner.isEmpty() || d > inner.get(inner.size() - 1))) inner.add(d);
+    if (inner.isEmpty()) inner.add(0.0); // no finite reference value: one split at 0
+    double[] out = new double[inner.size() + 2];
+    out[0] = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < inner.size(); i++) out[i + 1] = inner.get(i);
+    out[out.length - 1] = Double.POSITIVE_INFINITY;
+    return out;
+  }
+
+  private static Result compare(Spec spec, double[] splits, Map<String, long[]> counts, long[] n, double eps,
+      double base, Map<String, Double> thresholds) {
+    List<String> keys = new ArrayList<>(counts.keySet());
+    if (spec.kind() == Kind.NUMERIC) {
+      keys.sort(Comparator.nullsLast(Comparator.comparingInt(Integer::parseInt)));
+    } else {
+      keys.sort(Comparator.<String, Long>comparing(key -> -counts.get(key)[0])
+          .thenComparing(key -> -counts.get(key)[1])
+          .thenComparing(Comparator.nullsLast(Comparator.<String>naturalOrder())));
+      // null last whatever its count
+      if (keys.remove(null)) keys.add(null);
+    }
+    int kk = keys.size();
+    double[] p = new double[kk];
+    double[] q = new double[kk];
+    long sumRef = 0;
+    long sumCur = 0;
+    List<String> onlyRef = new ArrayList<>();
+    List<String> onlyCur = new ArrayList<>();
+    for (int i = 0; i < kk; i++) {
+      long[] c = counts.get(keys.get(i));
+      sumRef += c[0];
+      sumCur += c[1];
+      String label = spec.kind() == Kind.NUMERIC ? bucketLabel(keys.get(i), splits) : keys.get(i);
+      if (c[1] == 0) onlyRef.add(label);
+      if (c[0] == 0) onlyCur.add(label);
+    }
+    if (sumRef != n[0] || sumCur != n[1]) {
+      throw new IllegalStateException("counts of " + spec.name() + " add up to " + sumRef + "/" + sumCur
+          + " rows, not " + n[0] + "/" + n[1] + " (did the input change while the job ran?)");
+    }
+    for (int i = 0; i < kk; i++) {
+      long[] c = counts.get(keys.get(i));
+      p[i] = (double) c[0] / sumRef;
+      q[i] = (double) c[1] / sumCur;
+    }
+    List<Row> categoryRows = new ArrayList<>();
+    for (int i = 0; i < kk; i++) {
+      String key = keys.get(i);
+      long[] c = counts.get(key);
+      boolean num = spec.kind() == Kind.NUMERIC;
+      Integer bucket = num && key != null ? Integer.parseInt(key) : null;
+      boolean real = bucket != null && bucket < splits.length - 1;
+      categoryRows.add(RowFactory.create(spec.name(), num ? bucketLabel(key, splits) : key, bucket,
+          real ? splits[bucket] : null, real ? splits[bucket + 1] : null, c[0], c[1], p[i], q[i]));
+    }
+    double[] ps = smooth(p, eps);
+    double[] qs = smooth(q, eps);
+    double[] m = new double[METRICS.size()];
+    m[0] = Divergence.klDivergence(ps, qs, kk, base, false, 0.0);
+    m[1] = Divergence.klDivergence(qs, ps, kk, base, false, 0.0);
+    m[2] = Divergence.jsDivergence(ps, qs, kk, base, false, 0.0);
+    m[3] = Divergence.jsDistance(ps, qs, kk, base, false, 0.0);
+    m[4] = psi(ps, qs);
+    m[5] = Divergence.klDivergence(p, q, kk, base, false, 0.0);
+    m[6] = Divergence.klDivergence(q, p, kk, base, false, 0.0);
+    m[7] = Divergence.jsDivergence(p, q, kk, base, false, 0.0);
+    m[8] = Divergence.jsDistance(p, q, kk, base, false, 0.0);
+    m[9] = psi(p, q);
+    List<String> reasons = new ArrayList<>();
+    for (Map.Entry<String, Double> t : thresholds.entrySet()) {
+      double v = m[METRICS.indexOf(t.getKey())];
+      if (v > t.getValue()) reasons.add(t.getKey() + "=" + TextTable.num(v) + " > " + TextTable.num(t.getValue()));
+    }
+    return new Result(spec.name(), spec.kind().name().toLowerCase(Locale.ROOT), sumRef, sumCur, kk, m, onlyRef, onlyCur, reasons,
+        categoryRows);
+  }
+
+  /** (x_i + eps) / (1 + K * eps): still sums to 1, no zero left when eps > 0. */
+  static double[] smooth(double[] x, double eps) {
+    double[] out = new double[x.length];
+    double z = 1 + x.length * eps;
+    for (int i = 0; i < x.length; i++) out[i] = (x[i] + eps) / z;
+    return out;
+  }
+
+  /**
+   * PSI = sum (cur_i - ref_i) ln(cur_i / ref_i) = KL(ref||cur) + KL(cur||ref) in nats, i.e. the
+   * Jeffreys divergence; +inf when a category has mass on one side only.
+   */
+  static double psi(double[] ref, double[] cur) {
+    return Divergence.jeffreysDivergence(ref, cur, ref.length, Math.E, false, 0.0);
+  }
+
+  static String bucketLabel(String key, double[] splits) {
+    if (key == null) return null;
+    int b = Integer.parseInt(key);
+    if (b >= splits.length - 1) return "NaN";
+    return (b == 0 ? "(" : "[") + TextTable.num(splits[b]) + ", " + TextTable.num(splits[b + 1]) + ")";
+  }
+
+  private void print(JobContext ctx, List<Result> results, long[] n, int bins, double eps, double base,
+      Map<String, Double> thresholds, DataIO.Output output, int top) {
+    var out = ctx.out();
+    out.println();
+    out.printf(Locale.ROOT, "Drift of %d column(s): reference %d rows, current %d rows; numeric columns in %d quantile "
+        + "buckets of the reference; eps=%s, log base %s (PSI in nats)%n", results.size(), n[0], n[1], bins,
+        TextTable.num(eps), base == Math.E ? "e" : TextTable.num(base));
+    TextTable t = new TextTable(List.of("column", "kind", "K", "kl_ref_cur", "kl_cur_ref", "js_divergence",
+        "js_distance", "psi", "only_in_ref", "only_in_cur", "drifted"));
+    int shown = 0;
+    for (Result r : results) {
+      if (shown++ >= top) break;
+      t.row(r.column(), r.kind(), r.categories(), r.metric("kl_ref_cur"), r.metric("kl_cur_ref"),
+          r.metric("js_divergence"), r.metric("js_distance"), r.metric("psi"), shortList(r.onlyInRef()),
+          shortList(r.onlyInCur()), thresholds.isEmpty() ? "-" : (r.reasons().isEmpty() ? "no" : "YES"));
+    }
+    out.print(t.render());
+    if (results.size() > top) out.println("(" + (results.size() - top) + " more columns in the output)");
+    if (output != null) out.println("Written to " + output.location() + " (" + output.format() + ")");
+    out.print(ctx.timings());
+  }
+
+  static String shortList(List<String> xs) {
+    if (xs.isEmpty()) return "";
+    List<String> shown = new ArrayList<>();
+    for (int i = 0; i < Math.min(3, xs.size()); i++) shown.add(xs.get(i) == null ? "NULL" : xs.get(i));
+    return xs.size() + ": " + String.join(" ", shown) + (xs.size() > 3 ? " ..." : "");
+  }
+}

@@ -1,0 +1,32 @@
+package io.github.sparkdivergence.jobs;
+
+/**
+ * A failure the user can act on, reported as one line (no stack trace unless {@code --verbose})
+ * with its own exit status.
+ */
+public final class JobException extends RuntimeException {
+  /** Bad input: missing path, unknown column, wrong column type, empty dataset, existing output. */
+  public static final int INPUT = 1;
+  /** Bad command line: unknown flag, missing or malformed flag value. */
+  public static final int USAGE = 2;
+  /** {@code drift} only: a {@code --threshold} was exceeded (the output is still written). */
+  public static final int DRIFT = 3;
+
+  private final int exitCode;
+
+  public JobException(int exitCode, String message) {
+    super(message);
+    this.exitCode = exitCode;
+  }
+
+  public JobException(int exitCode, String message, Throwable cause) {
+    super(message, cause);
+    this.exitCode = exitCode;
+  }
+
+  public int exitCode() { return exitCode; }
+
+  static JobException usage(String message) { return new JobException(USAGE, message); }
+
+  static JobException input(String message) { return new JobException(INPUT, message); }
+}

@@ -1,0 +1,163 @@
+package io.github.sparkdivergence.jobs;
+
+import io.github.sparkdivergence.spark.MutualInformation;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.CharType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.types.TimestampNTZType;
+import org.apache.spark.sql.types.TimestampType;
+import org.apache.spark.sql.types.VarcharType;
+
+/**
+ * Mutual information between columns, through the DataFrame-level API
+ * {@link MutualInformation}: the pairwise matrix, or every column ranked by its MI with
+ * {@code --target}. Writes the tidy table (col_a, col_b, n, h_a, h_b, h_ab, mi, nmi, ami, g, dof,
+ * p_value) and prints the top rows by MI.
+ */
+public final class MutualInfoJob implements Job {
+
+  @Override public String name() { return "mutual-info"; }
+  @Override public String summary() { return "mutual information: a target's top features, or the pairwise matrix"; }
+  @Override public String synopsis() { return "--input PATH [--columns A,B,...] [--target COL] [options]"; }
+
+  @Override
+  public String description() {
+    return """
+        Mutual information between the columns of a dataset. With --target, every other selected
+        column is paired with the target (a feature ranking); otherwise every pair of selected
+        columns (the upper triangle of the matrix). Numeric columns are discretised into --bins
+        quantile bins (QuantileDiscretizer, --relative-error); null is a category of its own.
+
+        The result is the tidy table col_a, col_b, n, h_a, h_b, h_ab (entropies), mi, nmi
+        (normalised), ami (adjusted for chance), g (the G-test statistic 2*n*MI in nats), dof and
+        p_value (G-test of independence), written with --output and printed sorted by mi.""";
+  }
+
+  @Override
+  public List<JobArgs.Option> options() {
+    List<JobArgs.Option> o = new ArrayList<>(List.of(
+        JobArgs.Option.value("input", "PATH", "input dataset (path or catalog table)"),
+        JobArgs.Option.value("columns", "A,B,...", "columns to use (default: every numeric, string, boolean and date column)"),
+        JobArgs.Option.value("target", "COL", "rank the other columns by their MI with this one"),
+        JobArgs.Option.value("bins", "N", "quantile bins for numeric columns (default 10)"),
+        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles (default 0.001)"),
+        JobArgs.Option.value("top", "N", "rows of the printed table (default 20)")));
+    o.addAll(DataIO.inputOptions("input"));
+    o.addAll(DataIO.outputOptions(false));
+    o.addAll(DataIO.commonOptions());
+    return o;
+  }
+
+  static boolean supported(DataType t) {
+    return t instanceof NumericType || t instanceof StringType || t instanceof BooleanType || t instanceof CharType
+        || t instanceof VarcharType || t instanceof DateType || t instanceof TimestampType || t instanceof TimestampNTZType;
+  }
+
+  @Override
+  public int run(JobContext ctx, JobArgs args) {
+    var spark = ctx.spark();
+    String inputPath = args.require("input");
+    int bins = args.intValue("bins", 10, 2, 10_000);
+    double relErr = args.doubleValue("relative-error", 0.001, 0, false, 1);
+    int top = args.intValue("top", 20, 1, Integer.MAX_VALUE);
+    DataIO.Output output = DataIO.output(spark, args, false);
+
+    Dataset<Row> input = ctx.stage("read", () -> DataIO.read(spark, args, inputPath, "input"), d -> inputPath);
+    StructType schema = input.schema();
+    String target = args.has("target") ? DataIO.resolve(schema, args.get("target"), "input") : null;
+    if (target != null && !supported(schema.apply(target).dataType())) {
+      throw JobException.input("target column '" + target + "' has type " + schema.apply(target).dataType().simpleString()
+          + ", which mutual-info cannot use (numeric, string, boolean or date columns)");
+    }
+    LinkedHashSet<String> columns = new LinkedHashSet<>();
+    if (args.has("columns")) {
+      for (String c : args.list("columns")) {
+        String name = DataIO.resolve(schema, c, "input");
+        DataType t = schema.apply(name).dataType();
+        if (!supported(t)) {
+          throw JobException.input("column '" + name + "' has type " + t.simpleString()
+              + ", which mutual-info cannot use (numeric, string, boolean or date columns)");
+        }
+        columns.add(name);
+      }
+    } else {
+      List<String> skipped = new ArrayList<>();
+      for (String f : schema.fieldNames()) {
+        if (supported(schema.apply(f).dataType())) columns.add(f);
+        else skipped.add(f + " " + schema.apply(f).dataType().simpleString());
+      }
+      if (!skipped.isEmpty()) ctx.info("skipping columns of other types: " + String.join(", ", skipped));
+    }
+    if (target != null) columns.remove(target);
+    if (columns.size() < (target == null ? 2 : 1)) {
+      throw JobException.usage(target == null ? "mutual-info needs at least 2 columns (or a --target and 1 column)"
+          : "mutual-info needs at least 1 column besides the target");
+    }
+
+    long rows = ctx.stage("count", input::count, c -> c + " rows");
+    DataIO.requireNonEmpty(rows, "input");
+
+    List<String> all = new ArrayList<>(columns);
+    if (target != null) all.add(target);
+    MutualInformation mi = MutualInformation.of(input).columns(all.toArray(new String[0])).bins(bins).relativeError(relErr);
+    if (target != null) mi = mi.target(target);
+    MutualInformation job = mi;
+    StructType[] schemaOut = new StructType[1];
+    List<Row> table = ctx.stage("compute", () -> {
+      Dataset<Row> result = job.compute();
+      schemaOut[0] = result.schema();
+      return result.collectAsList();
+    }, t -> t.size() + " pairs");
+    StructType resultSchema = schemaOut[0];
+    List<Row> sorted = new ArrayList<>(table);
+    int miIdx = resultSchema.fieldIndex("mi");
+    sorted.sort(Comparator.comparingDouble((Row r) -> r.isNullAt(miIdx) ? Double.NEGATIVE_INFINITY : r.getDouble(miIdx))
+        .reversed());
+
+    if (output != null) {
+      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(sorted, resultSchema), output, true));
+    }
+
+    var out = ctx.out();
+    out.println();
+    out.printf(Locale.ROOT, "Mutual information (nats) %s, %d rows, numeric columns in %d quantile bins%n",
+        target == null ? "between " + columns.size() + " columns (" + sorted.size() + " pairs)"
+            : "of " + columns.size() + " column(s) with target " + target, rows, bins);
+    List<String> shownCols = new ArrayList<>();
+    for (String c : List.of("col_a", "col_b", "n", "h_a", "h_b", "h_ab", "mi", "nmi", "ami", "g", "dof", "p_value")) {
+      if (List.of(resultSchema.fieldNames()).contains(c)) shownCols.add(c);
+    }
+    TextTable t = new TextTable(prepend("rank", shownCols));
+    int rank = 0;
+    for (Row r : sorted) {
+      if (rank >= top) break;
+      Object[] cells = new Object[shownCols.size() + 1];
+      cells[0] = ++rank;
+      for (int i = 0; i < shownCols.size(); i++) cells[i + 1] = r.get(resultSchema.fieldIndex(shownCols.get(i)));
+      t.row(cells);
+    }
+    out.print(t.render());
+    if (sorted.size() > top) out.println("(" + (sorted.size() - top) + " more pairs" + (output != null ? " in the output" : "") + ")");
+    if (output != null) out.println("Written to " + output.location() + " (" + output.format() + ")");
+    out.print(ctx.timings());
+    return 0;
+  }
+
+  private static List<String> prepend(String first, List<String> rest) {
+    List<String> l = new ArrayList<>();
+    l.add(first);
+    l.addAll(rest);
+    return l;
+  }
+}

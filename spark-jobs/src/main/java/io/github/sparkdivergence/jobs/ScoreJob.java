@@ -1,0 +1,297 @@
+package io.github.sparkdivergence.jobs;
+
+import io.github.sparkdivergence.spark.Divergences;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.spark.ml.linalg.VectorUDT;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.NumericType;
+import org.apache.spark.sql.types.StringType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+
+/**
+ * Per-row divergence between two distribution columns with the library's per-row functions
+ * ({@link Divergences}); writes the input rows plus one column per metric, and prints (optionally
+ * writes) a summary per metric and group: count, nulls, mean, p50, p90, p99, max.
+ */
+public final class ScoreJob implements Job {
+
+  static final List<String> KINDS = List.of("array", "vector", "map", "logprobs", "logits");
+
+  /** Metric name on the command line -> output column. */
+  static final Map<String, String> DIST_METRICS = new LinkedHashMap<>();
+  static final Map<String, String> LOG_METRICS = new LinkedHashMap<>();
+
+  static {
+    DIST_METRICS.put("kl", "kl_div");
+    DIST_METRICS.put("reverse_kl", "reverse_kl_div");
+    DIST_METRICS.put("cross_entropy", "cross_entropy");
+    DIST_METRICS.put("js", "js_div");
+    DIST_METRICS.put("js_distance", "js_distance");
+    DIST_METRICS.put("jeffreys", "jeffreys_div");
+    DIST_METRICS.put("entropy_p", "entropy_p");
+    DIST_METRICS.put("entropy_q", "entropy_q");
+    LOG_METRICS.put("kl", "kl_div");
+    LOG_METRICS.put("reverse_kl", "reverse_kl_div");
+  }
+
+  @Override public String name() { return "score"; }
+  @Override public String summary() { return "per-row divergence between two distribution columns, with a summary"; }
+  @Override public String synopsis() { return "--input PATH --p COL --q COL --output PATH [options]"; }
+
+  @Override
+  public String description() {
+    return """
+        Scores every row with divergences between the distributions in columns --p and --q, using the
+        library's SQL functions (kl_div, js_div, js_distance, ..., kl_div_log, kl_div_logits), and
+        writes the input rows plus one column per metric. Prints a summary per metric (and per
+        --group-by group): count, nulls, mean, p50, p90, p99 (approximate) and max.
+
+        Input kinds: array (array<double> probabilities), vector (MLlib vectors), map
+        (map<string,double>, aligned on the union of keys), logprobs (array<double> of natural-log
+        probabilities), logits (array<double> of raw logits, softmaxed). array/vector/map are
+        recognised from the column type when --input-kind is not given.
+
+        Metrics for array/vector/map: kl (KL(p||q)), reverse_kl (KL(q||p)), cross_entropy, js,
+        js_distance, jeffreys, entropy_p, entropy_q. For logprobs/logits: kl, reverse_kl.
+        Output columns: kl_div, reverse_kl_div, cross_entropy, js_div, js_distance, jeffreys_div,
+        entropy_p, entropy_q.
+
+        A row the divergence is not defined for (different lengths, negative values, ...) gets NULL
+        and counts in the summary's nulls; with --strict such a row fails the job instead.""";
+  }
+
+  @Override
+  public List<JobArgs.Option> options() {
+    List<JobArgs.Option> o = new ArrayList<>(List.of(
+        JobArgs.Option.value("input", "PATH", "input dataset (path or catalog table)"),
+        JobArgs.Option.value("p", "COL", "column holding the first distribution p"),
+        JobArgs.Option.value("q", "COL", "column holding the second distribution q"),
+        JobArgs.Option.value("input-kind", "KIND", "array, vector, map, logprobs or logits (default: from the type)"),
+        JobArgs.Option.value("metrics", "M,M,...", "metrics to compute (default kl,js_distance; logprobs/logits: kl)"),
+        JobArgs.Option.value("base", "B", "logarithm base: e (default), 2, 10, ..."),
+        JobArgs.Option.flag("normalize", "divide each distribution by its sum first (array/vector/map)"),
+        JobArgs.Option.value("eps", "X", "additive smoothing (x + eps) / (1 + K*eps) after normalising\n"
+            + "(array/vector/map; default 0)"),
+        JobArgs.Option.value("group-by", "A,B,...", "summarise the scores per group of these columns"),
+        JobArgs.Option.value("summary-output", "PATH", "also write the summary table there (same --output-format and --mode)"),
+        JobArgs.Option.flag("strict", "fail on the first invalid row instead of scoring it NULL"),
+        JobArgs.Option.value("top", "N", "rows of the printed summary (default 50)")));
+    o.addAll(DataIO.inputOptions("input"));
+    o.addAll(DataIO.outputOptions(true));
+    o.addAll(DataIO.commonOptions());
+    return o;
+  }
+
+  @Override
+  public int run(JobContext ctx, JobArgs args) {
+    var spark = ctx.spark();
+    String inputPath = args.require("input");
+    String pName = args.require("p");
+    String qName = args.require("q");
+    String kindFlag = args.choice("input-kind", null, KINDS);
+    double base = args.base("base");
+    double eps = args.doubleValue("eps", 0.0, 0, false, Double.MAX_VALUE);
+    boolean normalize = args.flag("normalize");
+    int top = args.intValue("top", 50, 1, Integer.MAX_VALUE);
+    List<String> metricNames = args.list("metrics");
+    DataIO.Output output = DataIO.output(spark, args, true);
+    DataIO.Output summaryOutput = null;
+    if (args.has("summary-output")) {
+      summaryOutput = DataIO.output(spark, new SummaryArgs(args).args, true);
+      if (summaryOutput.location().equals(output.location())) throw JobException.usage("--summary-output must differ from --output");
+    }
+    DataIO.Output summaryOut = summaryOutput;
+
+    Dataset<Row> input = ctx.stage("read", () -> DataIO.read(spark, args, inputPath, "input"), d -> inputPath);
+    StructType schema = input.schema();
+    String p = DataIO.resolve(schema, pName, "input");
+    String q = DataIO.resolve(schema, qName, "input");
+    List<String> groupBy = new ArrayList<>();
+    for (String g : args.list("group-by")) groupBy.add(DataIO.resolve(schema, g, "input"));
+
+    String kind = kindFlag != null ? kindFlag : kindOf(schema.apply(p).dataType(), p);
+    checkType(schema.apply(p).dataType(), p, kind);
+    checkType(schema.apply(q).dataType(), q, kind);
+    boolean logSpace = kind.equals("logprobs") || kind.equals("logits");
+    if (logSpace && (normalize || args.has("eps"))) {
+      throw JobException.usage("--normalize and --eps apply to array, vector and map inputs, not " + kind);
+    }
+    Map<String, String> allowed = logSpace ? LOG_METRICS : DIST_METRICS;
+    if (metricNames.isEmpty()) metricNames = logSpace ? List.of("kl") : List.of("kl", "js_distance");
+    LinkedHashSet<String> metrics = new LinkedHashSet<>();
+    for (String m : metricNames) {
+      String key = canonical(m.toLowerCase(Locale.ROOT), allowed);
+      if (key == null) {
+        throw JobException.usage("--metrics: '" + m + "' is not a metric for " + kind + " input (choose from "
+            + String.join(", ", allowed.keySet()) + ")");
+      }
+      metrics.add(key);
+    }
+    List<String> scoreCols = new ArrayList<>();
+    List<Column> cols = new ArrayList<>();
+    for (String f : schema.fieldNames()) cols.add(DataIO.col(f));
+    for (String m : metrics) {
+      String outName = allowed.get(m);
+      for (String f : schema.fieldNames()) {
+        if (f.equalsIgnoreCase(outName)) {
+          throw JobException.input("input already has a column named '" + f + "', the output column of metric " + m);
+        }
+      }
+      cols.add(score(m, kind, DataIO.col(p), DataIO.col(q), base, normalize, eps).as(outName));
+      scoreCols.add(outName);
+    }
+
+    long rows = ctx.stage("count", input::count, c -> c + " rows");
+    DataIO.requireNonEmpty(rows, "input");
+
+    String ansiKey = "spark.sql.ansi.enabled";
+    String previousAnsi = spark.conf().get(ansiKey, null);
+    if (!args.flag("strict")) spark.conf().set(ansiKey, "false");
+    Dataset<Row> scored = input.select(cols.toArray(new Column[0])).persist(StorageLevel.MEMORY_AND_DISK());
+    List<Row> summary;
+    try {
+      ctx.stage("compute+write", () -> DataIO.write(scored, output, false));
+      Dataset<Row> summaryDf = summary(scored, groupBy, scoreCols);
+      summary = ctx.stage("summary", summaryDf::collectAsList, s -> s.size() + " rows");
+      if (summaryOut != null) {
+        List<Row> collected = summary;
+        ctx.stage("write summary", () -> DataIO.write(spark.createDataFrame(collected, summaryDf.schema()),
+            summaryOut, true));
+      }
+    } finally {
+      scored.unpersist(false);
+      if (previousAnsi == null) spark.conf().unset(ansiKey);
+      else spark.conf().set(ansiKey, previousAnsi);
+    }
+
+    var out = ctx.out();
+    out.println();
+    out.printf(Locale.ROOT, "Scored %d rows (%s input, p=%s, q=%s, log base %s) into %s (%s)%n", rows, kind, p, q,
+        base == Math.E ? "e" : TextTable.num(base), output.location(), output.format());
+    List<String> header = new ArrayList<>(groupBy);
+    header.addAll(List.of("metric", "count", "nulls", "mean", "p50", "p90", "p99", "max"));
+    TextTable t = new TextTable(header);
+    int shown = 0;
+    for (Row r : summary) {
+      if (shown++ >= top) break;
+      Object[] cells = new Object[header.size()];
+      for (int i = 0; i < cells.length; i++) cells[i] = r.get(i);
+      t.row(cells);
+    }
+    out.print(t.render());
+    if (summary.size() > top) out.println("(" + (summary.size() - top) + " more summary rows"
+        + (summaryOut != null ? " in " + summaryOut.location() : "; use --summary-output") + ")");
+    out.print(ctx.timings());
+    return 0;
+  }
+
+  /** The summary writer uses the main output flags with --summary-output as the location. */
+  private static final class SummaryArgs {
+    final JobArgs args;
+    SummaryArgs(JobArgs a) {
+      List<String> argv = new ArrayList<>(List.of("--output", a.get("summary-output")));
+      if (a.has("output-format")) argv.addAll(List.of("--output-format", a.get("output-format")));
+      if (a.has("mode")) argv.addAll(List.of("--mode", a.get("mode")));
+      args = JobArgs.parse("score", DataIO.outputOptions(true), argv.toArray(new String[0]));
+    }
+  }
+
+  private static String canonical(String m, Map<String, String> allowed) {
+    if (allowed.containsKey(m)) return m;
+    for (Map.Entry<String, String> e : allowed.entrySet()) if (e.getValue().equals(m)) return e.getKey();
+    return null;
+  }
+
+  static String kindOf(DataType t, String col) {
+    if (t instanceof ArrayType) return "array";
+    if (t instanceof VectorUDT) return "vector";
+    if (t instanceof MapType) return "map";
+    throw JobException.input("column '" + col + "' has type " + t.simpleString()
+        + "; score needs array<double>, an MLlib vector or map<string,double>");
+  }
+
+  static void checkType(DataType t, String col, String kind) {
+    boolean ok = switch (kind) {
+      case "vector" -> t instanceof VectorUDT;
+      case "map" -> t instanceof MapType m && m.keyType() instanceof StringType && m.valueType() instanceof NumericType;
+      default -> t instanceof ArrayType a && a.elementType() instanceof NumericType;
+    };
+    if (!ok) {
+      String want = switch (kind) {
+        case "vector" -> "an MLlib vector";
+        case "map" -> "map<string,double>";
+        default -> "array<double>";
+      };
+      throw JobException.input("column '" + col + "' has type " + t.simpleString() + " but --input-kind " + kind
+          + " needs " + want);
+    }
+  }
+
+  static Column score(String metric, String kind, Column p, Column q, double base, boolean normalize, double eps) {
+    if (kind.equals("logprobs")) {
+      return metric.equals("kl") ? Divergences.klDivLog(p, q, base) : Divergences.klDivLog(q, p, base);
+    }
+    if (kind.equals("logits")) {
+      return metric.equals("kl") ? Divergences.klDivLogits(p, q, base) : Divergences.klDivLogits(q, p, base);
+    }
+    return switch (metric) {
+      case "kl" -> Divergences.klDiv(p, q, base, normalize, eps);
+      case "reverse_kl" -> Divergences.klDiv(q, p, base, normalize, eps);
+      case "cross_entropy" -> Divergences.crossEntropy(p, q, base, normalize, eps);
+      case "js" -> Divergences.jsDiv(p, q, base, normalize, eps);
+      case "js_distance" -> Divergences.jsDistance(p, q, base, normalize, eps);
+      case "jeffreys" -> Divergences.jeffreysDiv(p, q, base, normalize, eps);
+      case "entropy_p" -> Divergences.distEntropy(p, base, normalize, eps);
+      case "entropy_q" -> Divergences.distEntropy(q, base, normalize, eps);
+      default -> throw new IllegalArgumentException(metric);
+    };
+  }
+
+  /** One aggregation: (group..., metric, value) stacked, then count/mean/percentiles/max per group and metric. */
+  static Dataset<Row> summary(Dataset<Row> scored, List<String> groupBy, List<String> scoreCols) {
+    Dataset<Row> stacked = null;
+    for (String m : scoreCols) {
+      List<Column> cols = new ArrayList<>();
+      for (String g : groupBy) cols.add(DataIO.col(g));
+      cols.add(functions.lit(m).as("metric"));
+      cols.add(DataIO.col(m).cast("double").as("value"));
+      Dataset<Row> part = scored.select(cols.toArray(new Column[0]));
+      stacked = stacked == null ? part : stacked.union(part);
+    }
+    List<Column> keys = new ArrayList<>();
+    for (String g : groupBy) keys.add(DataIO.col(g));
+    keys.add(functions.col("metric"));
+    Column v = functions.col("value");
+    Column pct = functions.percentile_approx(v, functions.lit(new double[] {0.5, 0.9, 0.99}), functions.lit(10000));
+    Dataset<Row> agg = stacked.groupBy(keys.toArray(new Column[0])).agg(
+        functions.count(v).as("count"),
+        functions.sum(functions.when(v.isNull(), 1L).otherwise(0L)).as("nulls"),
+        functions.avg(v).as("mean"),
+        pct.as("pct"),
+        functions.max(v).as("max"));
+    List<Column> out = new ArrayList<>();
+    for (String g : groupBy) out.add(DataIO.col(g));
+    out.add(functions.col("metric"));
+    out.add(functions.col("count"));
+    out.add(functions.col("nulls"));
+    out.add(functions.col("mean"));
+    out.add(functions.col("pct").getItem(0).as("p50"));
+    out.add(functions.col("pct").getItem(1).as("p90"));
+    out.add(functions.col("pct").getItem(2).as("p99"));
+    out.add(functions.col("max"));
+    List<Column> order = new ArrayList<>(keys);
+    return agg.select(out.toArray(new Column[0])).orderBy(order.toArray(new Column[0]));
+  }
+}

@@ -1,0 +1,148 @@
+package io.github.sparkdivergence.jobs;
+
+import static io.github.sparkdivergence.jobs.DriftJobTest.assertFails;
+import static io.github.sparkdivergence.jobs.JobsTestSupport.run;
+import static io.github.sparkdivergence.jobs.JobsTestSupport.sample;
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.apache.commons.math3.distribution.ChiSquaredDistribution;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The job end to end. Values are recomputed here from the raw file (entropies, MI, G, dof, p-value
+ * of the G-test); the job only passes them through from the MutualInformation API, so these tests
+ * also pin that API's results on all-categorical data, where no binning is involved.
+ */
+class MutualInfoJobTest {
+  static SparkSession spark;
+  static final String TITANIC = sample("titanic.csv");
+
+  @TempDir Path tmp;
+
+  @BeforeAll
+  static void session() { spark = JobsTestSupport.spark(); }
+
+  static double entropy(Map<String, Long> counts, long n) {
+    double h = 0;
+    for (long c : counts.values()) {
+      double p = (double) c / n;
+      h -= p * Math.log(p);
+    }
+    return h;
+  }
+
+  /** {h_a, h_b, h_ab, mi, g, dof, p_value} by hand for two columns of titanic.csv. */
+  static double[] byHand(int a, int b) {
+    List<String[]> rows = JobsTestSupport.csv(TITANIC);
+    Map<String, Long> ca = new HashMap<>();
+    Map<String, Long> cb = new HashMap<>();
+    Map<String, Long> cab = new HashMap<>();
+    long n = 0;
+    for (String[] r : rows.subList(1, rows.size())) {
+      ca.merge(r[a], 1L, Long::sum);
+      cb.merge(r[b], 1L, Long::sum);
+      cab.merge(r[a] + "\u0000" + r[b], 1L, Long::sum);
+      n++;
+    }
+    double ha = entropy(ca, n);
+    double hb = entropy(cb, n);
+    double hab = entropy(cab, n);
+    double mi = ha + hb - hab;
+    // G = 2 sum O ln(O / E), computed from the contingency table, not from mi
+    double g = 0;
+    for (Map.Entry<String, Long> e : cab.entrySet()) {
+      String[] k = e.getKey().split("\u0000");
+      double expected = (double) ca.get(k[0]) * cb.get(k[1]) / n;
+      g += 2 * e.getValue() * Math.log(e.getValue() / expected);
+    }
+    int dof = (ca.size() - 1) * (cb.size() - 1);
+    double pValue = 1 - new ChiSquaredDistribution(dof).cumulativeProbability(g);
+    return new double[] {ha, hb, hab, mi, g, dof, pValue, n};
+  }
+
+  static Row pair(List<Row> rows, String x, String y) {
+    for (Row r : rows) {
+      if (Set.of(r.getString(r.fieldIndex("col_a")), r.getString(r.fieldIndex("col_b"))).equals(Set.of(x, y))) return r;
+    }
+    throw new AssertionError("no pair " + x + ", " + y + " in " + rows);
+  }
+
+  static void check(Row r, String a, double[] e) {
+    boolean swapped = !r.getString(r.fieldIndex("col_a")).equals(a);
+    assertEquals((long) e[7], ((Number) r.get(r.fieldIndex("n"))).longValue(), "n");
+    assertEquals(swapped ? e[1] : e[0], r.getDouble(r.fieldIndex("h_a")), 1e-9, "h_a");
+    assertEquals(swapped ? e[0] : e[1], r.getDouble(r.fieldIndex("h_b")), 1e-9, "h_b");
+    assertEquals(e[2], r.getDouble(r.fieldIndex("h_ab")), 1e-9, "h_ab");
+    assertEquals(e[3], r.getDouble(r.fieldIndex("mi")), 1e-9, "mi");
+    assertEquals(e[4], r.getDouble(r.fieldIndex("g")), 1e-6, "g");
+    assertEquals((long) e[5], ((Number) r.get(r.fieldIndex("dof"))).longValue(), "dof");
+    assertEquals(e[6], r.getDouble(r.fieldIndex("p_value")), 1e-9, "p_value");
+    double nmi = r.getDouble(r.fieldIndex("nmi"));
+    assertTrue(nmi >= 0 && nmi <= 1 + 1e-12, "nmi in [0, 1]: " + nmi);
+  }
+
+  @Test
+  void titanicFeaturesRankedBySurvival() {
+    String out = tmp.resolve("mi.parquet").toString();
+    JobsTestSupport.Run r = run("mutual-info", "--input", TITANIC, "--target", "Survived", "--output", out);
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().contains("with target Survived"), r.out());
+    List<Row> rows = spark.read().parquet(out).collectAsList();
+    assertEquals(3, rows.size(), "Class, Sex, Age against Survived");
+    // header: Class, Sex, Age, Survived
+    check(pair(rows, "Class", "Survived"), "Class", byHand(0, 3));
+    check(pair(rows, "Sex", "Survived"), "Sex", byHand(1, 3));
+    check(pair(rows, "Age", "Survived"), "Age", byHand(2, 3));
+    // printed sorted by MI: Sex is the strongest
+    int sex = r.out().indexOf("| Sex");
+    int klass = r.out().indexOf("| Class");
+    int age = r.out().indexOf("| Age");
+    assertTrue(sex >= 0 && sex < klass && klass < age, r.out());
+    assertTrue(r.out().contains("| compute"), r.out());
+  }
+
+  @Test
+  void pairwiseMatrixWithNumericBinning() {
+    String out = tmp.resolve("pairs.json").toString();
+    JobsTestSupport.Run r = run("mutual-info", "--input", sample("flights_2001_jan_jun.csv"),
+        "--columns", "delay,distance,origin", "--bins", "5", "--output", out);
+    assertEquals(0, r.exit(), r.toString());
+    List<Row> rows = spark.read().json(out).collectAsList();
+    assertEquals(3, rows.size());
+    for (Row row : rows) {
+      assertEquals(20210L, row.getLong(row.fieldIndex("n")));
+      assertTrue(row.getDouble(row.fieldIndex("mi")) >= 0);
+      assertTrue(row.getDouble(row.fieldIndex("h_a")) <= Math.log(300), "binned or categorical, not raw values");
+    }
+    // delay and distance in 5 quantile bins: at most ln 5 nats each
+    Row dd = pair(rows, "delay", "distance");
+    assertTrue(dd.getDouble(dd.fieldIndex("h_a")) <= Math.log(5) + 1e-9);
+    assertTrue(dd.getDouble(dd.fieldIndex("h_b")) <= Math.log(5) + 1e-9);
+  }
+
+  @Test
+  void badInputs() {
+    String birds = sample("birdstrikes.csv");
+    assertFails(1, "input path does not exist", "mutual-info", "--input", "/no/such/dir");
+    assertFails(1, "unknown column 'survived_' in input", "mutual-info", "--input", TITANIC, "--target", "survived_");
+    assertFails(1, "unknown column 'nope' in input", "mutual-info", "--input", birds, "--columns", "origin_state,nope");
+    assertFails(2, "--bins must be an integer in [2, 10000]", "mutual-info", "--input", TITANIC, "--bins", "1");
+    assertFails(2, "--relative-error must be a number", "mutual-info", "--input", TITANIC, "--relative-error", "x");
+    assertFails(2, "needs at least 2 columns", "mutual-info", "--input", TITANIC, "--columns", "Sex");
+    String arrays = sample("distributions.jsonl");
+    assertFails(1, "column 'p' has type array<double>", "mutual-info", "--input", arrays, "--columns", "segment,p");
+    String empty = tmp.resolve("empty.csv").toString();
+    spark.read().option("header", "true").csv(TITANIC).limit(0).write().option("header", "true").csv(empty);
+    assertFails(1, "input is empty", "mutual-info", "--input", empty, "--input-format", "csv",
+        "--input-schema", "Class STRING, Sex STRING");
+  }
+}

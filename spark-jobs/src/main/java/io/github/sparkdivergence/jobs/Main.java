@@ -114,7 +114,7 @@ public final class Main {
     try {
       for (String logger : List.of("org.apache.spark.executor.Executor", "org.apache.spark.scheduler.TaskSetManager",
           "org.apache.spark.sql.execution.datasources.FileFormatWriter", "org.apache.spark.internal.io.SparkHadoopWriter",
-          "org.apache.spark.util.Utils")) {
+          "org.apache.spark.util.Utils", "org.apache.spark.storage.BlockManager")) {
         org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.OFF);
       }
     } catch (Throwable t) {

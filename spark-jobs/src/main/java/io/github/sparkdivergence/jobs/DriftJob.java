@@ -213,8 +213,22 @@ public final class DriftJob implements Job {
     List<Spec> specs = columns(ctx, args, ref.schema(), cur.schema());
 
     // count
-    long[] n = ctx.stage("count", () -> new long[] {ref.count(), cur.count()},
-        c -> "reference " + c[0] + " rows, current " + c[1] + " rows");
+    // the reference count also counts each numeric column's usable (non-null, non-NaN) values:
+    // a column without any cannot be fitted by QuantileDiscretizer
+    long[] n = ctx.stage("count", () -> {
+      List<Column> aggs = new ArrayList<>(List.of(functions.count(functions.lit(1))));
+      for (Spec s : specs) {
+        Column c = DataIO.col(DataIO.resolve(ref.schema(), s.name(), "reference")).cast(DataTypes.DoubleType);
+        aggs.add(s.kind() == Kind.NUMERIC ? functions.count(functions.when(c.isNotNull().and(functions.not(functions.isnan(c))), 1))
+            : functions.lit(0L));
+      }
+      Row r = ref.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
+      long[] counts = new long[specs.size() + 2];
+      counts[0] = r.getLong(0);
+      counts[1] = cur.count();
+      for (int i = 0; i < specs.size(); i++) counts[i + 2] = r.getLong(i + 1);
+      return counts;
+    }, c -> "reference " + c[0] + " rows, current " + c[1] + " rows");
     DataIO.requireNonEmpty(n[0], "reference");
     DataIO.requireNonEmpty(n[1], "current");
 
@@ -346,16 +360,28 @@ public final class DriftJob implements Job {
     Dataset<Row> refP = prepare(ref, specs);
     Dataset<Row> curP = prepare(cur, specs);
     List<Integer> numeric = new ArrayList<>();
-    for (int i = 0; i < k; i++) if (specs.get(i).kind() == Kind.NUMERIC) numeric.add(i);
-
+    List<Integer> fittable = new ArrayList<>();
     double[][] splits = new double[k][];
+    for (int i = 0; i < k; i++) {
+      if (specs.get(i).kind() != Kind.NUMERIC) continue;
+      numeric.add(i);
+      if (n[i + 2] > 0) {
+        fittable.add(i);
+      } else {
+        splits[i] = outerInfinite(new double[0]);
+        ctx.warn("column " + specs.get(i).name() + " has no non-null value in the reference: one split at 0");
+      }
+    }
     if (!numeric.isEmpty()) {
       String[] in = numeric.stream().map(i -> "c" + i).toArray(String[]::new);
       String[] outCols = numeric.stream().map(i -> "b" + i).toArray(String[]::new);
-      Bucketizer fitted = new QuantileDiscretizer().setInputCols(in).setOutputCols(outCols).setNumBuckets(bins)
-          .setRelativeError(relErr).setHandleInvalid("keep").fit(refP);
-      double[][] fittedSplits = fitted.getSplitsArray();
-      for (int j = 0; j < numeric.size(); j++) splits[numeric.get(j)] = outerInfinite(fittedSplits[j]);
+      if (!fittable.isEmpty()) {
+        Bucketizer fitted = new QuantileDiscretizer().setInputCols(fittable.stream().map(i -> "c" + i).toArray(String[]::new))
+            .setOutputCols(fittable.stream().map(i -> "b" + i).toArray(String[]::new)).setNumBuckets(bins)
+            .setRelativeError(relErr).setHandleInvalid("keep").fit(refP);
+        double[][] fittedSplits = fitted.getSplitsArray();
+        for (int j = 0; j < fittable.size(); j++) splits[fittable.get(j)] = outerInfinite(fittedSplits[j]);
+      }
       Bucketizer bucketizer = new Bucketizer().setInputCols(in).setOutputCols(outCols)
           .setSplitsArray(numeric.stream().map(i -> splits[i]).toArray(double[][]::new)).setHandleInvalid("keep");
       refP = bucketizer.transform(refP);

@@ -73,6 +73,7 @@ public final class Main {
         spark = newSession(job.name(), parsed);
         created = true;
       }
+      if (!verbose && spark.sparkContext().isLocal()) quietTaskFailureLogs();
       io.github.sparkdivergence.spark.Divergences.register(spark);
       JobContext ctx = new JobContext(spark, job.name(), out);
       int status = job.run(ctx, parsed);
@@ -102,6 +103,23 @@ public final class Main {
     for (Map.Entry<String, String> kv : args.pairs("conf").entrySet()) b = b.config(kv.getKey(), kv.getValue());
     SparkSession spark = b.getOrCreate();
     return spark;
+  }
+
+  /**
+   * In local mode a failing task is reported by this job in one line; Spark's own ERROR lines with
+   * the same exception's stack trace (executor, task set, writer) are silenced unless --verbose.
+   * Cluster runs keep them: there they are the executors' record of what failed.
+   */
+  static void quietTaskFailureLogs() {
+    try {
+      for (String logger : List.of("org.apache.spark.executor.Executor", "org.apache.spark.scheduler.TaskSetManager",
+          "org.apache.spark.sql.execution.datasources.FileFormatWriter", "org.apache.spark.internal.io.SparkHadoopWriter",
+          "org.apache.spark.util.Utils", "org.apache.spark.storage.BlockManager")) {
+        org.apache.logging.log4j.core.config.Configurator.setLevel(logger, org.apache.logging.log4j.Level.OFF);
+      }
+    } catch (Throwable t) {
+      // not log4j-core: leave logging alone
+    }
   }
 
   /** One line for any failure: the innermost meaningful message, without Spark's error-class noise. */

@@ -282,6 +282,25 @@ class DriftJobTest {
   }
 
   @Test
+  void directoriesOfPartFilesAndAnAllNullReferenceColumn() {
+    StructType schema = new StructType().add("x", DataTypes.DoubleType).add("y", DataTypes.StringType);
+    String refDir = tmp.resolve("refdir").toString();
+    String curDir = tmp.resolve("curdir").toString();
+    spark.createDataFrame(List.of(RowFactory.create(null, "a"), RowFactory.create(null, "b")), schema)
+        .write().parquet(refDir);
+    spark.createDataFrame(List.of(RowFactory.create(1.0, "a"), RowFactory.create(null, "a"), RowFactory.create(-2.0, "b")),
+        schema).write().json(curDir);
+    String out = tmp.resolve("nulls.parquet").toString();
+    JobsTestSupport.Run r = run("drift", "--reference", refDir, "--current", curDir, "--output", out);
+    assertEquals(0, r.exit(), r.toString());
+    Row x = byColumn(spark.read().parquet(out).collectAsList(), "x");
+    assertEquals(2L, x.getLong(x.fieldIndex("n_ref")));
+    assertEquals(3L, x.getLong(x.fieldIndex("n_cur")));
+    assertEquals(3, x.getInt(x.fieldIndex("categories")), "null plus the two buckets around 0");
+    assertEquals(Double.POSITIVE_INFINITY, x.getDouble(x.fieldIndex("kl_cur_ref_raw")));
+  }
+
+  @Test
   void verboseShowsTheStackTrace() {
     JobsTestSupport.Run r = run("drift", "--reference", "/no/such", "--current", "/no/such", "--verbose");
     assertEquals(1, r.exit());

@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.sum;
 
 import io.github.sparkdivergence.math.ContingencyState;
 import io.github.sparkdivergence.math.InformationMeasures;
+import io.github.sparkdivergence.spark.DivergenceCatalog;
 import io.github.sparkdivergence.spark.DivergenceExtensions;
 import io.github.sparkdivergence.spark.MutualInformation;
 import java.io.IOException;
@@ -54,7 +55,8 @@ import org.apache.spark.storage.StorageLevel;
  * depends on a) and {@code c2 .. c200} for the 10-column matrix.
  *
  * <p>Variants per pair: {@code count(*)}; a scan that reads both columns ({@code
- * sum(length(x) + length(y))}); {@code mutual_info(x, y)} in SQL; {@code
+ * sum(length(x) + length(y))}); {@code mutual_info(x, y)} in SQL, by its bare name and through the V2
+ * function catalog ({@code divergence.mutual_info}, which Spark runs with its V2Aggregator); {@code
  * MutualInformation.of(df).columns(x, y)}; the Deequ-style plan (count job, groupBy(x, y).count,
  * two marginal groupBys over it, two joins, a UDF summing p_xy log(p_xy / (p_x p_y))). Matrix: {@code
  * MutualInformation} over the 10 columns vs 45 separate {@code mutual_info} queries vs one query
@@ -154,6 +156,7 @@ public final class AggregateBenchmark {
         .config("spark.ui.enabled", "false")
         .config("spark.driver.host", "127.0.0.1")
         .config("spark.sql.extensions", DivergenceExtensions.class.getName())
+        .config("spark.sql.catalog.divergence", DivergenceCatalog.class.getName())
         .getOrCreate();
     spark.sparkContext().setLogLevel("WARN");
     spark.sparkContext().addSparkListener(new SparkListener() {
@@ -287,6 +290,8 @@ public final class AggregateBenchmark {
     String key = x + "|" + y;
     variants.add(new Variant(d, "SQL mutual_info(x, y)", 1, () ->
         Map.of(key, spark.sql("SELECT mutual_info(" + x + ", " + y + ") FROM " + view).first().getDouble(0))));
+    variants.add(new Variant(d, "SQL divergence.mutual_info(x, y) (V2 catalog)", 1, () ->
+        Map.of(key, spark.sql("SELECT divergence.mutual_info(" + x + ", " + y + ") FROM " + view).first().getDouble(0))));
     variants.add(new Variant(d, "MutualInformation.of(df).columns(x, y)", 1, () -> api(df, x, y)));
     variants.add(new Variant(d, "Deequ-style plan (plain Spark)", 1, () -> Map.of(key, deequStyle(df, x, y))));
   }

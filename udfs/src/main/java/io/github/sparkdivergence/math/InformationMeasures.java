@@ -394,7 +394,11 @@ public final class InformationMeasures {
    * normalised over the whole support, stopping where a probability falls below 1e-40 of the
    * mode's (the pmf is unimodal); the log factor is evaluated like {@link #mutualInformation}'s
    * and everything is added with compensated summation. Cost per cell is about 30 + 27 standard
-   * deviations of the hypergeometric instead of min(a_i, b_j).
+   * deviations of the hypergeometric instead of min(a_i, b_j). The term depends on the cell only
+   * through (a_i, b_j), so it is computed once per distinct pair of marginal values and weighted by
+   * how many cells share it: with many levels of similar counts (thousands of levels, a few hundred
+   * distinct counts) that is orders of magnitude fewer terms, and the result no longer depends on
+   * the order of the levels.
    *
    * @throws IllegalArgumentException if a count is not an integer or N > 2^53
    */
@@ -404,13 +408,15 @@ public final class InformationMeasures {
       return 0.0;
     }
     double n = t.total;
-    double[] a = positives(t.rowSum, t.observedRows);
-    double[] b = positives(t.colSum, t.observedCols);
+    double[][] as = distinctWithMultiplicity(positives(t.rowSum, t.observedRows));
+    double[][] bs = distinctWithMultiplicity(positives(t.colSum, t.observedCols));
     Sum emi = new Sum();
     Sum norm = new Sum();
     Sum cell = new Sum();
-    for (double ai : a) {
-      for (double bj : b) {
+    for (int ia = 0; ia < as[0].length; ia++) {
+      double ai = as[0][ia];
+      for (int ib = 0; ib < bs[0].length; ib++) {
+        double bj = bs[0][ib];
         double lo = Math.max(0, ai + bj - n);
         double hi = Math.min(ai, bj);
         double mode = Math.floor((ai + 1) * (bj + 1) / (n + 2));
@@ -445,10 +451,26 @@ public final class InformationMeasures {
             cell.add(w * (k / n) * logRatio(k, n, ai, bj));
           }
         }
-        emi.add(cell.value() / norm.value());
+        emi.add(as[1][ia] * bs[1][ib] * (cell.value() / norm.value()));
       }
     }
     return emi.value();
+  }
+
+  /** {distinct values ascending, how often each occurs}. */
+  private static double[][] distinctWithMultiplicity(double[] v) {
+    double[] sorted = v.clone();
+    java.util.Arrays.sort(sorted);
+    double[] values = new double[sorted.length];
+    double[] counts = new double[sorted.length];
+    int k = -1;
+    for (double x : sorted) {
+      if (k < 0 || values[k] != x) {
+        values[++k] = x;
+      }
+      counts[k]++;
+    }
+    return new double[][] {java.util.Arrays.copyOf(values, k + 1), java.util.Arrays.copyOf(counts, k + 1)};
   }
 
   /**

@@ -1,21 +1,22 @@
 package io.github.sparkdivergence.math;
 
-import java.util.Arrays;
-
 /**
- * Weight per (idX, idY) pair: linear-probing open addressing over parallel {@code long[]} keys
- * (idX in the high 32 bits, idY in the low 32) and {@code double[]} weights, doubling at load
- * 0.7. Memory per cell is 16 bytes / load factor, i.e. 23-46 bytes (about 30 on average).
+ * Weight per (idX, idY) pair: linear-probing open addressing over one {@code long[]} of slot pairs
+ * (the packed key -- idX in the high 32 bits, idY in the low 32 -- then the weight's IEEE bits), so
+ * a lookup touches one cache line; doubling at load 0.7. Memory per cell is 16 bytes / load factor,
+ * i.e. 23-46 bytes (about 30 on average).
  *
  * <p>Not thread-safe.
  */
 public final class JointCounts {
   /** Ids are non-negative, so no packed pair can equal -1. */
   private static final long EMPTY = -1L;
-  private static final int MAX_CAPACITY = 1 << 30;
+  /** Slots; the table holds two longs per slot, so this keeps it under 2^31 elements. */
+  private static final int MAX_CAPACITY = 1 << 29;
 
-  private long[] keys;
-  private double[] vals;
+  /** Slot s: key at 2s, weight bits at 2s + 1. */
+  private long[] table;
+  private int capacity;
   private int mask;
   private int threshold;
   private int size;
@@ -39,9 +40,11 @@ public final class JointCounts {
   }
 
   private void allocate(int cap) {
-    keys = new long[cap];
-    Arrays.fill(keys, EMPTY);
-    vals = new double[cap];
+    table = new long[2 * cap];
+    for (int i = 0; i < table.length; i += 2) {
+      table[i] = EMPTY;
+    }
+    capacity = cap;
     mask = cap - 1;
     threshold = thresholdOf(cap);
   }
@@ -60,16 +63,18 @@ public final class JointCounts {
       throw new IllegalArgumentException("ids must be >= 0: (" + idX + ", " + idY + ")");
     }
     long key = ((long) idX << 32) | (idY & 0xFFFFFFFFL);
+    long[] t = table;
     int s = slotOf(key, mask);
     while (true) {
-      long k = keys[s];
+      int at = 2 * s;
+      long k = t[at];
       if (k == key) {
-        vals[s] += w;
+        t[at + 1] = Double.doubleToRawLongBits(Double.longBitsToDouble(t[at + 1]) + w);
         return;
       }
       if (k == EMPTY) {
-        keys[s] = key;
-        vals[s] = w;
+        t[at] = key;
+        t[at + 1] = Double.doubleToRawLongBits(w);
         if (++size > threshold) {
           grow();
         }
@@ -87,9 +92,9 @@ public final class JointCounts {
     long key = ((long) idX << 32) | (idY & 0xFFFFFFFFL);
     int s = slotOf(key, mask);
     while (true) {
-      long k = keys[s];
+      long k = table[2 * s];
       if (k == key) {
-        return vals[s];
+        return Double.longBitsToDouble(table[2 * s + 1]);
       }
       if (k == EMPTY) {
         return 0.0;
@@ -105,12 +110,11 @@ public final class JointCounts {
 
   /** Visits every cell once, in no particular order. */
   public void forEach(CellConsumer c) {
-    long[] ks = keys;
-    double[] vs = vals;
-    for (int s = 0; s < ks.length; s++) {
-      long k = ks[s];
+    long[] t = table;
+    for (int at = 0; at < t.length; at += 2) {
+      long k = t[at];
       if (k != EMPTY) {
-        c.accept((int) (k >>> 32), (int) k, vs[s]);
+        c.accept((int) (k >>> 32), (int) k, Double.longBitsToDouble(t[at + 1]));
       }
     }
   }
@@ -118,39 +122,39 @@ public final class JointCounts {
   /** Writes the cells into the three arrays (length >= size()); returns size(). */
   int copyTo(int[] idX, int[] idY, double[] count) {
     int n = 0;
-    for (int s = 0; s < keys.length; s++) {
-      long k = keys[s];
+    long[] t = table;
+    for (int at = 0; at < t.length; at += 2) {
+      long k = t[at];
       if (k != EMPTY) {
         idX[n] = (int) (k >>> 32);
         idY[n] = (int) k;
-        count[n++] = vals[s];
+        count[n++] = Double.longBitsToDouble(t[at + 1]);
       }
     }
     return n;
   }
 
-  /** Heap bytes of the two slot arrays plus the object (approximate). */
+  /** Heap bytes of the slot array plus the object (approximate). */
   public long estimatedBytes() {
-    return 32 + CategoryDictionary.arrayBytes(keys.length, 8)
-        + CategoryDictionary.arrayBytes(vals.length, 8);
+    return 32 + CategoryDictionary.arrayBytes(table.length, 8);
   }
 
   private void grow() {
-    if (keys.length >= MAX_CAPACITY) {
+    if (capacity >= MAX_CAPACITY) {
       throw new IllegalStateException("too many cells: " + size);
     }
-    long[] oldK = keys;
-    double[] oldV = vals;
-    allocate(oldK.length * 2);
-    for (int i = 0; i < oldK.length; i++) {
-      long k = oldK[i];
+    long[] old = table;
+    allocate(capacity * 2);
+    long[] t = table;
+    for (int i = 0; i < old.length; i += 2) {
+      long k = old[i];
       if (k != EMPTY) {
         int s = slotOf(k, mask);
-        while (keys[s] != EMPTY) {
+        while (t[2 * s] != EMPTY) {
           s = (s + 1) & mask;
         }
-        keys[s] = k;
-        vals[s] = oldV[i];
+        t[2 * s] = k;
+        t[2 * s + 1] = old[i + 1];
       }
     }
   }

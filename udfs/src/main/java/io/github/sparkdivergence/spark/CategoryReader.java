@@ -74,12 +74,20 @@ enum CategoryReader {
     }
   }
 
-  /** An UnsafeRow keeps (offset << 32 | size) of a variable-length value in its fixed slot. */
+  /**
+   * An UnsafeRow keeps (offset << 32 | size) of a variable-length value in its fixed slot. On the
+   * heap (the usual case) the row's {@code byte[]} is looked up in place: the dictionary copies the
+   * bytes only for a new category and keeps no reference to the row. Off-heap rows are copied once
+   * into the dictionary's scratch buffer.
+   */
   private static int bytes(CategoryDictionary dict, InternalRow row, int i, boolean string) {
     if (row instanceof UnsafeRow u) {
       long offsetAndSize = u.getLong(i);
       int offset = (int) (offsetAndSize >> 32);
       int size = (int) offsetAndSize;
+      if (u.getBaseObject() instanceof byte[] array) {
+        return dict.idOfBytes(array, (int) (u.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET) + offset, size);
+      }
       byte[] scratch = dict.scratch(size);
       Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + offset, scratch, Platform.BYTE_ARRAY_OFFSET, size);
       return dict.idOfBytes(scratch, 0, size);

@@ -54,6 +54,9 @@ final class FunctionBinder {
       throw FunctionBinder.<RuntimeException>rethrow(
           QueryCompilationErrors.functionCannotProcessInputError(spec.function(), children, e));
     }
+    if (bound instanceof InformationAggregate.Bound info) {
+      return new InformationAggregator(info, children, 0, 0); // V2Aggregator without its per-row copy
+    }
     if (bound instanceof AggregateFunction<?, ?> agg) {
       return aggregator(agg, children);
     }

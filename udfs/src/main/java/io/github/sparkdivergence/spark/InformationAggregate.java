@@ -166,21 +166,38 @@ public final class InformationAggregate extends SqlFunction {
 
     @Override public InformationState newAggregationState() { return new InformationState(); }
 
+    /** Argument i at position i of the row, as {@code V2Aggregator} passes it. */
+    private int[] identity;
+
     @Override
     public InformationState update(Serializable buffer, InternalRow row) {
+      if (identity == null) {
+        int[] at = new int[types.length];
+        for (int i = 0; i < at.length; i++) at[i] = i;
+        identity = at;
+      }
+      return update(buffer, row, identity);
+    }
+
+    /**
+     * Argument i read at position {@code at[i]} of {@code row}: {@link InformationAggregator} passes
+     * the aggregate's input row as it comes, without projecting the arguments into a new row first.
+     */
+    InformationState update(Serializable buffer, InternalRow row, int[] at) {
       InformationState state = InformationState.of(buffer);
       double w = 1.0;
       if (weight >= 0) {
-        if (row.isNullAt(weight)) return state; // like sum(): a row without weight counts nothing
-        w = row.getDouble(weight);
+        int wi = at[weight];
+        if (row.isNullAt(wi)) return state; // like sum(): a row without weight counts nothing
+        w = row.getDouble(wi);
         if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
           return invalid(state, "`w`", "must be a finite weight >= 0 but was " + w);
         }
       }
-      if (option >= 0 && Double.isNaN(state.base) && state.method == null) readOption(state, row);
+      if (option >= 0 && Double.isNaN(state.base) && state.method == null) readOption(state, row, at[option]);
       ContingencyState t = state.table;
-      int x = readers[0].intern(t.x(), row, 0, types[0]);
-      int y = readers.length > 1 ? readers[1].intern(t.y(), row, 1, types[1]) : t.y().idOfNull();
+      int x = readers[0].intern(t.x(), row, at[0], types[0]);
+      int y = readers.length > 1 ? readers[1].intern(t.y(), row, at[1], types[1]) : t.y().idOfNull();
       t.add(x, y, w);
       if (t.cells() > maxCells) {
         throw new IllegalStateException(measure.sqlName + ": more than " + maxCells + " distinct (x, y) "
@@ -190,7 +207,9 @@ public final class InformationAggregate extends SqlFunction {
       return state;
     }
 
-    private void readOption(InformationState state, InternalRow row) {
+    DataType[] types() { return types; }
+
+    private void readOption(InformationState state, InternalRow row, int option) {
       if (row.isNullAt(option)) {
         invalid(state, "`" + (measure.option == Option.METHOD ? "method" : "base") + "`", "is NULL");
       } else if (measure.option == Option.METHOD) {

@@ -168,6 +168,38 @@ class InfoDictionaryTest {
     assertTrue(a.estimatedBytes() > 0);
   }
 
+  /**
+   * Values compare by their first 8 bytes in the probe and the rest in the arena: labels sharing
+   * a head, of every length around 8, read from anywhere in a larger array -- including right at its
+   * end, where no 8-byte word fits -- map to one id per distinct value.
+   */
+  @Test
+  void bytesMatchExactlyWhereverTheyStartInTheArray() {
+    Random random = new Random(7);
+    String[] stems = {"", "a", "cat_", "category", "category_", "item_12345", "\u00e9t\u00e9_"};
+    Map<String, Integer> expected = new HashMap<>();
+    CategoryDictionary d = new CategoryDictionary();
+    for (int round = 0; round < 20_000; round++) {
+      String v = stems[random.nextInt(stems.length)] + (random.nextBoolean() ? "" : Integer.toString(random.nextInt(300)));
+      byte[] b = utf8(v);
+      int before = random.nextInt(10);
+      int after = random.nextInt(3) == 0 ? 0 : random.nextInt(10);
+      byte[] array = new byte[before + b.length + after];
+      random.nextBytes(array);
+      System.arraycopy(b, 0, array, before, b.length);
+      int id = d.idOfBytes(array, before, b.length);
+      Integer known = expected.putIfAbsent(v, id);
+      assertEquals(known == null ? expected.size() - 1 : known, id, v);
+    }
+    assertEquals(expected.size(), d.size());
+    for (Map.Entry<String, Integer> e : expected.entrySet()) {
+      assertArrayEquals(utf8(e.getKey()), d.bytesValue(e.getValue()), e.getKey());
+    }
+    CategoryDictionary copy = new CategoryDictionary();
+    int[] map = copy.remap(d);
+    for (int id = 0; id < map.length; id++) assertEquals(id, map[id]);
+  }
+
   private static byte[] utf8(String s) {
     return s.getBytes(StandardCharsets.UTF_8);
   }

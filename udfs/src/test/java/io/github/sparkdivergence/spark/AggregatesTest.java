@@ -264,6 +264,25 @@ class AggregatesTest {
     assertThrows(IllegalArgumentException.class, () -> MutualInformation.of(df).splits("v", 1, 0, 2));
   }
 
+  /**
+   * Called by bare name, the aggregates read plain column arguments straight from the input row
+   * and project computed ones (casts, expressions, literal options) first; both give the same
+   * result, and the result column carries the function's name.
+   */
+  @Test
+  void columnAndComputedArgumentsAgree() {
+    Dataset<Row> df = spark.range(0, 5000).selectExpr("CAST(id % 7 AS STRING) AS x", "concat('label_', id % 11 + id % 3) AS y",
+        "id % 4 AS w");
+    Row r = df.selectExpr("mutual_info(x, y)", "mutual_info(concat(x, ''), y)", "mutual_info(x, y, w)",
+        "mutual_info(x, y, CAST(w AS DOUBLE))", "mutual_info(x, y, w, 2)", "mutual_info(x, y, w) / ln(2)").first();
+    close(r.getDouble(1), r.getDouble(0), 0, 0, "computed x");
+    close(r.getDouble(3), r.getDouble(2), 0, 0, "weight cast by Spark vs by the caller");
+    close(r.getDouble(5), r.getDouble(4), 1e-15, 0, "base 2");
+    Dataset<Row> plain = df.selectExpr("mutual_info(x, y)");
+    assertEquals("mutual_info(x, y)", plain.columns()[0]);
+    assertTrue(plain.queryExecution().executedPlan().toString().contains("mutual_info"), plain.queryExecution().executedPlan().toString());
+  }
+
   private static String rootMessage(Throwable t) {
     StringBuilder s = new StringBuilder();
     for (Throwable c = t; c != null; c = c.getCause()) s.append(c.getMessage()).append(" | ");

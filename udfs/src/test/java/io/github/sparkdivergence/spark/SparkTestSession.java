@@ -15,7 +15,8 @@ public final class SparkTestSession {
           .appName("spark-divergence-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.sql.shuffle.partitions", "4")
-          .config("spark.sql.extensions", DivergenceExtensions.class.getName())
+          // No spark.sql.extensions here: the jar's META-INF/services entry registers the
+          // functions (setting both applies the extension twice, with a warning per function).
           .config("spark.sql.catalog.divergence", DivergenceCatalog.class.getName())
           .config("spark.driver.host", "127.0.0.1")
           .getOrCreate();

@@ -93,7 +93,6 @@ class InfoGoldenTest {
     check("hx_exact", hx, e.get("hx_exact"), 1e-14, 0);
     check("hx_given_y_exact", InformationMeasures.conditionalEntropy(t, Math.E),
         e.get("hx_given_y_exact"), 1e-14, 1e-16);
-    check("entropy_1d", xCounts(c, parts, rnd).entropy(Math.E), e.get("hx"), 1e-12, 0);
 
     double mi = InformationMeasures.mutualInformation(t, Math.E);
     if (e.containsKey("mi")) {
@@ -209,23 +208,6 @@ class InfoGoldenTest {
       acc.merge(s);
     }
     return InfoStateTest.javaRoundTrip(acc);
-  }
-
-  private static CategoryCounts xCounts(Case c, int parts, Random rnd) {
-    CategoryCounts[] states = new CategoryCounts[parts];
-    for (int i = 0; i < parts; i++) {
-      states[i] = new CategoryCounts();
-    }
-    byte[] buf = new byte[256];
-    for (Event e : events(c, rnd)) {
-      CategoryCounts s = states[rnd.nextInt(parts)];
-      s.add(intern(s.dictionary(), c.xKind, e.x, buf), e.w);
-    }
-    CategoryCounts acc = InfoStateTest.javaRoundTrip(states[0]);
-    for (int i = 1; i < parts; i++) {
-      acc.merge(InfoStateTest.javaRoundTrip(states[i]));
-    }
-    return acc;
   }
 
   /** Feeds bytes at a non-zero offset of a shared buffer, as a Spark adapter would. */

@@ -198,36 +198,6 @@ class InfoStateTest {
     assertEquals(s.totalWeight(), back.totalWeight());
   }
 
-  @Test
-  void categoryCountsMergeAndRoundTrip() {
-    CategoryCounts a = new CategoryCounts();
-    CategoryCounts b = new CategoryCounts();
-    for (int v = 0; v < 1000; v++) {
-      a.add(feed(a.dictionary(), v % 37), 1);
-      b.add(feed(b.dictionary(), v % 53), 0.25);
-    }
-    CategoryCounts whole = new CategoryCounts();
-    for (int v = 0; v < 1000; v++) {
-      whole.add(feed(whole.dictionary(), v % 37), 1);
-    }
-    for (int v = 0; v < 1000; v++) {
-      whole.add(feed(whole.dictionary(), v % 53), 0.25);
-    }
-    CategoryCounts merged = CategoryCounts.fromBytes(a.toBytes());
-    merged.merge(javaRoundTrip(b));
-    assertEquals(whole.distinct(), merged.distinct());
-    assertEquals(whole.totalWeight(), merged.totalWeight());
-    for (int id = 0; id < whole.distinct(); id++) {
-      assertEquals(whole.count(id), merged.count(id));
-      assertEquals(label(whole.dictionary(), id), label(merged.dictionary(), id));
-    }
-    assertArrayEquals(whole.counts(), merged.counts());
-    assertEquals(whole.entropy(2), merged.entropy(2), 0);
-    assertEquals(InformationMeasures.entropyFromCounts(whole.counts(), (int) whole.distinct(), 2),
-        merged.entropy(2), 0);
-    merged.merge(merged);
-    assertEquals(2 * whole.totalWeight(), merged.totalWeight());
-  }
 
   @SuppressWarnings("unchecked")
   static <T> T javaRoundTrip(T o) {

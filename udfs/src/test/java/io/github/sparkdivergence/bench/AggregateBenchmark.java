@@ -645,7 +645,13 @@ public final class AggregateBenchmark {
     }
   }
 
-  /** Replaces the "## Aggregates" section of a Markdown file (up to the next "## " heading), keeping the rest. */
+  /** Hand-written text after this line, up to the end of the section, survives a re-run. */
+  static final String KEEP_MARKER = "<!-- AggregateBenchmark: hand-written notes below are kept on re-runs -->";
+
+  /**
+   * Replaces the "## Aggregates" section of a Markdown file (up to the next "## " heading), keeping
+   * the rest of the file and the section's notes after {@link #KEEP_MARKER}.
+   */
   static void writeSection(Path file, String section) throws IOException {
     String text = Files.isRegularFile(file) ? Files.readString(file) : "# Benchmarks\n\n";
     int start = text.indexOf("## Aggregates\n");
@@ -654,7 +660,10 @@ public final class AggregateBenchmark {
       updated = text + (text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n") + section;
     } else {
       int end = text.indexOf("\n## ", start + 1);
-      updated = text.substring(0, start) + section + (end < 0 ? "" : text.substring(end + 1));
+      String old = end < 0 ? text.substring(start) : text.substring(start, end + 1);
+      int keep = old.indexOf(KEEP_MARKER);
+      String notes = keep < 0 ? "" : old.substring(keep);
+      updated = text.substring(0, start) + section + notes + (end < 0 ? "" : text.substring(end + 1));
     }
     if (file.getParent() != null) Files.createDirectories(file.getParent());
     Files.writeString(file, updated);

@@ -22,6 +22,9 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 public final class RlhfKlFunction extends SqlFunction {
   private static final DataType DOUBLES = Representation.ARRAY.sqlType;
+  /** The default estimator, and the math core's argument order (logp, ref, mask) = SQL's. */
+  private static final UTF8String K3 = UTF8String.fromString("k3");
+  private static final int[] MATH_ARGS = {0, 1, 2};
 
   private final boolean perToken;
 
@@ -130,7 +133,6 @@ public final class RlhfKlFunction extends SqlFunction {
   }
 
   public static final class Reduced extends Bound<Double> {
-    private static final UTF8String K3 = UTF8String.fromString("k3");
     private static final UTF8String SUM = UTF8String.fromString("sum");
 
     Reduced(String name, StructType input, DataType[] types, String[] params, boolean masked) {
@@ -161,13 +163,12 @@ public final class RlhfKlFunction extends SqlFunction {
         // A sequence whose tokens are all masked has no mean: NULL, like avg() over no rows.
         return Double.isNaN(v) && mean ? null : v;
       } catch (InvalidInputException ex) {
-        return invalid(ex, new int[] {0, 1, 2});
+        return invalid(ex, MATH_ARGS);
       }
     }
   }
 
   public static final class PerToken extends Bound<ArrayData> {
-    private static final UTF8String K3 = UTF8String.fromString("k3");
 
     PerToken(String name, StructType input, DataType[] types, String[] params, boolean masked) {
       super(name, input, types, DataTypes.createArrayType(DataTypes.DoubleType, false), params, masked);
@@ -190,7 +191,7 @@ public final class RlhfKlFunction extends SqlFunction {
         RlhfKl.perToken(s.a, s.b, mask == null ? null : s.c, n, e, out);
         return UnsafeArrayData.fromPrimitiveArray(out);
       } catch (InvalidInputException ex) {
-        return invalid(ex, new int[] {0, 1, 2});
+        return invalid(ex, MATH_ARGS);
       }
     }
   }

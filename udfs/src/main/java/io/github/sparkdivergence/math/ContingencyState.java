@@ -45,6 +45,17 @@ public final class ContingencyState implements Externalizable {
     this.joint = joint;
   }
 
+  /**
+   * A state over existing parts, for {@link PairwiseCounts}, which shares one dictionary per
+   * column among all the pairs that column is in. Only for serialising: adding to it would
+   * intern into the shared dictionaries.
+   */
+  static ContingencyState over(CategoryDictionary x, CategoryDictionary y, JointCounts joint, double total) {
+    ContingencyState s = new ContingencyState(x, y, joint);
+    s.total.add(total);
+    return s;
+  }
+
   /** Dictionary of the first (row) column. */
   public CategoryDictionary x() {
     return x;
@@ -93,6 +104,48 @@ public final class ContingencyState implements Externalizable {
     total.add(other.total.value());
   }
 
+  /**
+   * Merges a state given in its {@link #toBytes()} form, as {@code merge(fromBytes(bytes))} would,
+   * but streams its cells straight into this state: each cell is hashed once instead of twice.
+   */
+  public void mergeBytes(byte[] bytes) {
+    total.add(readCells(bytes, x, y, joint::add));
+  }
+
+  /**
+   * Streams the cells of a state in its {@link #toBytes()} form: interns its categories in {@code
+   * x} and {@code y}, passes each cell with those ids to {@code cells} (zero weights skipped) and
+   * returns the state's total weight. Throws on malformed bytes.
+   */
+  static double readCells(byte[] bytes, CategoryDictionary x, CategoryDictionary y, JointCounts.CellConsumer cells) {
+    CompactCodec.In in = new CompactCodec.In(bytes, 0, bytes.length);
+    int version = in.readByte();
+    if (version != VERSION) {
+      throw new IllegalArgumentException("unsupported ContingencyState version " + version);
+    }
+    CategoryDictionary ox = CategoryDictionary.readFrom(in);
+    CategoryDictionary oy = CategoryDictionary.readFrom(in);
+    double totalWeight = in.readCount();
+    int n = in.readVarInt();
+    int[] mx = x.remap(ox);
+    int[] my = y.remap(oy);
+    for (int k = 0; k < n; k++) {
+      int ix = in.readVarInt();
+      int iy = in.readVarInt();
+      double w = in.readCount();
+      if (ix < 0 || ix >= mx.length || iy < 0 || iy >= my.length || !(w >= 0) || w == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("corrupt ContingencyState: cell (" + ix + ", " + iy + ", " + w + ")");
+      }
+      if (w != 0) {
+        cells.accept(mx[ix], my[iy], w);
+      }
+    }
+    if (!in.atEnd()) {
+      throw new IllegalArgumentException("corrupt ContingencyState: trailing bytes");
+    }
+    return totalWeight;
+  }
+
   /** The contingency table: rows are x ids, columns y ids. */
   public InformationMeasures.Table toTable() {
     int n = joint.size();
@@ -127,13 +180,23 @@ public final class ContingencyState implements Externalizable {
   }
 
   public byte[] toBytes() {
-    CompactCodec.Out out = new CompactCodec.Out(64 + 6 * joint.size());
+    return toBytes(x, y, total.value(), joint.size(), joint::forEach);
+  }
+
+  /** Cells to write, each once: (idX, idY, weight > 0). */
+  interface Cells {
+    void forEach(JointCounts.CellConsumer cell);
+  }
+
+  /** The wire format of a state made of these parts, without building it (see {@link PairwiseCounts}). */
+  static byte[] toBytes(CategoryDictionary x, CategoryDictionary y, double totalWeight, int cellCount, Cells cells) {
+    CompactCodec.Out out = new CompactCodec.Out(64 + 6 * cellCount);
     out.writeByte(VERSION);
     x.writeTo(out);
     y.writeTo(out);
-    out.writeCount(total.value());
-    out.writeVarLong(joint.size());
-    joint.forEach((ix, iy, c) -> {
+    out.writeCount(totalWeight);
+    out.writeVarLong(cellCount);
+    cells.forEach((ix, iy, c) -> {
       out.writeVarLong(ix);
       out.writeVarLong(iy);
       out.writeCount(c);

@@ -130,6 +130,17 @@ public final class InformationAggregate extends SqlFunction {
     return new Bound(measure, readers, types, weight, option, SQLConf.get().ansiEnabled(), maxCells);
   }
 
+  /** The values of {@link #SUMMARY_TYPE}, in its order, for a non-empty table. */
+  static Object[] summaryValues(ContingencyState s, Table t, double base) {
+    InformationMeasures.GTest g = InformationMeasures.gTest(t);
+    return new Object[] {
+        s.totalWeight(), s.distinctX(), s.distinctY(), s.cells(),
+        InformationMeasures.entropyX(t, base), InformationMeasures.entropyY(t, base),
+        InformationMeasures.jointEntropy(t, base), InformationMeasures.mutualInformation(t, base),
+        InformationMeasures.normalizedMutualInfo(t, "arithmetic"), Bound.adjusted(t, "arithmetic"),
+        g.g(), g.dof(), g.pValue()};
+  }
+
   static final class Bound implements AggregateFunction<Serializable, Object> {
     private final Measure measure;
     private final CategoryReader[] readers;
@@ -202,7 +213,7 @@ public final class InformationAggregate extends SqlFunction {
       if (t.cells() > maxCells) {
         throw new IllegalStateException(measure.sqlName + ": more than " + maxCells + " distinct (x, y) "
             + "pairs in one group (" + MAX_CELLS_CONF + "). Use MutualInformation.of(df) (the "
-            + "mutual-info job), which aggregates the cells across the cluster first, or raise the limit.");
+            + "mutual-info job), which bounds each task's counts and merges each pair on a task of its own, or raise the limit.");
       }
       return state;
     }
@@ -273,13 +284,7 @@ public final class InformationAggregate extends SqlFunction {
     }
 
     private static InternalRow summary(ContingencyState s, Table t, double base) {
-      InformationMeasures.GTest g = InformationMeasures.gTest(t);
-      return new GenericInternalRow(new Object[] {
-          s.totalWeight(), s.distinctX(), s.distinctY(), s.cells(),
-          InformationMeasures.entropyX(t, base), InformationMeasures.entropyY(t, base),
-          InformationMeasures.jointEntropy(t, base), InformationMeasures.mutualInformation(t, base),
-          InformationMeasures.normalizedMutualInfo(t, "arithmetic"), adjusted(t, "arithmetic"),
-          g.g(), g.dof(), g.pValue()});
+      return new GenericInternalRow(summaryValues(s, t, base));
     }
   }
 }

@@ -1,24 +1,36 @@
 package io.github.sparkdivergence.spark;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 
+import io.github.sparkdivergence.math.ContingencyState;
+import io.github.sparkdivergence.math.PairwiseCounts;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.Set;
+import org.apache.spark.HashPartitioner;
+import org.apache.spark.api.java.JavaPairRDD;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.ml.feature.QuantileDiscretizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
 
 /**
  * Mutual information, entropies, NMI, AMI and the G-test for many column pairs in one pass:
@@ -28,9 +40,14 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * returns one row per pair: {@code col_a, col_b, n, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value}.
- * The data is scanned once: a single GROUPING SETS aggregation counts every pair's cells across the
- * cluster, then one exact {@code mutual_info_summary} state per pair (keyed by the grouping id) turns
- * the cells into the measures. No job per pair and no joins of marginals. Numeric columns are
+ * The data is scanned once, and each row is read once for all pairs: every task interns each
+ * value of a row in its column's dictionary and counts it into every pair's table
+ * ({@link PairwiseCounts}; 10 lookups and 45 counter updates per row for a 10-column matrix), then
+ * emits one partial {@link ContingencyState} per pair. The partial states of a pair meet on one
+ * task and merge exactly. No job per pair, no joins of marginals, no copy of the rows per pair.
+ * Memory: a task emits its partial states early when they outgrow {@link #partialStateBytes}
+ * (64 MiB by default); a pair's merged table (about 35 bytes per non-empty cell) lives on one task.
+ * Numeric columns are
  * binned with MLlib's QuantileDiscretizer (splits fitted in one job for all of them) or with
  * explicit {@link #splits} through a Bucketizer; NULL (and NaN) are categories of their own unless
  * {@link #dropNulls}.
@@ -47,6 +64,7 @@ public final class MutualInformation {
   private final java.util.Map<String, double[]> splits = new java.util.LinkedHashMap<>();
   private boolean dropNulls;
   private double base = Math.E;
+  private long partialStateBytes = 64L << 20;
 
   private MutualInformation(Dataset<Row> df) { this.df = df; }
 
@@ -126,7 +144,21 @@ public final class MutualInformation {
     return pairs;
   }
 
-  /** Computes the tidy table (lazily: the result is a DataFrame; actions run the one pass). */
+  /**
+   * Heap budget of one task's pair counts before it emits them as partial states and starts over
+   * (default 64 MiB). Partial states merge exactly, so this only trades memory for shuffle bytes;
+   * the merged table of one pair still lives on one task.
+   */
+  public MutualInformation partialStateBytes(long bytes) {
+    if (bytes < 1) throw new IllegalArgumentException("partialStateBytes must be >= 1 but was " + bytes);
+    this.partialStateBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Computes the tidy table. Lazy like any DataFrame: an action runs the one pass (binning numeric
+   * columns with quantiles fits their splits first, in a job of its own).
+   */
   public Dataset<Row> compute() {
     List<String> cols = resolveColumns();
     List<String[]> pairs = pairs();
@@ -135,62 +167,181 @@ public final class MutualInformation {
           + " but got " + cols);
     }
     SparkSession spark = df.sparkSession();
-    Divergences.register(spark);
     Dataset<Row> data = binned(df.select(cols.stream().map(MutualInformation::quoted).toArray(Column[]::new)), cols);
 
-    // One GROUPING SETS aggregation: per pair, the count of every observed (a, b) cell.
     int k = cols.size();
-    if (k > 62) throw new IllegalArgumentException("at most 62 columns per call (GROUPING SETS ids) but got " + k);
-    StringBuilder sets = new StringBuilder();
-    long[] gids = new long[pairs.size()];
-    for (int p = 0; p < pairs.size(); p++) {
-      int i = cols.indexOf(pairs.get(p)[0]);
-      int j = cols.indexOf(pairs.get(p)[1]);
-      // grouping_id() has a 1 bit for every column not in the set; the first column is the top bit.
-      gids[p] = ((1L << k) - 1) & ~(1L << (k - 1 - i)) & ~(1L << (k - 1 - j));
-      sets.append(p == 0 ? "" : ", ").append('(').append(sql(cols.get(i))).append(", ").append(sql(cols.get(j))).append(')');
+    StructField[] fields = data.schema().fields();
+    CategoryReader[] readers = new CategoryReader[k];
+    DataType[] types = new DataType[k];
+    for (int c = 0; c < k; c++) {
+      types[c] = fields[c].dataType();
+      readers[c] = CategoryReader.of(types[c]);
     }
-    String view = "__spark_divergence_mi_" + Integer.toHexString(System.identityHashCode(this));
-    data.createOrReplaceTempView(view);
-    String groupBy = String.join(", ", cols.stream().map(MutualInformation::sql).toList());
-    Dataset<Row> cells = spark.sql("SELECT grouping_id() AS __gid, " + groupBy + ", count(*) AS __n FROM "
-        + sql(view) + " GROUP BY " + groupBy + " GROUPING SETS (" + sets + ")");
-
-    // Per pair, the two grouped columns as x and y (cast to string: one type across pairs).
-    StringBuilder x = new StringBuilder("CASE __gid");
-    StringBuilder y = new StringBuilder("CASE __gid");
-    StringBuilder a = new StringBuilder("CASE __gid");
-    StringBuilder b = new StringBuilder("CASE __gid");
-    for (int p = 0; p < pairs.size(); p++) {
-      String[] pair = pairs.get(p);
-      x.append(" WHEN ").append(gids[p]).append(" THEN CAST(").append(sql(pair[0])).append(" AS STRING)");
-      y.append(" WHEN ").append(gids[p]).append(" THEN CAST(").append(sql(pair[1])).append(" AS STRING)");
-      a.append(" WHEN ").append(gids[p]).append(" THEN '").append(pair[0].replace("'", "\\'")).append('\'');
-      b.append(" WHEN ").append(gids[p]).append(" THEN '").append(pair[1].replace("'", "\\'")).append('\'');
+    int[][] pairIndex = new int[pairs.size()][];
+    String[][] names = pairs.toArray(new String[0][]);
+    for (int p = 0; p < pairIndex.length; p++) {
+      pairIndex[p] = new int[] {cols.indexOf(names[p][0]), cols.indexOf(names[p][1])};
     }
-    Dataset<Row> xy = cells.select(col("__gid"), expr(x + " END").as("x"), expr(y + " END").as("y"), col("__n"));
-    if (dropNulls) xy = xy.where("x IS NOT NULL AND y IS NOT NULL");
-
-    // One exact state per pair. The per-group cell limit protects the SQL aggregate from unbounded
-    // groups; here a group is one pair's already-counted cells, so it is lifted while analysing.
-    String previous = spark.conf().getOption(InformationAggregate.MAX_CELLS_CONF).getOrElse(() -> null);
-    spark.conf().set(InformationAggregate.MAX_CELLS_CONF, Long.toString(Long.MAX_VALUE));
-    Dataset<Row> summary;
-    try {
-      summary = xy.groupBy(col("__gid")).agg(
-          Divergences.call("mutual_info_summary", col("x"), col("y"), col("__n"), org.apache.spark.sql.functions.lit(base)).as("s"));
-    } finally {
-      if (previous == null) spark.conf().unset(InformationAggregate.MAX_CELLS_CONF);
-      else spark.conf().set(InformationAggregate.MAX_CELLS_CONF, previous);
-    }
-    LOG.info("mutual information: {} columns, {} pairs, numeric columns binned into {} quantile bins",
+    boolean drop = dropNulls;
+    long budget = partialStateBytes;
+    double logBase = base;
+    LOG.info("mutual information: {} columns, {} pairs, one pass; numeric columns binned into {} quantile bins",
         k, pairs.size(), bins);
-    Dataset<Row> tidy = summary.select(
-        expr(a.append(" END").toString()).as("col_a"), expr(b.append(" END").toString()).as("col_b"),
-        col("s.n").cast("long").as("n"), col("s.h_a").as("h_a"), col("s.h_b").as("h_b"), col("s.h_ab").as("h_ab"),
-        col("s.mi").as("mi"), col("s.nmi").as("nmi"), col("s.ami").as("ami"), col("s.g").as("g"),
-        col("s.dof").as("dof"), col("s.p_value").as("p_value"));
-    return tidy.orderBy(col("mi").desc(), col("col_a"), col("col_b"));
+
+    // Each task counts every pair of its rows at once (one dictionary lookup per value); the
+    // pair states then meet on one task per pair and merge exactly. Internal rows: no String or
+    // Row conversion per value.
+    JavaPairRDD<Integer, byte[]> partial = data.queryExecution().toRdd().toJavaRDD()
+        .mapPartitionsToPair(rows -> new PairCounter(rows, readers, types, pairIndex, drop, budget));
+    // Every pair gets a row, also when no row reaches it (empty input, or NULLs dropped).
+    List<Tuple2<Integer, byte[]>> empty = new ArrayList<>();
+    byte[] emptyState = new ContingencyState().toBytes();
+    for (int p = 0; p < pairIndex.length; p++) empty.add(new Tuple2<>(p, emptyState));
+    partial = partial.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelizePairs(empty, 1));
+    int reducers = Math.max(1, Math.min(pairs.size(), spark.sessionState().conf().numShufflePartitions()));
+    JavaRDD<Row> tidy = partial
+        .combineByKey(MergedPair::of, MergedPair::add, MergedPair::add, new HashPartitioner(reducers), false, null)
+        .map(pair -> tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase));
+    return spark.createDataFrame(tidy, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
+  }
+
+  static final StructType TIDY = new StructType()
+      .add("col_a", DataTypes.StringType, false)
+      .add("col_b", DataTypes.StringType, false)
+      .add("n", DataTypes.LongType, false)
+      .add("h_a", DataTypes.DoubleType, true)
+      .add("h_b", DataTypes.DoubleType, true)
+      .add("h_ab", DataTypes.DoubleType, true)
+      .add("mi", DataTypes.DoubleType, true)
+      .add("nmi", DataTypes.DoubleType, true)
+      .add("ami", DataTypes.DoubleType, true)
+      .add("g", DataTypes.DoubleType, true)
+      .add("dof", DataTypes.LongType, true)
+      .add("p_value", DataTypes.DoubleType, true);
+
+  /**
+   * One pair's partial states merged on the task that owns the pair: counted densely while the
+   * pair's table is small enough (16 MiB), as on the map side. Serializable (as its state's bytes)
+   * in case Spark spills it.
+   */
+  private static final class MergedPair implements java.io.Externalizable {
+    private static final long serialVersionUID = 1L;
+    private static final long DENSE_BYTES = 16L << 20;
+    private PairwiseCounts counts = newCounts();
+
+    public MergedPair() {}
+
+    private static PairwiseCounts newCounts() {
+      return new PairwiseCounts(2, new int[][] {{0, 1}}, false, DENSE_BYTES + 1024);
+    }
+
+    static MergedPair of(byte[] state) {
+      return new MergedPair().add(state);
+    }
+
+    MergedPair add(byte[] state) {
+      counts.mergePairState(0, state);
+      return this;
+    }
+
+    MergedPair add(MergedPair other) {
+      return add(other.counts.pairState(0));
+    }
+
+    @Override
+    public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
+      byte[] b = counts.pairState(0);
+      out.writeInt(b.length);
+      out.write(b);
+    }
+
+    @Override
+    public void readExternal(java.io.ObjectInput in) throws java.io.IOException {
+      byte[] b = new byte[in.readInt()];
+      in.readFully(b);
+      counts = newCounts();
+      add(b);
+    }
+  }
+
+  /** A pair's row of the tidy table; a pair without rows (all dropped as NULL) has n = 0 and NULLs. */
+  private static Row tidyRow(String[] pair, ContingencyState state, double base) {
+    if (state.totalWeight() == 0) {
+      return RowFactory.create(pair[0], pair[1], 0L, null, null, null, null, null, null, null, null, null);
+    }
+    Object[] s = InformationAggregate.summaryValues(state, state.toTable(), base);
+    // SUMMARY_TYPE: n, levels_a, levels_b, cells, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value
+    return RowFactory.create(pair[0], pair[1], (long) (double) (Double) s[0], s[4], s[5], s[6], s[7], s[8], s[9],
+        s[10], s[11], s[12]);
+  }
+
+  /**
+   * Reads one task's rows and yields (pair, partial state) for every pair: whenever the counts
+   * outgrow the budget, and at the end of the rows.
+   */
+  private static final class PairCounter implements Iterator<Tuple2<Integer, byte[]>> {
+    /** Rows interned before they are counted pair by pair (see PairwiseCounts.addRows). */
+    private static final int BATCH = 4096;
+    private final Iterator<InternalRow> rows;
+    private final CategoryReader[] readers;
+    private final DataType[] types;
+    private final PairwiseCounts counts;
+    private final int[][] ids;
+    private final long budget;
+    private int next = Integer.MAX_VALUE;
+    private long read;
+    private int flushes;
+    private boolean done;
+
+    PairCounter(Iterator<InternalRow> rows, CategoryReader[] readers, DataType[] types, int[][] pairs,
+        boolean dropNulls, long budget) {
+      this.rows = rows;
+      this.readers = readers;
+      this.types = types;
+      // Half the budget may go to dense matrices of the pairs with few values.
+      this.counts = new PairwiseCounts(readers.length, pairs, dropNulls, budget / 2);
+      this.ids = new int[readers.length][BATCH];
+      this.budget = budget;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (true) {
+        while (next < counts.pairs() && counts.rows(next) == 0) next++; // the driver seeds empty pairs
+        if (next < counts.pairs()) return true;
+        if (done) return false;
+        if (next == counts.pairs()) counts.clear(); // every pair of the last flush was taken
+        count();
+        next = 0;
+      }
+    }
+
+    private void count() {
+      while (rows.hasNext()) {
+        int n = 0;
+        while (n < BATCH && rows.hasNext()) {
+          InternalRow row = rows.next();
+          for (int c = 0; c < ids.length; c++) ids[c][n] = readers[c].intern(counts.column(c), row, c, types[c]);
+          n++;
+        }
+        counts.addRows(ids, n);
+        read += n;
+        long bytes = counts.estimatedBytes();
+        if (bytes > budget && rows.hasNext()) {
+          flushes++;
+          LOG.debug("pair counts reached {} bytes after {} rows: emitting partial states ({} so far)", bytes, read, flushes);
+          return;
+        }
+      }
+      done = true;
+    }
+
+    @Override
+    public Tuple2<Integer, byte[]> next() {
+      if (!hasNext()) throw new NoSuchElementException();
+      int p = next++;
+      return new Tuple2<>(p, counts.pairState(p));
+    }
   }
 
   private List<String> resolveColumns() {

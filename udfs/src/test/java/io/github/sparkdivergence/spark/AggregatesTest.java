@@ -239,6 +239,75 @@ class AggregatesTest {
     }
   }
 
+  /**
+   * The one-pass pair counting of {@code MutualInformation} against one SQL query per pair, over
+   * mixed column types with NULLs, under several partitionings and with partial states emitted
+   * every few thousand rows (a 1-byte budget) as well as once per task.
+   */
+  @Test
+  void mutualInformationApiEqualsSqlPerPairWhateverThePartitioningAndFlushes() {
+    Dataset<Row> df = spark.range(0, 30_000).selectExpr(
+        "IF(id % 13 = 0, NULL, CONCAT('label-', CAST(id % 37 AS STRING))) AS s",
+        "CAST(id % 11 AS INT) AS i", "(id % 37) % 3 = 0 AS b",
+        "DATE_ADD(DATE'2024-01-01', CAST(id % 5 AS INT)) AS d",
+        "IF(id % 17 = 0, NULL, CAST((id * 7) % 101 AS DOUBLE) / 4) AS v");
+    String[] cols = {"s", "i", "b", "d", "v"};
+    Map<String, Row> expected = new HashMap<>();
+    for (int a = 0; a < cols.length; a++) {
+      for (int b = a + 1; b < cols.length; b++) {
+        String x = cols[a];
+        String y = cols[b];
+        expected.put(x + "|" + y, df.selectExpr("count(*)", "entropy(" + x + ")", "entropy(" + y + ")",
+            "joint_entropy(" + x + ", " + y + ")", "mutual_info(" + x + ", " + y + ")",
+            "normalized_mutual_info(" + x + ", " + y + ")", "adjusted_mutual_info(" + x + ", " + y + ")",
+            "g_test(" + x + ", " + y + ")").first());
+      }
+    }
+    for (int parts : new int[] {1, 7, 200}) {
+      for (long budget : new long[] {64L << 20, 1}) {
+        String run = parts + " partitions, budget " + budget;
+        List<Row> tidy = MutualInformation.of(df.repartition(parts)).columns(cols).bins(0)
+            .partialStateBytes(budget).compute().collectAsList();
+        assertEquals(10, tidy.size(), run);
+        for (Row r : tidy) {
+          Row e = expected.get(r.getString(0) + "|" + r.getString(1));
+          assertNotNull(e, r.toString());
+          String what = r.getString(0) + " x " + r.getString(1) + ", " + run;
+          assertEquals(e.getLong(0), r.getLong(2), what + " n");
+          for (int k = 1; k <= 6; k++) close(e.getDouble(k), r.getDouble(2 + k), 1e-12, 1e-15, what + " measure " + k);
+          Row g = e.getStruct(7);
+          close(g.getDouble(0), r.getDouble(9), 1e-12, 1e-12, what + " g");
+          assertEquals(g.getLong(1), r.getLong(10), what + " dof");
+          close(g.getDouble(2), r.getDouble(11), 1e-12, 1e-300, what + " p");
+        }
+      }
+    }
+  }
+
+  @Test
+  void mutualInformationApiDropsNullsPerPair() {
+    Dataset<Row> df = spark.range(0, 5_000).selectExpr(
+        "IF(id % 13 = 0, NULL, CAST(id % 37 AS STRING)) AS s", "IF(id % 7 = 0, NULL, id % 5) AS l",
+        "CAST(NULL AS STRING) AS gone");
+    Map<String, Row> byPair = new HashMap<>();
+    for (Row r : MutualInformation.of(df).columns("s", "l", "gone").bins(0).dropNulls(true).compute().collectAsList()) {
+      byPair.put(r.getString(0) + "|" + r.getString(1), r);
+    }
+    Row sql = df.selectExpr("count(*) FILTER (WHERE s IS NOT NULL AND l IS NOT NULL)",
+        "mutual_info(s, l) FILTER (WHERE s IS NOT NULL AND l IS NOT NULL)").first();
+    Row sl = byPair.get("s|l");
+    assertEquals(sql.getLong(0), sl.getLong(2), "rows with both values");
+    close(sql.getDouble(1), sl.getDouble(6), 1e-12, 0, "MI without the NULL rows");
+    Row none = byPair.get("s|gone");
+    assertEquals(0L, none.getLong(2), "no row has both values");
+    assertTrue(none.isNullAt(6) && none.isNullAt(3), "measures of an empty pair are NULL: " + none);
+
+    List<Row> empty = MutualInformation.of(df.limit(0)).columns("s", "l").bins(0).compute().collectAsList();
+    assertEquals(1, empty.size(), "an empty input still reports its pair");
+    assertEquals(0L, empty.get(0).getLong(2));
+    assertTrue(empty.get(0).isNullAt(6));
+  }
+
   @Test
   void numericColumnsAreBinnedWithQuantileDiscretizer() {
     Dataset<Row> df = spark.range(0, 2000).selectExpr("CAST(id AS DOUBLE) / 10 AS v",

@@ -78,5 +78,18 @@ class LocalClusterIT {
     Dataset<Row> titanic = spark.read().option("header", "true").csv("src/test/resources/data/titanic.csv");
     Row top = MutualInformation.of(titanic).target("Survived").compute().first();
     assertEquals("Sex", top.getString(1), "Sex carries the most information about survival");
+
+    // Pair states built on both executors (flushed every batch with a 1-byte budget), merged on a
+    // third task: the same numbers as the SQL aggregate per pair.
+    Dataset<Row> many = titanic.repartition(6);
+    for (long budget : new long[] {64L << 20, 1}) {
+      for (Row r : MutualInformation.of(many).partialStateBytes(budget).compute().collectAsList()) {
+        Row sql = many.selectExpr("mutual_info(`" + r.getString(0) + "`, `" + r.getString(1) + "`)",
+            "adjusted_mutual_info(`" + r.getString(0) + "`, `" + r.getString(1) + "`)").first();
+        assertEquals(2201L, r.getLong(2));
+        assertEquals(sql.getDouble(0), r.getDouble(6), Math.abs(sql.getDouble(0)) * 1e-12, r.toString());
+        assertEquals(sql.getDouble(1), r.getDouble(8), Math.abs(sql.getDouble(1)) * 1e-12, r.toString());
+      }
+    }
   }
 }

@@ -118,11 +118,7 @@ public final class ContingencyState implements Externalizable {
    * returns the state's total weight. Throws on malformed bytes.
    */
   static double readCells(byte[] bytes, CategoryDictionary x, CategoryDictionary y, JointCounts.CellConsumer cells) {
-    CompactCodec.In in = new CompactCodec.In(bytes, 0, bytes.length);
-    int version = in.readByte();
-    if (version != VERSION) {
-      throw new IllegalArgumentException("unsupported ContingencyState version " + version);
-    }
+    CompactCodec.In in = open(bytes, 0, bytes.length);
     CategoryDictionary ox = CategoryDictionary.readFrom(in);
     CategoryDictionary oy = CategoryDictionary.readFrom(in);
     double totalWeight = in.readCount();
@@ -204,16 +200,22 @@ public final class ContingencyState implements Externalizable {
     return out.toByteArray();
   }
 
-  public static ContingencyState fromBytes(byte[] bytes) {
-    return fromBytes(bytes, 0, bytes.length);
-  }
-
-  public static ContingencyState fromBytes(byte[] bytes, int off, int len) {
+  /** A reader positioned after the version byte, which it checks. */
+  private static CompactCodec.In open(byte[] bytes, int off, int len) {
     CompactCodec.In in = new CompactCodec.In(bytes, off, len);
     int version = in.readByte();
     if (version != VERSION) {
       throw new IllegalArgumentException("unsupported ContingencyState version " + version);
     }
+    return in;
+  }
+
+  public static ContingencyState fromBytes(byte[] bytes) {
+    return fromBytes(bytes, 0, bytes.length);
+  }
+
+  public static ContingencyState fromBytes(byte[] bytes, int off, int len) {
+    CompactCodec.In in = open(bytes, off, len);
     CategoryDictionary x = CategoryDictionary.readFrom(in);
     CategoryDictionary y = CategoryDictionary.readFrom(in);
     double totalWeight = in.readCount();

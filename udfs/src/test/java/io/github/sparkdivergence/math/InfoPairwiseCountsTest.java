@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -30,23 +28,6 @@ class InfoPairwiseCountsTest {
     if (v instanceof Long l) return d.idOfLong(l);
     byte[] b = ((String) v).getBytes(StandardCharsets.UTF_8);
     return d.idOfBytes(b, 0, b.length);
-  }
-
-  private static Map<String, Double> byValue(ContingencyState s) {
-    Map<String, Double> m = new HashMap<>();
-    InformationMeasures.Table t = s.toTable();
-    for (int k = 0; k < t.nnz(); k++) {
-      m.merge(label(s.x(), t.rowId(k)) + "|" + label(s.y(), t.colId(k)), t.count(k), Double::sum);
-    }
-    return m;
-  }
-
-  private static String label(CategoryDictionary d, int id) {
-    return switch (d.kind(id)) {
-      case CategoryDictionary.KIND_NULL -> "null";
-      case CategoryDictionary.KIND_LONG -> "L" + d.longValue(id);
-      default -> "B" + new String(d.bytesValue(id), StandardCharsets.UTF_8);
-    };
   }
 
   private static int[][] data(int rows, long seed) {
@@ -121,10 +102,10 @@ class InfoPairwiseCountsTest {
     }
     for (int p = 0; p < PAIRS.length; p++) {
       String what = "pair " + p + ", flush every " + every + ", dense bytes " + denseBytes + ", dropNulls " + dropNulls;
-      assertEquals(byValue(expected[p]), byValue(merged[p]), what);
-      assertEquals(byValue(expected[p]), byValue(streamed[p]), what + ", merged from bytes");
+      assertEquals(InfoStateTest.byValue(expected[p]), InfoStateTest.byValue(merged[p]), what);
+      assertEquals(InfoStateTest.byValue(expected[p]), InfoStateTest.byValue(streamed[p]), what + ", merged from bytes");
       assertEquals(expected[p].totalWeight(), streamed[p].totalWeight(), 0.0, what + ", merged from bytes");
-      assertEquals(byValue(expected[p]), byValue(reduced[p].pairCounts(0)), what + ", merged into PairwiseCounts");
+      assertEquals(InfoStateTest.byValue(expected[p]), InfoStateTest.byValue(reduced[p].pairCounts(0)), what + ", merged into PairwiseCounts");
       assertEquals((long) expected[p].totalWeight(), reduced[p].rows(0), what + ", merged into PairwiseCounts");
       assertEquals(expected[p].totalWeight(), merged[p].totalWeight(), 0.0, what);
       assertEquals(InformationMeasures.mutualInformation(expected[p].toTable(), Math.E),

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class InfoStateTest {
 
   /** Cell weights keyed by the categories' values, independent of id assignment. */
-  private static Map<String, Double> byValue(ContingencyState s) {
+  static Map<String, Double> byValue(ContingencyState s) {
     Map<String, Double> m = new HashMap<>();
     InformationMeasures.Table t = s.toTable();
     for (int k = 0; k < t.nnz(); k++) {

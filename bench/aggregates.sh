@@ -8,7 +8,7 @@
 #   flock /tmp/mvn.lock bench/aggregates.sh --rows 2000000 --rounds 5 --out none
 #
 # Options (see the class comment): --rows N, --rounds R, --partitions P, --flights PATH|none,
-# --seed S, --no-matrix, --only REGEX, --out FILE|none. Environment: BENCH_HEAP (default 12g),
+# --seed S, --no-matrix, --no-codes, --only REGEX, --out FILE|none. Environment: BENCH_HEAP (default 12g),
 # BENCH_JVM_OPTS (extra JVM options, e.g. -XX:StartFlightRecording=filename=agg.jfr).
 # The script does not take the lock itself: wrap it in flock as above.
 set -euo pipefail

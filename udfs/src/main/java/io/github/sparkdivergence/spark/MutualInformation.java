@@ -224,7 +224,7 @@ public final class MutualInformation {
    * pair's table is small enough (16 MiB), as on the map side. Serializable (as its state's bytes)
    * in case Spark spills it.
    */
-  private static final class MergedPair implements java.io.Externalizable {
+  static final class MergedPair implements java.io.Externalizable {
     private static final long serialVersionUID = 1L;
     private static final long DENSE_BYTES = 16L << 20;
     private PairwiseCounts counts = newCounts();
@@ -242,6 +242,10 @@ public final class MutualInformation {
     MergedPair add(byte[] state) {
       counts.mergePairState(0, state);
       return this;
+    }
+
+    PairwiseCounts counts() {
+      return counts;
     }
 
     MergedPair add(MergedPair other) {

@@ -284,6 +284,30 @@ class AggregatesTest {
     }
   }
 
+  /** Spark serializes a pair's merge state only when it spills; the round trip keeps every cell. */
+  @Test
+  void mergedPairSurvivesJavaSerialization() throws Exception {
+    io.github.sparkdivergence.math.ContingencyState s = new io.github.sparkdivergence.math.ContingencyState();
+    for (int i = 0; i < 5_000; i++) {
+      byte[] label = ("v" + i % 97).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+      s.add(s.x().idOfBytes(label, 0, label.length), s.y().idOfLong(i % 13), 1.0);
+    }
+    MutualInformation.MergedPair merged = MutualInformation.MergedPair.of(s.toBytes());
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+      out.writeObject(merged);
+    }
+    MutualInformation.MergedPair back;
+    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+      back = (MutualInformation.MergedPair) in.readObject();
+    }
+    io.github.sparkdivergence.math.ContingencyState after = back.counts().pairCounts(0);
+    assertEquals(5_000.0, after.totalWeight(), 0.0);
+    assertEquals(s.cells(), after.cells());
+    assertEquals(io.github.sparkdivergence.math.InformationMeasures.mutualInformation(s.toTable(), Math.E),
+        io.github.sparkdivergence.math.InformationMeasures.mutualInformation(after.toTable(), Math.E), 1e-15);
+  }
+
   @Test
   void mutualInformationApiDropsNullsPerPair() {
     Dataset<Row> df = spark.range(0, 5_000).selectExpr(

@@ -46,8 +46,8 @@ import scala.Tuple2;
  * emits one partial {@link ContingencyState} per pair. The partial states of a pair meet on one
  * task and merge exactly. No job per pair, no joins of marginals, no copy of the rows per pair.
  * Memory: a task emits its partial states early when they outgrow {@link #partialStateBytes}
- * (64 MiB by default); a pair's merged table (about 35 bytes per non-empty cell) lives on one task.
- * Numeric columns are
+ * (64 MiB by default); a pair's merged table lives on one task (a dense {@code int} matrix of up to
+ * 16 MiB when the pair has few levels, else about 35 bytes per non-empty cell). Numeric columns are
  * binned with MLlib's QuantileDiscretizer (splits fitted in one job for all of them) or with
  * explicit {@link #splits} through a Bucketizer; NULL (and NaN) are categories of their own unless
  * {@link #dropNulls}.

@@ -37,7 +37,8 @@ public final class MutualInfoJob implements Job {
         Mutual information between the columns of a dataset. With --target, every other selected
         column is paired with the target (a feature ranking); otherwise every pair of selected
         columns (the upper triangle of the matrix). Numeric columns are discretised into --bins
-        quantile bins (QuantileDiscretizer, --relative-error); null is a category of its own.
+        quantile bins (QuantileDiscretizer, --relative-error) unless listed in --categorical (integer
+        codes, ids); null is a category of its own unless --drop-nulls.
 
         The result is the tidy table col_a, col_b, n, h_a, h_b, h_ab (entropies), mi, nmi
         (normalised), ami (adjusted for chance), g (the G-test statistic 2*n*MI in nats), dof and
@@ -52,6 +53,8 @@ public final class MutualInfoJob implements Job {
         JobArgs.Option.value("target", "COL", "rank the other columns by their MI with this one"),
         JobArgs.Option.value("bins", "N", "quantile bins for numeric columns (default 10)"),
         JobArgs.Option.value("relative-error", "X", "relative error of the quantiles (default 0.001)"),
+        JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes, used as categories (not binned)"),
+        JobArgs.Option.flag("drop-nulls", "leave out, per pair, the rows where either column is null (default: null is a category)"),
         JobArgs.Option.value("top", "N", "rows of the printed table (default 20)")));
     o.addAll(DataIO.inputOptions("input"));
     o.addAll(DataIO.outputOptions(false));
@@ -112,6 +115,18 @@ public final class MutualInfoJob implements Job {
     if (target != null) all.add(target);
     MutualInformation mi = MutualInformation.of(input).columns(all.toArray(new String[0])).bins(bins).relativeError(relErr);
     if (target != null) mi = mi.target(target);
+    if (args.has("categorical")) {
+      List<String> codes = new ArrayList<>();
+      for (String c : args.list("categorical")) {
+        String name = DataIO.resolve(schema, c, "input");
+        if (!all.contains(name)) {
+          throw JobException.usage("--categorical column '" + name + "' is not among the columns used: " + all);
+        }
+        codes.add(name);
+      }
+      mi = mi.categorical(codes.toArray(new String[0]));
+    }
+    mi = mi.dropNulls(args.flag("drop-nulls"));
     MutualInformation job = mi;
     StructType[] schemaOut = new StructType[1];
     List<Row> table = ctx.stage("compute", () -> {

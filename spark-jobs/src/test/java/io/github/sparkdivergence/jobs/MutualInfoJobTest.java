@@ -129,6 +129,27 @@ class MutualInfoJobTest {
     assertTrue(dd.getDouble(dd.fieldIndex("h_b")) <= Math.log(5) + 1e-9);
   }
 
+  /** Integer codes as categories, and NULLs left out per pair, against the SQL aggregate. */
+  @Test
+  void categoricalCodesAndDroppedNulls() {
+    String in = tmp.resolve("codes.parquet").toString();
+    spark.range(0, 3000).selectExpr("CAST(id % 40 AS INT) AS code", "IF(id % 11 = 0, NULL, CAST(id % 7 AS STRING)) AS s")
+        .write().parquet(in);
+    String out = tmp.resolve("codes.json").toString();
+    JobsTestSupport.Run r = run("mutual-info", "--input", in, "--input-format", "parquet", "--categorical", "code",
+        "--drop-nulls", "--output", out);
+    assertEquals(0, r.exit(), r.toString());
+    Row row = spark.read().json(out).first();
+    Row sql = spark.read().parquet(in).selectExpr("count(*) FILTER (WHERE s IS NOT NULL)",
+        "mutual_info(code, s) FILTER (WHERE s IS NOT NULL)", "entropy(code) FILTER (WHERE s IS NOT NULL)").first();
+    assertEquals(sql.getLong(0), row.getLong(row.fieldIndex("n")), "rows without a null");
+    assertEquals(sql.getDouble(1), row.getDouble(row.fieldIndex("mi")), 1e-12 * sql.getDouble(1));
+    assertEquals(sql.getDouble(2), row.getDouble(row.fieldIndex("h_a")), 1e-12 * sql.getDouble(2),
+        "40 codes, not 10 quantile bins");
+    assertFails(2, "--categorical column 'Age' is not among the columns used", "mutual-info", "--input", TITANIC,
+        "--columns", "Sex,Class", "--categorical", "Age");
+  }
+
   @Test
   void badInputs() {
     String birds = sample("birdstrikes.csv");

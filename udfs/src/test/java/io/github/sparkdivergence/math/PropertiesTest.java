@@ -11,6 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /** Identities and invariants that hold for any input, checked on seeded random data. */
 class PropertiesTest {
+  private static volatile double published;
+
+  private static void sink(double value) {
+    published = value;
+  }
+
   private static final double LN2 = Math.log(2);
 
   private static double[] randomVector(Random r, int n, double zeroFraction) {
@@ -276,6 +282,7 @@ class PropertiesTest {
         assertTrue(allocated < 16 * 1024, "allocated " + allocated + " bytes");
       }
     }
-    assertTrue(Double.isFinite(sink) || Double.isNaN(sink) || Double.isInfinite(sink));
+    // Not an assertion: publishing the results keeps the JIT from dropping the calls measured above.
+    sink(sink);
   }
 }

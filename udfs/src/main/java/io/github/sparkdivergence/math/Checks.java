@@ -52,18 +52,65 @@ final class Checks {
     }
   }
 
+  /** No NaN and no +inf: log-probabilities and logits (-inf is a probability of 0). */
+  static void finiteAbove(double[] a, int n, int arg) {
+    for (int i = 0; i < n; i++) {
+      double v = a[i];
+      if (!(v < Double.POSITIVE_INFINITY)) {
+        throw Double.isNaN(v) ? nan(arg, i) : infinite(arg, i);
+      }
+    }
+  }
+
+  static InvalidInputException infinite(int arg, int index) {
+    return new InvalidInputException(arg, "contains +Infinity at index " + index);
+  }
+
+  /** Log-probabilities used as given: sum exp(x_i) within {@link #SUM_TOLERANCE} of 1. */
+  static void logSumsToOne(double mass, int arg) {
+    if (!(Math.abs(mass - 1.0) <= SUM_TOLERANCE)) {
+      throw new InvalidInputException(arg, "are not normalized log-probabilities: sum exp(x_i) = " + mass
+          + ", not 1 (within " + SUM_TOLERANCE + "); pass them as logits to renormalize (log-softmax)");
+    }
+  }
+
   static InvalidInputException nan(int arg, int index) {
     return new InvalidInputException(arg, "contains NaN at index " + index);
   }
 
-  /** One probability-like entry: NaN and negatives (including -inf) are rejected, +inf is not. */
+  /** One probability-like entry: NaN, negatives (including -inf) and +inf are rejected. */
   static void entry(double v, int index, int arg) {
-    if (!(v >= 0)) {
+    if (!(v >= 0) || v == Double.POSITIVE_INFINITY) {
       if (Double.isNaN(v)) {
         throw nan(arg, index);
       }
-      throw new InvalidInputException(arg, "negative value " + v + " at index " + index);
+      throw new InvalidInputException(arg, (v > 0 ? "infinite value " : "negative value ") + v + " at index " + index);
     }
+  }
+
+  /**
+   * How far from 1 the sum of a vector used without {@code normalize} may be: float32 model
+   * outputs sum to 1 within a few 1e-7, so 1e-5 accepts them with room to spare, while a vector of
+   * counts or a truncated distribution is rejected instead of giving a value outside the measure's
+   * range (a negative KL, an entropy below 0, a JS distance above 1 bit).
+   */
+  static final double SUM_TOLERANCE = 1e-5;
+
+  /** A vector used as given must be a distribution: its sum within {@link #SUM_TOLERANCE} of 1. */
+  static void sumsToOne(double sum, int arg) {
+    if (!(Math.abs(sum - 1.0) <= SUM_TOLERANCE)) {
+      throw new InvalidInputException(arg, "sums to " + sum + ", not 1 (within " + SUM_TOLERANCE
+          + "); pass normalize => true to divide it by its sum");
+    }
+  }
+
+  /** The plain sum of the first n entries (accurate enough for {@link #sumsToOne}). */
+  static double sum(double[] a, int n) {
+    double s = 0;
+    for (int i = 0; i < n; i++) {
+      s += a[i];
+    }
+    return s;
   }
 
   /** Natural log of a validated base; exactly 1.0 for Math.E so natural-log results are unscaled. */

@@ -95,13 +95,29 @@ public final class ContingencyState implements Externalizable {
    * categories match exactly (kind and value). Integer weights below 2^53 merge exactly.
    */
   public void merge(ContingencyState other) {
+    merge(other, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #merge(ContingencyState)} that stops as soon as this state holds more than {@code
+   * maxCells} cells and returns false: the state is then partly merged and of no further use. A
+   * caller that enforces a cap thus fails before the merge has allocated the whole union.
+   */
+  public boolean merge(ContingencyState other, long maxCells) {
     if (other == this) {
       other = fromBytes(toBytes());
     }
     int[] mx = x.remap(other.x);
     int[] my = y.remap(other.y);
-    other.joint.forEach((ix, iy, c) -> joint.add(mx[ix], my[iy], c));
+    boolean[] within = {joint.size() <= maxCells};
+    other.joint.forEach((ix, iy, c) -> {
+      if (within[0]) {
+        joint.add(mx[ix], my[iy], c);
+        within[0] = joint.size() <= maxCells;
+      }
+    });
     total.add(other.total.value());
+    return within[0];
   }
 
   /**

@@ -19,14 +19,16 @@ package io.github.sparkdivergence.math;
  * Results are divided by ln(base). {@code normalize} divides p and q by their own sums first
  * (as {@code scipy.stats.entropy} always does); a vector summing to 0 is then invalid. {@code eps}
  * smoothing is applied after normalization: p~_i = (p_i + eps) / (1 + K eps) over all K entries
- * (K = n dense, K = size sparse, implicit zeros included). With normalize = false and eps = 0 the
- * inputs are used as given (unnormalized vectors are allowed).
+ * (K = n dense, K = size sparse, implicit zeros included).
  *
- * <h2>Infinite entries</h2>
- * +inf is a valid entry; the result is what scipy's elementwise functions give: rel_entr(inf, x) =
- * inf for finite x > 0, rel_entr(inf, inf) = NaN, rel_entr(x, inf) = -inf for finite x > 0, so a
- * KL with +inf in both directions is NaN; any +inf in a JS input gives NaN (m is infinite there);
- * with normalize = true an infinite sum makes inf/inf = NaN entries and the result NaN.
+ * <h2>Inputs must be distributions</h2>
+ * With normalize = false each vector is used as given and must sum to 1 within
+ * {@link #SUM_TOLERANCE} (1e-5: float32 model outputs pass); anything else (counts, a truncated
+ * distribution) is an {@link InvalidInputException} that says to normalize. So no result leaves its
+ * measure's range: KL, cross-entropy, Jeffreys and JS are {@code >= 0}, JS {@code <= ln 2} and the
+ * entropy of K outcomes {@code <= ln K} (in nats; divided by ln(base)). Within the tolerance the
+ * exact value for the given entries can fall outside by about the tolerance; results are clamped
+ * to the range. A +inf entry is invalid like NaN (scipy would give -inf or NaN).
  *
  * <h2>Where results are more accurate than scipy's float64 evaluation</h2>
  * Terms are evaluated so the result stays finite and accurate wherever the math is: ln(p/q) is
@@ -40,7 +42,8 @@ package io.github.sparkdivergence.math;
  * differs from the exact one).
  *
  * <h2>Errors</h2>
- * {@link InvalidInputException} for NaN or negative entries, n = 0 / size = 0, arrays shorter than
+ * {@link InvalidInputException} for NaN, negative or infinite entries, a vector that does not sum
+ * to 1 (normalize = false; checked after the other arguments), n = 0 / size = 0, arrays shorter than
  * n, length mismatch (convenience overloads), malformed sparse vectors (unsorted, duplicate or
  * out-of-range indices), a normalized vector summing to 0, log base not in (0,1) or (1,inf), and
  * eps negative, NaN or infinite. Arguments are checked in order; the first problem is reported.
@@ -51,6 +54,9 @@ package io.github.sparkdivergence.math;
  */
 public final class Divergence {
   private Divergence() {}
+
+  /** How far from 1 a vector used without normalize may sum (see the class comment). */
+  public static final double SUM_TOLERANCE = Checks.SUM_TOLERANCE;
 
   private static final int KL = 0;
   private static final int CROSS_ENTROPY = 1;
@@ -128,9 +134,12 @@ public final class Divergence {
 
   public static double entropy(double[] p, int n, double base, boolean normalize, double eps) {
     Checks.vector(p, n, 0);
-    entries(p, n, 0);
+    double given = entries(p, n, 0);
     double lnBase = Checks.lnBase(base, 1);
     Checks.eps(eps, 3);
+    if (!normalize) {
+      Checks.sumsToOne(given, 0);
+    }
     double pre = 1.0;
     double sum = 1.0;
     if (normalize) {
@@ -154,7 +163,7 @@ public final class Divergence {
         special += x;
       }
     }
-    return Precise.finish(s, c, special) / lnBase;
+    return entropyInRange(Precise.finish(s, c, special), n) / lnBase;
   }
 
   public static double entropy(double[] p) {
@@ -196,6 +205,9 @@ public final class Divergence {
     Checks.sparse(size, idx, val, nnz, 0);
     double lnBase = Checks.lnBase(base, 1);
     Checks.eps(eps, 3);
+    if (!normalize) {
+      Checks.sumsToOne(Checks.sum(val, nnz), 0);
+    }
     double pre = 1.0;
     double sum = 1.0;
     if (normalize) {
@@ -229,7 +241,7 @@ public final class Divergence {
     } else {
       special += x;
     }
-    return Precise.finish(s, c, special) / lnBase;
+    return entropyInRange(Precise.finish(s, c, special), size) / lnBase;
   }
 
   // ---------------------------------------------------------------- cores
@@ -254,11 +266,15 @@ public final class Divergence {
       }
     }
     Checks.vector(p, n, 0);
-    entries(p, n, 0);
+    double pGiven = entries(p, n, 0);
     Checks.vector(q, n, 1);
-    entries(q, n, 1);
+    double qGiven = entries(q, n, 1);
     double lnBase = Checks.lnBase(base, 2);
     Checks.eps(eps, 4);
+    if (!normalize) {
+      Checks.sumsToOne(pGiven, 0);
+      Checks.sumsToOne(qGiven, 1);
+    }
     // (x * pre / sum + eps) / denom is the exact identity when pre = sum = denom = 1, eps = 0
     double pPre = 1.0;
     double pSum = 1.0;
@@ -307,6 +323,10 @@ public final class Divergence {
     Checks.sparse(size, qIdx, qVal, qNnz, 1);
     double lnBase = Checks.lnBase(base, 2);
     Checks.eps(eps, 4);
+    if (!normalize) {
+      Checks.sumsToOne(Checks.sum(pVal, pNnz), 0);
+      Checks.sumsToOne(Checks.sum(qVal, qNnz), 1);
+    }
     double pPre = 1.0;
     double pSum = 1.0;
     double qPre = 1.0;
@@ -385,10 +405,12 @@ public final class Divergence {
     double s = 0;
     double c = 0;
     double mass = 0;
+    double qMass = 0;
     double abs = 0;
     for (int i = 0; i < n; i++) {
       double a = p[i];
-      double t = klFastTerm(a, q[i]);
+      double b = q[i];
+      double t = klFastTerm(a, b);
       if (t != t) {
         return Double.NaN;
       }
@@ -396,9 +418,10 @@ public final class Divergence {
       c += Precise.sumError(s, t, u);
       s = u;
       mass += a;
+      qMass += b;
       abs += Math.abs(t);
     }
-    return certified(s + c, mass, abs);
+    return certified(s + c, mass, qMass, abs);
   }
 
   private static double klCertifiedSparse(int[] pIdx, double[] pVal, int pNnz, int[] qIdx,
@@ -406,6 +429,7 @@ public final class Divergence {
     double s = 0;
     double c = 0;
     double mass = 0;
+    double qMass = 0;
     double abs = 0;
     int i = 0;
     int j = 0;
@@ -422,9 +446,10 @@ public final class Divergence {
       c += Precise.sumError(s, t, u);
       s = u;
       mass += a;
+      qMass += b;
       abs += Math.abs(t);
     }
-    return certified(s + c, mass, abs);
+    return certified(s + c, mass, qMass, abs);
   }
 
   /** p ln(p/q) for finite p >= 0, q > 0 with a normal quotient; NaN for anything else. */
@@ -436,15 +461,25 @@ public final class Divergence {
     return a == 0 && b > 0 && b < INF ? 0.0 : Double.NaN;
   }
 
-  private static double certified(double result, double mass, double abs) {
+  /**
+   * The certified result, or NaN (take the validating path) when the rounding bound is too wide or
+   * either vector is not a distribution: the validating path then reports it.
+   */
+  private static double certified(double result, double mass, double qMass, double abs) {
     double bound = 0x1p-53 * (1.01 * mass + 3.01 * abs + 2 * Math.abs(result));
-    return bound <= 1e-14 * Math.abs(result) ? result : Double.NaN;
+    boolean distributions = Math.abs(mass - 1.0) <= Checks.SUM_TOLERANCE
+        && Math.abs(qMass - 1.0) <= Checks.SUM_TOLERANCE;
+    return distributions && bound <= 1e-14 * Math.abs(result) && result >= 0 ? result : Double.NaN;
   }
 
-  private static void entries(double[] a, int n, int arg) {
+  /** Validates every entry; returns their plain sum for {@link Checks#sumsToOne}. */
+  private static double entries(double[] a, int n, int arg) {
+    double sum = 0;
     for (int i = 0; i < n; i++) {
       Checks.entry(a[i], i, arg);
+      sum += a[i];
     }
+    return sum;
   }
 
   /** 1, or 2^-64 when the entries are finite but their sum overflowed. */
@@ -476,12 +511,22 @@ public final class Divergence {
     return sum;
   }
 
+  /**
+   * The natural-log result kept in the measure's range (every measure >= 0, JS <= ln 2), then
+   * divided by ln(base). Inputs that sum to 1 only within the tolerance, and rounding, could
+   * otherwise leave it a hair outside.
+   */
   private static double scale(int kind, double natural, double lnBase) {
-    if (kind == JS_DISTANCE) {
-      // clip rounding noise below 0 before the square root
-      return Math.sqrt(Math.max(natural, 0.0) / lnBase);
+    double v = Math.max(natural, 0.0);
+    if (kind == JS || kind == JS_DISTANCE) {
+      v = Math.min(v, Precise.LN2);
     }
-    return natural / lnBase;
+    return kind == JS_DISTANCE ? Math.sqrt(v / lnBase) : v / lnBase;
+  }
+
+  /** Entropy of K outcomes lies in [0, ln K]. */
+  private static double entropyInRange(double natural, int k) {
+    return Math.min(Math.max(natural, 0.0), Math.log(k));
   }
 
   /**

@@ -49,7 +49,10 @@ public final class InformationMeasures {
     private final double[] count;
     private final double[] rowSum;
     private final double[] colSum;
+    /** The grand total, scaled by a power of two when the weights are extreme (see the constructor). */
     private final double total;
+    /** The grand total as given (what the G statistic needs). */
+    private final double weight;
     private final int observedRows;
     private final int observedCols;
     private final boolean integral;
@@ -131,10 +134,32 @@ public final class InformationMeasures {
           obsC++;
         }
       }
-      this.total = tot.value();
+      double sum = tot.value();
+      if (!(sum < Double.POSITIVE_INFINITY)) {
+        throw new InvalidInputException(0, "the counts sum to more than " + Double.MAX_VALUE
+            + " (the total weight overflows a double)");
+      }
+      this.weight = sum;
+      this.integral = allInt && sum <= MAX_EXACT_INT;
+      // The measures use products such as count * total: past 2^500 (or below 2^-500) they would
+      // overflow (underflow). Every measure but G depends on ratios only, so scale the table by a
+      // power of two, which is exact: the results are those of the unscaled table.
+      int e = sum > 0 ? Math.getExponent(sum) : 0;
+      if (e > 500 || e < -500) {
+        for (int k = 0; k < nnz; k++) {
+          count[k] = Math.scalb(count[k], -e);
+        }
+        for (int i = 0; i < nRows; i++) {
+          rowSum[i] = Math.scalb(rowSum[i], -e);
+        }
+        for (int j = 0; j < nCols; j++) {
+          colSum[j] = Math.scalb(colSum[j], -e);
+        }
+        sum = Math.scalb(sum, -e);
+      }
+      this.total = sum;
       this.observedRows = obsR;
       this.observedCols = obsC;
-      this.integral = allInt && total <= MAX_EXACT_INT;
     }
 
     /** Dimensions from the largest id + 1. */
@@ -486,7 +511,7 @@ public final class InformationMeasures {
     if (dof == 0) {
       return new GTest(0.0, 0, 1.0);
     }
-    double g = 2 * t.total * miNats(t, false);
+    double g = 2 * t.weight * miNats(t, false);
     return new GTest(g, dof, Gamma.regularizedGammaQ(dof / 2.0, g / 2.0));
   }
 

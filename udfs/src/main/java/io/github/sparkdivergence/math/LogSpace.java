@@ -7,16 +7,19 @@ package io.github.sparkdivergence.math;
  * <p>Conventions: {@link #klDivergenceFromLogProbs} is PyTorch's {@code F.kl_div(input=logQ,
  * target=logP, reduction='sum', log_target=True)} = sum exp(a_i) (a_i - b_i), except that a term
  * with a_i = -inf is 0 (p_i = 0 contributes nothing; PyTorch yields NaN there because it
- * evaluates 0 * -inf). b_i = -inf with a_i > -inf gives +inf. Other infinities follow IEEE
- * arithmetic of the formula (a_i = +inf gives +inf, or NaN if b_i = +inf too). Inputs need not be
- * normalized. Results are divided by ln(base).
+ * evaluates 0 * -inf). b_i = -inf with a_i > -inf gives +inf. Both vectors must be
+ * distributions: sum exp(a_i) and sum exp(b_i) within {@link Divergence#SUM_TOLERANCE} of 1, so the
+ * result is never below 0 (PyTorch would sum the terms of any input); truncated (top-k) or
+ * otherwise unnormalized log-probabilities go to {@link #klDivergenceFromLogits}, whose
+ * log-softmax renormalizes them. Results are divided by ln(base).
  *
  * <p>{@link #klDivergenceFromLogits} is KL(softmax(x) || softmax(y)). A -inf logit is a
- * probability of exactly 0 (masking). If x or y contains +inf, or all its logits are -inf,
- * softmax is undefined and the result is NaN (as PyTorch's log_softmax gives).
+ * probability of exactly 0 (masking).
  *
- * <p>NaN anywhere is an {@link InvalidInputException}; so are n = 0, arrays shorter than n, and a
- * bad base. Argument indices: 0 = first vector, 1 = second vector, 2 = base.
+ * <p>{@link InvalidInputException} for NaN or +inf anywhere (+inf has no probability; PyTorch gives
+ * NaN), a vector of logits that are all -inf (softmax undefined), log-probabilities that do not sum
+ * to 1, n = 0, arrays shorter than n, and a bad base. Argument indices: 0 = first vector, 1 =
+ * second vector, 2 = base.
  */
 public final class LogSpace {
   private LogSpace() {}
@@ -26,15 +29,22 @@ public final class LogSpace {
   public static double klDivergenceFromLogProbs(
       double[] logP, double[] logQ, int n, double base) {
     Checks.vector(logP, n, 0);
-    Checks.noNaN(logP, n, 0);
+    Checks.finiteAbove(logP, n, 0);
     Checks.vector(logQ, n, 1);
-    Checks.noNaN(logQ, n, 1);
+    Checks.finiteAbove(logQ, n, 1);
     double lnBase = Checks.lnBase(base, 2);
     double s = 0;
     double c = 0;
     double special = 0;
+    double pMass = 0;
+    double qMass = 0;
     for (int i = 0; i < n; i++) {
-      double x = term(logP[i], logQ[i]);
+      double a = logP[i];
+      double b = logQ[i];
+      double e = Math.exp(a);
+      pMass += e;
+      qMass += Math.exp(b);
+      double x = term(a, b, e);
       if (Double.isFinite(x)) {
         double t = s + x;
         c += Precise.sumError(s, x, t);
@@ -43,7 +53,9 @@ public final class LogSpace {
         special += x;
       }
     }
-    return Precise.finish(s, c, special) / lnBase;
+    Checks.logSumsToOne(pMass, 0);
+    Checks.logSumsToOne(qMass, 1);
+    return Math.max(Precise.finish(s, c, special), 0.0) / lnBase;
   }
 
   public static double klDivergenceFromLogProbs(double[] logP, double[] logQ) {
@@ -75,6 +87,9 @@ public final class LogSpace {
         if (Double.isNaN(zi)) {
           throw Checks.nan(v, i);
         }
+        if (zi == Double.POSITIVE_INFINITY) {
+          throw Checks.infinite(v, i);
+        }
         if (zi > m) {
           if (m != NEG_INF) {
             double r = Math.exp(m - zi); // the old maximum's weight after rescaling
@@ -89,6 +104,9 @@ public final class LogSpace {
           s = t;
         }
       }
+      if (m == NEG_INF) {
+        throw new InvalidInputException(v, "has only -Infinity logits: softmax is undefined");
+      }
       if (v == 0) {
         mx = m;
         lx = Math.log1p(s + c);
@@ -98,9 +116,6 @@ public final class LogSpace {
       }
     }
     double lnBase = Checks.lnBase(base, 2);
-    if (!Double.isFinite(mx) || !Double.isFinite(my)) {
-      return Double.NaN; // +inf logit or all logits -inf: softmax undefined
-    }
     double s = 0;
     double c = 0;
     double special = 0;
@@ -116,7 +131,7 @@ public final class LogSpace {
         special += t0;
       }
     }
-    return Precise.finish(s, c, special) / lnBase;
+    return Math.max(Precise.finish(s, c, special), 0.0) / lnBase;
   }
 
   public static double klDivergenceFromLogits(double[] x, double[] y) {
@@ -165,6 +180,11 @@ public final class LogSpace {
 
   /** exp(a)(a - b) with exp(-inf) * anything = 0 and no underflow of exp(a) in the product. */
   private static double term(double a, double b) {
+    return term(a, b, Math.exp(a));
+  }
+
+  /** {@link #term(double, double)} given e = exp(a). */
+  private static double term(double a, double b, double e) {
     if (a == NEG_INF) {
       return 0.0;
     }
@@ -172,7 +192,6 @@ public final class LogSpace {
       return Double.POSITIVE_INFINITY;
     }
     double d = a - b;
-    double e = Math.exp(a);
     if (e >= Double.MIN_NORMAL && e < Double.POSITIVE_INFINITY) {
       return e * d;
     }

@@ -7,6 +7,7 @@ import static io.github.sparkdivergence.math.Golden.num;
 import static io.github.sparkdivergence.math.Golden.padded;
 import static io.github.sparkdivergence.math.Golden.vec;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +21,11 @@ import org.junit.jupiter.api.TestFactory;
  * Checks every row of the golden CSVs against the exact (mpmath) value and, unless the row lists
  * the function in ref_deviates, against the scipy / PyTorch-formula float64 value. Sparse variants
  * are checked against the dense result for the same vectors.
+ *
+ * <p>Rows whose inputs are not distributions (+inf entries; without normalize, a sum off 1 by more
+ * than 1e-5; log-probabilities whose exponentials do not sum to 1) keep scipy's values in the CSV,
+ * which sums the terms of any input; this library rejects them instead (the class comments of
+ * {@link Divergence} and {@link LogSpace}), and these rows check that it does, dense and sparse.
  */
 class GoldenTest {
 
@@ -47,7 +53,23 @@ class GoldenTest {
     Sparse qs = Sparse.of(q, false);
     Sparse pz = Sparse.of(p, true);
     Sparse qz = Sparse.of(q, true);
-    for (String f : PAIR_FUNCTIONS) {
+    boolean pValid = isDistribution(p, normalize);
+    boolean qValid = isDistribution(q, normalize);
+    if (!pValid || !qValid) {
+      for (String f : PAIR_FUNCTIONS) {
+        String what = row.get("case") + "." + f + " is not defined for non-distributions";
+        assertThrows(InvalidInputException.class, () -> dense(f, pb, qb, n, base, normalize, eps), what);
+        assertThrows(InvalidInputException.class, () -> sparse(f, n, ps, qs, base, normalize, eps), what + " sparse");
+        assertThrows(InvalidInputException.class, () -> sparse(f, n, pz, qz, base, normalize, eps), what + " sparse+zeros");
+      }
+      if (!pValid) {
+        assertThrows(InvalidInputException.class, () -> Divergence.entropy(pb, n, base, normalize, eps));
+        assertThrows(InvalidInputException.class,
+            () -> Divergence.entropySparse(n, ps.idx, ps.val, ps.nnz, base, normalize, eps));
+        return;
+      }
+    }
+    for (String f : pValid && qValid ? PAIR_FUNCTIONS : new String[0]) {
       double dense = dense(f, pb, qb, n, base, normalize, eps);
       String what = row.get("case") + "." + f;
       assertClose(num(row.get(f)), dense, what + " vs exact");
@@ -66,7 +88,7 @@ class GoldenTest {
     }
     checkSame(h, Divergence.entropySparse(n, ps.idx, ps.val, ps.nnz, base, normalize, eps),
         eps == 0, row.get("case") + ".entropy sparse");
-    if (base == Math.E && !normalize && eps == 0) {
+    if (base == Math.E && !normalize && eps == 0 && qValid) {
       assertEquals(Divergence.klDivergence(p, q), dense("kl", pb, qb, n, base, false, 0));
       assertEquals(Divergence.crossEntropy(p, q), dense("cross_entropy", pb, qb, n, base, false, 0));
       assertEquals(Divergence.jsDivergence(p, q), dense("js_divergence", pb, qb, n, base, false, 0));
@@ -74,6 +96,18 @@ class GoldenTest {
       assertEquals(Divergence.jeffreysDivergence(p, q), dense("jeffreys", pb, qb, n, base, false, 0));
       assertEquals(Divergence.entropy(p), h);
     }
+  }
+
+  /** The documented rule, restated: no +inf; a positive sum when normalized, else 1 within 1e-5. */
+  private static boolean isDistribution(double[] v, boolean normalize) {
+    double sum = 0;
+    for (double x : v) {
+      if (x == Double.POSITIVE_INFINITY) {
+        return false;
+      }
+      sum += x;
+    }
+    return normalize ? sum > 0 : Math.abs(sum - 1) <= 1e-5;
   }
 
   private static void checkSame(double dense, double sparse, boolean exact, String what) {
@@ -166,6 +200,16 @@ class GoldenTest {
     double[] y = vec(row.get("y"));
     double base = base(row.get("base"));
     double actual;
+    if (row.get("function").equals("kl_logprobs") && !(logMass(x) && logMass(y))) {
+      assertThrows(InvalidInputException.class,
+          () -> LogSpace.klDivergenceFromLogProbs(padded(x), padded(y), x.length, base), row.get("case"));
+      return;
+    }
+    if (row.get("function").equals("kl_logits") && !(logits(x) && logits(y))) {
+      assertThrows(InvalidInputException.class,
+          () -> LogSpace.klDivergenceFromLogits(padded(x), padded(y), x.length, base), row.get("case"));
+      return;
+    }
     switch (row.get("function")) {
       case "kl_logprobs":
         actual = LogSpace.klDivergenceFromLogProbs(padded(x), padded(y), x.length, base);
@@ -188,6 +232,30 @@ class GoldenTest {
     if (row.get("ref_deviates").isEmpty()) {
       assertClose(num(row.get("ref")), actual, row.get("case") + " vs reference");
     }
+  }
+
+  /** Log-probabilities of a distribution: no +inf, sum exp within 1e-5 of 1. */
+  private static boolean logMass(double[] v) {
+    double mass = 0;
+    for (double x : v) {
+      if (x == Double.POSITIVE_INFINITY) {
+        return false;
+      }
+      mass += Math.exp(x);
+    }
+    return Math.abs(mass - 1) <= 1e-5;
+  }
+
+  /** Logits softmax is defined for: no +inf, not all -inf. */
+  private static boolean logits(double[] v) {
+    boolean some = false;
+    for (double x : v) {
+      if (x == Double.POSITIVE_INFINITY) {
+        return false;
+      }
+      some |= x > Double.NEGATIVE_INFINITY;
+    }
+    return some;
   }
 
   // ---------------------------------------------------------------- Gaussian

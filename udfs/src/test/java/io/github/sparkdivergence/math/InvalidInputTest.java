@@ -38,7 +38,7 @@ class InvalidInputTest {
         () -> Divergence.jeffreysDivergence(new double[] {1, 1, Double.NaN},
             new double[] {-1, 1, 1}));
     // -0.0 is a zero, not a negative value
-    assertEquals(0.0, Divergence.klDivergence(new double[] {-0.0, 1}, new double[] {1, 1}));
+    assertEquals(Math.log(2), Divergence.klDivergence(new double[] {-0.0, 1}, new double[] {0.5, 0.5}));
   }
 
   @Test
@@ -82,8 +82,68 @@ class InvalidInputTest {
     invalid(1, "sums to 0", () -> Divergence.jsDistance(P, new double[3], 3, 2, true, 0.1));
     invalid(0, "sums to 0", () -> Divergence.entropy(new double[] {0, -0.0}, 2, 2, true, 0));
     invalid(0, "log base must be positive and not 1 but was 1.0", () -> Divergence.logScale(1));
-    // an all-zero vector is fine without normalize
-    assertEquals(0.0, Divergence.klDivergence(new double[3], Q));
+  }
+
+  /**
+   * Without normalize the inputs must be distributions (issue: a negative KL, an entropy below 0
+   * and a JS distance above 1 came out of counts used as given, -Infinity out of a +inf entry).
+   */
+  @Test
+  void onlyDistributionsAreUsedAsGiven() {
+    String notOne = ", not 1 (within 1.0E-5); pass normalize => true to divide it by its sum";
+    invalid(0, "sums to 0.2" + notOne,
+        () -> Divergence.klDivergence(new double[] {.1, .1}, new double[] {.5, .5}));
+    invalid(0, "sums to 4.0" + notOne, () -> Divergence.entropy(new double[] {2, 2}));
+    invalid(0, "sums to 5.0" + notOne,
+        () -> Divergence.jsDistance(new double[] {5, 0}, new double[] {0, 5}, 2, 2, false, 0));
+    invalid(1, "sums to 0.0" + notOne, () -> Divergence.klDivergence(Q, new double[3]));
+    invalid(1, "sums to 3.0" + notOne, () -> Divergence.jeffreysDivergenceSparse(
+        3, IDX, new double[] {0.5, 0.5}, 2, IDX, VAL, 2, Math.E, false, 0));
+    invalid(0, "sums to 3.0" + notOne,
+        () -> Divergence.entropySparse(3, IDX, VAL, 2, Math.E, false, 0));
+    // the same vectors are fine normalized, and the values are in range
+    assertEquals(Math.log(2), Divergence.jsDivergence(new double[] {5, 0}, new double[] {0, 5}, 2,
+        Math.E, true, 0), 1e-16);
+    assertEquals(Math.log(2), Divergence.entropy(new double[] {2, 2}, 2, Math.E, true, 0), 1e-16);
+    // +inf is not a probability: it gave KL = -inf (NaN with normalize)
+    invalid(0, "infinite value Infinity at index 0", () -> Divergence.klDivergence(
+        new double[] {Double.POSITIVE_INFINITY, 1}, new double[] {1, 1}));
+    invalid(1, "infinite value Infinity at index 1", () -> Divergence.klDivergence(
+        new double[] {1, 1}, new double[] {1, Double.POSITIVE_INFINITY}, 2, Math.E, true, 0));
+    invalid(0, "infinite value Infinity at index 2", () -> Divergence.entropySparse(
+        4, new int[] {2}, new double[] {Double.POSITIVE_INFINITY}, 1, Math.E, true, 0));
+    invalid(0, "contains +Infinity at index 1", () -> LogSpace.klDivergenceFromLogProbs(
+        new double[] {0, Double.POSITIVE_INFINITY}, new double[] {0, 0}));
+    invalid(1, "contains +Infinity at index 0", () -> LogSpace.klDivergenceFromLogits(
+        new double[] {0, 0}, new double[] {Double.POSITIVE_INFINITY, 0}));
+    // unnormalized log-probabilities: exp(ln .1) * 2 = 0.2
+    InvalidInputException e = assertThrows(InvalidInputException.class,
+        () -> LogSpace.klDivergenceFromLogProbs(new double[] {Math.log(.1), Math.log(.1)},
+            new double[] {Math.log(.5), Math.log(.5)}));
+    assertEquals(0, e.argumentIndex());
+    assertTrue(e.problem().startsWith("are not normalized log-probabilities: sum exp(x_i) = 0.2"), e.problem());
+  }
+
+  /** Within the tolerance the inputs are used as given and the result is kept in range. */
+  @Test
+  void resultsStayInRangeWithinTheTolerance() {
+    double d = 4e-6;
+    // exact value -8e-6: clamped to 0
+    assertEquals(0.0, Divergence.klDivergence(new double[] {0.5, 0.5 - d}, new double[] {0.5, 0.5 + d}));
+    assertEquals(0.0, Divergence.klDivergenceSparse(2, new int[] {0, 1}, new double[] {0.5, 0.5 - d}, 2,
+        new int[] {0, 1}, new double[] {0.5, 0.5 + d}, 2, Math.E, false, 0));
+    // exact JS ln(2) * (1 + 5e-6): clamped to ln 2, a JS distance of exactly 1 bit
+    double[] p = {1 + 5e-6, 0};
+    double[] q = {0, 1 + 5e-6};
+    assertEquals(Math.log(2), Divergence.jsDivergence(p, q));
+    assertEquals(1.0, Divergence.jsDistance(p, q, 2, 2, false, 0));
+    // exact entropy above ln 2 for two outcomes: clamped to ln 2
+    assertEquals(Math.log(2), Divergence.entropy(new double[] {0.5 - d, 0.5 - d}));
+    assertEquals(Math.log(2), Divergence.entropySparse(2, new int[] {0, 1}, new double[] {0.5 - d, 0.5 - d}, 2,
+        Math.E, false, 0));
+    // exact value slightly negative in log space too
+    assertEquals(0.0, LogSpace.klDivergenceFromLogProbs(new double[] {Math.log(0.5), Math.log(0.5 - d)},
+        new double[] {Math.log(0.5), Math.log(0.5 + d)}));
   }
 
   @Test

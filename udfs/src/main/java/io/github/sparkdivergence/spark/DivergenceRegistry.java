@@ -17,7 +17,8 @@ public final class DivergenceRegistry {
   private static final String OPTIONS_ARGS = """
             * base - logarithm base (numeric, > 0, not 1). Default e (nats); 2 gives bits.
             * normalize - boolean. When true, each distribution is divided by its own sum first
-                (as scipy.stats.entropy does). Default false.
+                (as scipy.stats.entropy does). Default false: then each must already sum to 1
+                within 1e-5 (float32 model outputs do), else the row is invalid input.
             * eps - additive smoothing >= 0, applied after normalisation as
                 (x_i + eps) / (1 + K * eps) over the K entries. Default 0.
       """;
@@ -25,14 +26,16 @@ public final class DivergenceRegistry {
   private static final String DIST_ARGS = """
             * p, q - probability vectors stored as array<double> (other numeric arrays are cast),
                 MLlib vectors (dense or sparse) or map<string,double> (aligned on the union of keys,
-                a missing key counts as 0). Both must use the same representation.
+                a missing key counts as 0). Both must use the same representation. Entries are
+                finite and >= 0 (NaN, negative and +Infinity entries are invalid input).
       """;
 
 
   private static final String LOG_USAGE = "_FUNC_(log_p, log_q[, base]) - KL(p || q) from "
       + "log-probabilities: sum exp(log_p_i) * (log_p_i - log_q_i), PyTorch's "
       + "kl_div(log_q, log_p, reduction='sum', log_target=True), except that a term with "
-      + "log_p_i = -Infinity is 0 (PyTorch gives NaN).";
+      + "log_p_i = -Infinity is 0 (PyTorch gives NaN) and both must be normalized: sum exp(log_p_i) "
+      + "within 1e-5 of 1 (truncated top-k log-probabilities go to kl_div_logits, which renormalizes).";
   private static final String LOGITS_USAGE = "_FUNC_(x, y[, base]) - KL(softmax(x) || softmax(y)) "
       + "from raw logits, through a numerically stable log-softmax.";
   private static final String GAUSSIAN_USAGE = "_FUNC_(mu1, sigma1, mu2, sigma2[, base]) - "
@@ -115,7 +118,7 @@ public final class DivergenceRegistry {
 
             Arguments:
               * log_p, log_q - arrays of natural-log probabilities (e.g. LLM token logprobs over a
-                  vocabulary), same length.
+                  vocabulary), same length; -Infinity is a probability of 0, +Infinity is invalid.
               * base - logarithm base of the result (numeric, > 0, not 1). Default e.
           """,
         """
@@ -126,7 +129,8 @@ public final class DivergenceRegistry {
         """
 
             Arguments:
-              * x, y - arrays of raw logits (unnormalised log-probabilities), same length.
+              * x, y - arrays of raw logits (unnormalised log-probabilities), same length; -Infinity
+                  masks an entry, +Infinity (or every entry -Infinity) is invalid input.
               * base - logarithm base of the result (numeric, > 0, not 1). Default e.
           """,
         """
@@ -185,15 +189,18 @@ public final class DivergenceRegistry {
           timestamp. NULL is a category of its own; to drop rows with NULLs use
           FILTER (WHERE x IS NOT NULL AND y IS NOT NULL).
       * w - optional numeric weight per row (pre-aggregated counts); rows with a NULL weight
-          count nothing, negative or NaN weights are invalid input.
+          count nothing, negative, NaN or infinite weights are invalid input, and so is a group
+          whose weights sum past the largest double (1.8e308).
       """;
   private static final String BASE_ARG = """
       * base - logarithm base (numeric, > 0, not 1; default e = nats). Needs the weight
-          argument before it: use 1 for unweighted rows.
+          argument before it: use 1 for unweighted rows. A constant (it applies to the whole
+          group); NULL gives NULL.
       """;
   private static final String METHOD_ARG = """
       * method - how H(X) and H(Y) are averaged in the denominator, as scikit-learn's
-          average_method: 'arithmetic' (default), 'geometric', 'min' or 'max'.
+          average_method: 'arithmetic' (default), 'geometric', 'min' or 'max'. A constant;
+          NULL gives NULL.
       """;
 
   static {
@@ -271,8 +278,8 @@ public final class DivergenceRegistry {
         + "(x_i + eps) / (1 + K * eps) over the K rows. Rows with a NULL mass are skipped.";
     add(new FunctionSpec("kl_div_agg", new KlDivAggregate(klUsage), klUsage, """
         * p, q - numeric masses (counts or probabilities) of one category under each distribution.
-        * eps - additive smoothing >= 0 (default 0).
-        * base - logarithm base (numeric, > 0, not 1). Default e.
+        * eps - additive smoothing >= 0 (default 0). A constant; NULL gives NULL.
+        * base - logarithm base (numeric, > 0, not 1). Default e. A constant; NULL gives NULL.
         """,
         """
         > SELECT _FUNC_(p, q) FROM VALUES (1, 9), (1, 1) AS t(p, q);

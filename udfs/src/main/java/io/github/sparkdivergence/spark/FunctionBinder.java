@@ -54,6 +54,16 @@ final class FunctionBinder {
       throw FunctionBinder.<RuntimeException>rethrow(
           QueryCompilationErrors.functionCannotProcessInputError(spec.function(), children, e));
     }
+    if (bound instanceof ConstantOptions constant) {
+      for (int i : constant.constantArguments()) {
+        if (!args.get(i).foldable()) {
+          throw FunctionBinder.<RuntimeException>rethrow(QueryCompilationErrors.functionCannotProcessInputError(
+              spec.function(), children, new UnsupportedOperationException(spec.name() + ": argument `"
+                  + constant.parameterName(i) + "` (" + label(args.get(i), i) + ") must be a constant (a literal or"
+                  + " an expression of literals): it applies to the whole group, so it cannot change from row to row")));
+        }
+      }
+    }
     if (bound instanceof InformationAggregate.Bound info) {
       return new InformationAggregator(info, children, 0, 0); // V2Aggregator without its per-row copy
     }

@@ -27,6 +27,44 @@ public final class InformationAggregate extends SqlFunction {
   /** Per group, at most this many distinct (x, y) cells (about 40 bytes each); see the README. */
   public static final String MAX_CELLS_CONF = "spark.divergence.aggregate.maxCells";
   public static final long DEFAULT_MAX_CELLS = 2_000_000L;
+  /**
+   * Per group, at most this many bytes of state (dictionaries and cells): guards long category
+   * values, which the cell count does not see. Default: an eighth of the JVM's heap divided by its
+   * cores (the concurrent tasks), taken where the state lives, so no group can take the heap.
+   */
+  public static final String MAX_STATE_BYTES_CONF = "spark.divergence.aggregate.maxStateBytes";
+
+  /** The state limits of a call, read from the session's conf when the call is bound. */
+  record Limits(long maxCells, long maxStateBytes) implements Serializable {
+    static Limits fromConf(SQLConf conf) {
+      long cells = positiveLong(conf, MAX_CELLS_CONF, Long.toString(DEFAULT_MAX_CELLS));
+      long bytes = positiveLong(conf, MAX_STATE_BYTES_CONF, "0");
+      return new Limits(cells, bytes);
+    }
+
+    /** The byte limit in this JVM: the conf, or the share of this JVM's heap. */
+    long stateBytes() {
+      if (maxStateBytes > 0) return maxStateBytes;
+      Runtime rt = Runtime.getRuntime();
+      return Math.max(16L << 20, rt.maxMemory() / 8 / Math.max(1, rt.availableProcessors()));
+    }
+
+    private static long positiveLong(SQLConf conf, String key, String dflt) {
+      String v = conf.getConfString(key, dflt).trim();
+      long x;
+      try {
+        x = Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        x = -1;
+      }
+      boolean zeroMeansDefault = key.equals(MAX_STATE_BYTES_CONF);
+      if (x < 0 || (x == 0 && !zeroMeansDefault)) {
+        throw DivergenceQueryException.invalidConf(key, v, zeroMeansDefault
+            ? "a whole number of bytes >= 0 (0: the default share of the heap)" : "a whole number > 0");
+      }
+      return x;
+    }
+  }
 
   enum Option { BASE, METHOD, NONE }
 
@@ -126,8 +164,8 @@ public final class InformationAggregate extends SqlFunction {
         types[i] = DataTypes.DoubleType;
       }
     }
-    long maxCells = Long.parseLong(SQLConf.get().getConfString(MAX_CELLS_CONF, Long.toString(DEFAULT_MAX_CELLS)));
-    return new Bound(measure, readers, types, weight, option, SQLConf.get().ansiEnabled(), maxCells);
+    return new Bound(measure, readers, types, weight, option, SQLConf.get().ansiEnabled(),
+        Limits.fromConf(SQLConf.get()));
   }
 
   /** The values of {@link #SUMMARY_TYPE}, in its order, for a non-empty table. */
@@ -141,25 +179,31 @@ public final class InformationAggregate extends SqlFunction {
         g.g(), g.dof(), g.pValue()};
   }
 
-  static final class Bound implements AggregateFunction<Serializable, Object> {
+  static final class Bound implements AggregateFunction<Serializable, Object>, ConstantOptions {
     private final Measure measure;
     private final CategoryReader[] readers;
     private final DataType[] types;
     private final int weight;
     private final int option;
     private final boolean ansi;
-    private final long maxCells;
+    private final Limits limits;
+    private transient long maxStateBytes;
 
     Bound(Measure measure, CategoryReader[] readers, DataType[] types, int weight, int option,
-        boolean ansi, long maxCells) {
+        boolean ansi, Limits limits) {
       this.measure = measure;
       this.readers = readers;
       this.types = types;
       this.weight = weight;
       this.option = option;
       this.ansi = ansi;
-      this.maxCells = maxCells;
+      this.limits = limits;
     }
+
+    @Override public int[] constantArguments() { return option < 0 ? new int[0] : new int[] {option}; }
+    @Override public String parameterName(int i) { return i == option ? optionName() : i == weight ? "w" : "#" + (i + 1); }
+
+    private String optionName() { return measure.option == Option.METHOD ? "method" : "base"; }
 
     @Override public String name() { return measure.sqlName; }
     @Override public String canonicalName() { return "spark_divergence." + measure.sqlName; }
@@ -205,32 +249,71 @@ public final class InformationAggregate extends SqlFunction {
           return invalid(state, "`w`", "must be a finite weight >= 0 but was " + w);
         }
       }
-      if (option >= 0 && Double.isNaN(state.base) && state.method == null) readOption(state, row, at[option]);
+      if (option >= 0) readOption(state, row, at[option]);
+      if (state.invalid) return state;
       ContingencyState t = state.table;
       int x = readers[0].intern(t.x(), row, at[0], types[0]);
       int y = readers.length > 1 ? readers[1].intern(t.y(), row, at[1], types[1]) : t.y().idOfNull();
       t.add(x, y, w);
-      if (t.cells() > maxCells) {
-        throw new IllegalStateException(measure.sqlName + ": more than " + maxCells + " distinct (x, y) "
-            + "pairs in one group (" + MAX_CELLS_CONF + "). Use MutualInformation.of(df) (the "
-            + "mutual-info job), which bounds each task's counts and merges each pair on a task of its own, or raise the limit.");
+      if (!(t.totalWeight() < Double.POSITIVE_INFINITY)) return overflow(state);
+      if (t.cells() > limits.maxCells()) throw tooManyCells();
+      if ((++state.rowsSinceCheck & 1023) == 0) checkBytes(t);
+      return state;
+    }
+
+    private RuntimeException tooManyCells() {
+      return DivergenceQueryException.stateTooLarge(measure.sqlName + ": more than " + limits.maxCells()
+          + " distinct (x, y) pairs in one group (" + MAX_CELLS_CONF + "). Use MutualInformation.of(df) (the "
+          + "mutual-info job), which bounds each task's counts and merges each pair on a task of its own, or raise the limit.");
+    }
+
+    private void checkBytes(ContingencyState t) {
+      if (maxStateBytes == 0) maxStateBytes = limits.stateBytes();
+      long bytes = t.estimatedBytes();
+      if (bytes > maxStateBytes) {
+        throw DivergenceQueryException.stateTooLarge(measure.sqlName + ": the state of one group needs about "
+            + (bytes >> 20) + " MiB (" + t.distinctX() + " x and " + t.distinctY() + " y categories, " + t.cells()
+            + " cells), over the limit of " + (maxStateBytes >> 20) + " MiB (" + MAX_STATE_BYTES_CONF
+            + "; default an eighth of the heap per core). Use MutualInformation.of(df) (the mutual-info job), or raise it.");
       }
+    }
+
+    /** A total weight past the largest double: the measures would be wrong, so the input is invalid. */
+    private InformationState overflow(InformationState state) {
+      invalid(state, "`w`", "sums to more than " + Double.MAX_VALUE + " in one group (the total weight overflows"
+          + " a double; scale the weights down)");
       return state;
     }
 
     DataType[] types() { return types; }
 
+    /**
+     * Reads the option of the first row; later rows must repeat it (the extension already requires
+     * a constant at analysis; a call through the function catalog is checked here, per row).
+     */
     private void readOption(InformationState state, InternalRow row, int option) {
-      if (row.isNullAt(option)) {
-        invalid(state, "`" + (measure.option == Option.METHOD ? "method" : "base") + "`", "is NULL");
+      boolean isNull = row.isNullAt(option);
+      if (state.optionSeen) {
+        boolean same = isNull ? state.optionNull
+            : !state.optionNull && (measure.option == Option.METHOD
+                ? row.getUTF8String(option).toString().equals(state.rawMethod)
+                : Double.compare(row.getDouble(option), state.rawBase) == 0);
+        if (!same) throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
+        return;
+      }
+      state.optionSeen = true;
+      if (isNull) {
+        state.optionNull = true; // NULL option, NULL result: like the per-row functions
       } else if (measure.option == Option.METHOD) {
-        String m = row.getUTF8String(option).toString().toLowerCase(Locale.ROOT);
+        state.rawMethod = row.getUTF8String(option).toString();
+        String m = state.rawMethod.toLowerCase(Locale.ROOT);
         if (!m.equals("arithmetic") && !m.equals("geometric") && !m.equals("min") && !m.equals("max")) {
           invalid(state, "`method`", "must be 'arithmetic', 'geometric', 'min' or 'max' but was '" + m + "'");
         }
         state.method = m;
       } else {
         double b = row.getDouble(option);
+        state.rawBase = b;
         if (!(b > 0) || b == 1.0 || b == Double.POSITIVE_INFINITY) {
           invalid(state, "`base`", "(log base) must be positive, finite and not 1 but was " + b);
         }
@@ -240,21 +323,32 @@ public final class InformationAggregate extends SqlFunction {
 
     private InformationState invalid(InformationState state, String argument, String problem) {
       if (ansi) throw new InvalidDivergenceInputException(measure.sqlName, argument, problem);
-      state.invalid = true;
+      state.markInvalid();
       return state;
     }
 
     @Override
     public InformationState merge(Serializable a, Serializable b) {
       InformationState merged = InformationState.of(a);
-      merged.merge(InformationState.of(b));
+      InformationState other = InformationState.of(b);
+      if (!merged.sameOption(other)) {
+        throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
+      }
+      merged.adoptOption(other);
+      if (merged.invalid || other.invalid) {
+        merged.markInvalid();
+        return merged;
+      }
+      if (!merged.table.merge(other.table, limits.maxCells())) throw tooManyCells();
+      if (!(merged.table.totalWeight() < Double.POSITIVE_INFINITY)) return overflow(merged);
+      checkBytes(merged.table);
       return merged;
     }
 
     @Override
     public Object produceResult(Serializable buffer) {
       InformationState state = InformationState.of(buffer);
-      if (state.invalid || state.table.totalWeight() == 0) return null;
+      if (state.invalid || state.optionNull || state.table.totalWeight() == 0) return null;
       Table t = state.table.toTable();
       double base = Double.isNaN(state.base) ? Math.E : state.base;
       String method = state.method == null ? "arithmetic" : state.method;

@@ -11,9 +11,13 @@ import java.io.UncheckedIOException;
 
 /**
  * Partial state of an information aggregate: the weighted contingency table of (x, y) (y is a
- * single NULL category for one-column measures) plus the options read from the first row. Merges
- * exactly, so partial results from any partitioning, executor or earlier run combine to the same
- * table.
+ * single NULL category for one-column measures) plus the option (log base or NMI method) of the
+ * group's rows. Merges exactly, so partial results from any partitioning, executor or earlier run
+ * combine to the same table.
+ *
+ * <p>The option must be the same on every row of a group: the state keeps the first row's value
+ * as given ({@link #rawBase} / {@link #rawMethod}) and the aggregate compares every later row and
+ * every merged state with it.
  *
  * <p>Spark ships V2 aggregate states with plain Java serialization, which resolves classes with the
  * JVM's application class loader: on a cluster, where this library arrives with {@code --jars} or
@@ -21,14 +25,24 @@ import java.io.UncheckedIOException;
  * {@code byte[]} ({@link #writeReplace}) and the aggregate decodes it with {@link #of}.
  */
 public final class InformationState implements Serializable {
-  private static final long serialVersionUID = 1L;
+  private static final long serialVersionUID = 2L;
 
   ContingencyState table = new ContingencyState();
-  /** Options are constant per call; NaN / null until a row has been seen. */
+  /** Whether a row's option has been read; until then the fields below are unset. */
+  boolean optionSeen;
+  /** The option was NULL: the result is NULL, as for the per-row functions. */
+  boolean optionNull;
+  /** The base as given on the first row (NaN when the option is not a base). */
+  double rawBase = Double.NaN;
+  /** The method as given on the first row (null when the option is not a method). */
+  String rawMethod;
+  /** The validated option: base (NaN = e), method lower-cased (null = arithmetic). */
   double base = Double.NaN;
   String method;
   /** Set when a row was invalid under ANSI-off semantics: the result is NULL. */
   boolean invalid;
+  /** Rows since the memory estimate was last compared with the limit (not serialised). */
+  transient int rowsSinceCheck;
 
   public InformationState() {}
 
@@ -37,11 +51,28 @@ public final class InformationState implements Serializable {
     return s instanceof InformationState state ? state : fromBytes((byte[]) s);
   }
 
-  void merge(InformationState other) {
-    table.merge(other.table);
-    if (Double.isNaN(base)) base = other.base;
-    if (method == null) method = other.method;
-    invalid |= other.invalid;
+  /** Whether this state's option (as given) is the same as {@code other}'s; unseen matches anything. */
+  boolean sameOption(InformationState other) {
+    if (!optionSeen || !other.optionSeen) return true;
+    if (optionNull || other.optionNull) return optionNull == other.optionNull;
+    return Double.compare(rawBase, other.rawBase) == 0 && java.util.Objects.equals(rawMethod, other.rawMethod);
+  }
+
+  /** Takes {@code other}'s option when this state has none yet. */
+  void adoptOption(InformationState other) {
+    if (optionSeen || !other.optionSeen) return;
+    optionSeen = true;
+    optionNull = other.optionNull;
+    rawBase = other.rawBase;
+    rawMethod = other.rawMethod;
+    base = other.base;
+    method = other.method;
+  }
+
+  /** Drops the counts of a group whose result is already NULL (or that failed): nothing to carry. */
+  void markInvalid() {
+    invalid = true;
+    table = new ContingencyState();
   }
 
   public ContingencyState table() { return table; }
@@ -52,6 +83,11 @@ public final class InformationState implements Serializable {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
+      out.writeBoolean(optionSeen);
+      out.writeBoolean(optionNull);
+      out.writeDouble(rawBase);
+      out.writeBoolean(rawMethod != null);
+      if (rawMethod != null) out.writeUTF(rawMethod);
       out.writeDouble(base);
       out.writeBoolean(method != null);
       if (method != null) out.writeUTF(method);
@@ -70,6 +106,10 @@ public final class InformationState implements Serializable {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
       InformationState s = new InformationState();
+      s.optionSeen = in.readBoolean();
+      s.optionNull = in.readBoolean();
+      s.rawBase = in.readDouble();
+      s.rawMethod = in.readBoolean() ? in.readUTF() : null;
       s.base = in.readDouble();
       s.method = in.readBoolean() ? in.readUTF() : null;
       s.invalid = in.readBoolean();

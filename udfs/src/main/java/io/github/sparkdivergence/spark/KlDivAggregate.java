@@ -17,7 +17,8 @@ import org.apache.spark.sql.types.StructType;
  * {@code kl_div_agg(p, q[, eps[, base]])}: KL(P || Q) over long-format rows, one row per category
  * with its two masses; P and Q are the columns normalised by their sums, smoothed with eps over the
  * K rows exactly as {@code kl_div(..., normalize => true, eps)}. Rows where p or q is NULL are
- * skipped, like sum() skips NULLs.
+ * skipped, like sum() skips NULLs. eps and base apply to the group: they must be constant (see
+ * {@link ConstantOptions}); a NULL one gives NULL, as for the per-row functions.
  */
 public final class KlDivAggregate extends SqlFunction {
   KlDivAggregate(String usage) { super("kl_div_agg", usage); }
@@ -49,6 +50,8 @@ public final class KlDivAggregate extends SqlFunction {
     double[] p = new double[16];
     double[] q = new double[16];
     int n;
+    /** Whether eps / base have been read (from the first row with p and q); NaN = NULL. */
+    boolean optionsSeen;
     double eps = Double.NaN;
     double base = Double.NaN;
 
@@ -61,20 +64,30 @@ public final class KlDivAggregate extends SqlFunction {
       q[n++] = qi;
     }
 
-    void merge(State o) {
-      for (int i = 0; i < o.n; i++) add(o.p[i], o.q[i]);
-      if (Double.isNaN(eps)) eps = o.eps;
-      if (Double.isNaN(base)) base = o.base;
+    /** Whether the options of this state and {@code o} agree (a state without rows agrees with any). */
+    boolean sameOptions(State o) {
+      return !optionsSeen || !o.optionsSeen
+          || (Double.compare(eps, o.eps) == 0 && Double.compare(base, o.base) == 0);
     }
 
-    /** [eps, base, p_0, q_0, p_1, q_1, ...]. */
+    void merge(State o) {
+      for (int i = 0; i < o.n; i++) add(o.p[i], o.q[i]);
+      if (!optionsSeen && o.optionsSeen) {
+        optionsSeen = true;
+        eps = o.eps;
+        base = o.base;
+      }
+    }
+
+    /** [seen, eps, base, p_0, q_0, p_1, q_1, ...]. */
     private Object writeReplace() {
-      double[] flat = new double[2 + 2 * n];
-      flat[0] = eps;
-      flat[1] = base;
+      double[] flat = new double[3 + 2 * n];
+      flat[0] = optionsSeen ? 1 : 0;
+      flat[1] = eps;
+      flat[2] = base;
       for (int i = 0; i < n; i++) {
-        flat[2 + 2 * i] = p[i];
-        flat[3 + 2 * i] = q[i];
+        flat[3 + 2 * i] = p[i];
+        flat[4 + 2 * i] = q[i];
       }
       return flat;
     }
@@ -83,14 +96,15 @@ public final class KlDivAggregate extends SqlFunction {
       if (s instanceof State state) return state;
       double[] flat = (double[]) s;
       State state = new State();
-      state.eps = flat[0];
-      state.base = flat[1];
-      for (int i = 2; i < flat.length; i += 2) state.add(flat[i], flat[i + 1]);
+      state.optionsSeen = flat[0] != 0;
+      state.eps = flat[1];
+      state.base = flat[2];
+      for (int i = 3; i < flat.length; i += 2) state.add(flat[i], flat[i + 1]);
       return state;
     }
   }
 
-  static final class Bound implements AggregateFunction<Serializable, Double> {
+  static final class Bound implements AggregateFunction<Serializable, Double>, ConstantOptions {
     private final DataType[] types;
     private final boolean ansi;
 
@@ -106,11 +120,26 @@ public final class KlDivAggregate extends SqlFunction {
     @Override public State newAggregationState() { return new State(); }
 
     @Override
+    public int[] constantArguments() {
+      return types.length == 4 ? new int[] {2, 3} : types.length == 3 ? new int[] {2} : new int[0];
+    }
+
+    @Override public String parameterName(int i) { return i == 2 ? "eps" : i == 3 ? "base" : i == 0 ? "p" : "q"; }
+
+    @Override
     public State update(Serializable buffer, InternalRow row) {
       State s = State.of(buffer);
       if (row.isNullAt(0) || row.isNullAt(1)) return s;
-      if (types.length > 2 && Double.isNaN(s.eps)) s.eps = row.isNullAt(2) ? Double.NaN : row.getDouble(2);
-      if (types.length > 3 && Double.isNaN(s.base)) s.base = row.isNullAt(3) ? Double.NaN : row.getDouble(3);
+      double eps = types.length > 2 ? (row.isNullAt(2) ? Double.NaN : row.getDouble(2)) : 0.0;
+      double base = types.length > 3 ? (row.isNullAt(3) ? Double.NaN : row.getDouble(3)) : Math.E;
+      if (!s.optionsSeen) {
+        s.optionsSeen = true;
+        s.eps = eps;
+        s.base = base;
+      } else if (Double.compare(eps, s.eps) != 0 || Double.compare(base, s.base) != 0) {
+        throw DivergenceQueryException.nonConstantOption("kl_div_agg",
+            Double.compare(eps, s.eps) != 0 ? "`eps`" : "`base`");
+      }
       s.add(row.getDouble(0), row.getDouble(1));
       return s;
     }
@@ -118,16 +147,22 @@ public final class KlDivAggregate extends SqlFunction {
     @Override
     public State merge(Serializable a, Serializable b) {
       State merged = State.of(a);
-      merged.merge(State.of(b));
+      State other = State.of(b);
+      if (!merged.sameOptions(other)) {
+        throw DivergenceQueryException.nonConstantOption("kl_div_agg",
+            Double.compare(merged.eps, other.eps) != 0 ? "`eps`" : "`base`");
+      }
+      merged.merge(other);
       return merged;
     }
 
     @Override
     public Double produceResult(Serializable buffer) {
       State s = State.of(buffer);
-      if (s.n == 0) return null;
-      double eps = Double.isNaN(s.eps) ? 0.0 : s.eps;
-      double base = Double.isNaN(s.base) ? Math.E : s.base;
+      // no rows, or a NULL eps / base: NULL, as the per-row functions give
+      if (s.n == 0 || Double.isNaN(s.eps) || Double.isNaN(s.base)) return null;
+      double eps = s.eps;
+      double base = s.base;
       String argument = null;
       String problem = null;
       if (!(eps >= 0) || eps == Double.POSITIVE_INFINITY) {

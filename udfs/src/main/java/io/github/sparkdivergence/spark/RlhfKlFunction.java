@@ -22,6 +22,8 @@ import org.apache.spark.unsafe.types.UTF8String;
  */
 public final class RlhfKlFunction extends SqlFunction {
   private static final DataType DOUBLES = Representation.ARRAY.sqlType;
+  /** A boolean mask stays boolean: Spark has no implicit cast from array<boolean> to array<double>. */
+  private static final DataType BOOLEANS = DataTypes.createArrayType(DataTypes.BooleanType, true);
   /** The default estimator, and the math core's argument order (logp, ref, mask) = SQL's. */
   private static final UTF8String K3 = UTF8String.fromString("k3");
   private static final int[] MATH_ARGS = {0, 1, 2};
@@ -60,21 +62,34 @@ public final class RlhfKlFunction extends SqlFunction {
         throw Representation.unsupported(name, usage, input, "argument `" + params[i] + "` must be "
             + (isArray ? "array<double>" : "a string") + " but was " + f[i].dataType().simpleString());
       }
-      types[i] = isArray ? DOUBLES : DataTypes.StringType;
+      boolean booleanMask = mask && i == 2 && f[i].dataType() instanceof org.apache.spark.sql.types.ArrayType a
+          && a.elementType() instanceof org.apache.spark.sql.types.BooleanType;
+      types[i] = booleanMask ? BOOLEANS : isArray ? DOUBLES : DataTypes.StringType;
     }
     return perToken ? new PerToken(name, input, types, params, mask)
         : new Reduced(name, input, types, params, mask);
   }
 
-  /** Reads the arrays into scratch, checks lengths; returns n, with s.a = logp, s.b = ref, s.c = mask. */
-  private static int load(ArrayData lp, ArrayData ref, ArrayData mask, Scratch s) {
+  /**
+   * Reads the arrays into scratch, checks lengths; returns n, with s.a = logp, s.b = ref, s.c = mask
+   * (a boolean mask as 1.0 / 0.0).
+   */
+  private static int load(ArrayData lp, ArrayData ref, ArrayData mask, boolean booleanMask, Scratch s) {
     int n = lp.numElements();
     if (ref.numElements() != n) throw new InvalidInputException(1, "has length " + ref.numElements() + " but `logp` has length " + n);
     Inputs.copyDoubles(lp, s.a(n), n, 0);
     Inputs.copyDoubles(ref, s.b(n), n, 1);
     if (mask != null) {
       if (mask.numElements() != n) throw new InvalidInputException(2, "has length " + mask.numElements() + " but `logp` has length " + n);
-      Inputs.copyDoubles(mask, s.c(n), n, 2);
+      double[] m = s.c(n);
+      if (booleanMask) {
+        for (int i = 0; i < n; i++) {
+          if (mask.isNullAt(i)) throw Inputs.nullElement(2, i);
+          m[i] = mask.getBoolean(i) ? 1.0 : 0.0;
+        }
+      } else {
+        Inputs.copyDoubles(mask, m, n, 2);
+      }
     }
     return n;
   }
@@ -102,11 +117,13 @@ public final class RlhfKlFunction extends SqlFunction {
 
   abstract static class Bound<R> extends BoundScalar<R> {
     final boolean masked;
+    final boolean booleanMask;
     private final int estimatorArg;
 
     Bound(String name, StructType input, DataType[] types, DataType result, String[] params, boolean masked) {
       super(name, "array", input, types, result, params);
       this.masked = masked;
+      this.booleanMask = masked && types[2] == BOOLEANS;
       this.estimatorArg = masked ? 3 : 2;
     }
 
@@ -157,7 +174,7 @@ public final class RlhfKlFunction extends SqlFunction {
       }
       try {
         Scratch s = Scratch.get();
-        int n = load(lp, ref, mask, s);
+        int n = load(lp, ref, mask, booleanMask, s);
         double[] m = mask == null ? null : s.c;
         double v = mean ? RlhfKl.maskedMean(s.a, s.b, m, n, e) : RlhfKl.maskedSum(s.a, s.b, m, n, e);
         // A sequence whose tokens are all masked has no mean: NULL, like avg() over no rows.
@@ -186,7 +203,7 @@ public final class RlhfKlFunction extends SqlFunction {
       if (e == null) return null;
       try {
         Scratch s = Scratch.get();
-        int n = load(lp, ref, mask, s);
+        int n = load(lp, ref, mask, booleanMask, s);
         double[] out = new double[n];
         RlhfKl.perToken(s.a, s.b, mask == null ? null : s.c, n, e, out);
         return UnsafeArrayData.fromPrimitiveArray(out);

@@ -66,7 +66,16 @@ class ScalarFunctionsTest {
 
   private static Double[] boxed(double[] a) { return Arrays.stream(a).boxed().toArray(Double[]::new); }
 
-  private static double expected(String fn, double[] p, double[] q, double base, boolean norm, double eps) {
+  /** The math core's value, or null where it rejects the input (what SQL gives with ANSI off). */
+  private static Double expected(String fn, double[] p, double[] q, double base, boolean norm, double eps) {
+    try {
+      return expectedOrThrow(fn, p, q, base, norm, eps);
+    } catch (io.github.sparkdivergence.math.InvalidInputException e) {
+      return null;
+    }
+  }
+
+  private static double expectedOrThrow(String fn, double[] p, double[] q, double base, boolean norm, double eps) {
     int n = p.length;
     return switch (fn) {
       case "kl_div" -> Divergence.klDivergence(p, q, n, base, norm, eps);
@@ -79,7 +88,11 @@ class ScalarFunctionsTest {
     };
   }
 
-  private static void assertSame(double expected, Object actual, String what) {
+  private static void assertSame(Double expected, Object actual, String what) {
+    if (expected == null) {
+      assertNull(actual, what + ": invalid input, NULL with ANSI off");
+      return;
+    }
     assertNotNull(actual, what);
     double a = (Double) actual;
     if (Double.isInfinite(expected) || Double.isNaN(expected)) {
@@ -89,8 +102,10 @@ class ScalarFunctionsTest {
     }
   }
 
+  /** ANSI off: the unnormalised row gives NULL where it is used as given, a value where normalized. */
   @Test
   void everyRepresentationAndEntryPointAgrees() {
+    spark.conf().set("spark.sql.ansi.enabled", "false");
     String[] optionSets = {"", ", 2", ", 2, true", ", 10, true, 0.01", ", 2.718281828459045, false, 0.001"};
     double[][] opts = {{Math.E, 0, 0}, {2, 0, 0}, {2, 1, 0}, {10, 1, 0.01}, {2.718281828459045, 0, 0.001}};
     for (String fn : PAIR) {
@@ -105,7 +120,7 @@ class ScalarFunctionsTest {
             for (int c = 1; c < 6; c++) assertTrue(r.isNullAt(c), fn + " null p -> null");
             continue;
           }
-          double e = expected(fn, ROWS[id][0], ROWS[id][1], opts[o][0], opts[o][1] == 1, opts[o][2]);
+          Double e = expected(fn, ROWS[id][0], ROWS[id][1], opts[o][0], opts[o][1] == 1, opts[o][2]);
           for (int c = 1; c <= 6; c++) assertSame(e, r.get(c), fn + a + " row " + id + " column " + c);
         }
       }
@@ -114,6 +129,7 @@ class ScalarFunctionsTest {
 
   @Test
   void entropyOnEveryRepresentation() {
+    spark.conf().set("spark.sql.ansi.enabled", "false");
     List<Row> rows = spark.sql("SELECT id, dist_entropy(p), dist_entropy(pv, 2), dist_entropy(ps, 2, true), "
         + "dist_entropy(pm, 2, true, 0.01), divergence.dist_entropy(p, 2, true, 0.01) FROM dists ORDER BY id")
         .collectAsList();
@@ -131,6 +147,7 @@ class ScalarFunctionsTest {
 
   @Test
   void dataFrameApiMatchesSql() {
+    spark.conf().set("spark.sql.ansi.enabled", "false"); // the unnormalised row is NULL for some calls
     Dataset<Row> df = spark.table("dists").where("id < " + ROWS.length).orderBy("id");
     List<Row> api = df.select(
         Divergences.klDiv(col("p"), col("q")), Divergences.jsDistance(col("pv"), col("qv"), 2),
@@ -149,7 +166,9 @@ class ScalarFunctionsTest {
 
   @Test
   void dataFrameApiForLogSpaceGaussianAndRlhf() {
-    Dataset<Row> df = spark.range(5).selectExpr("id", "array(-1.0D - id, -2.0D, -0.5D) AS lp", "array(-1.2D, -1.0D - id / 10, -0.5D) AS ref",
+    // lp, ref: normalized log-probabilities (kl_div_log needs them), also per-token log-probs for rlhf
+    Dataset<Row> df = spark.range(5).selectExpr("id", "array(ln(0.2D), ln(0.3D + id / 100D), ln(0.5D - id / 100D)) AS lp",
+        "array(ln(0.25D + id / 50D), ln(0.25D), ln(0.5D - id / 50D)) AS ref",
         "array(1, 1, IF(id % 2 = 0, 1, 0)) AS mask", "id / 10D AS mu", "-id / 5D AS lv", "array(id / 10D, 0.5D) AS mus",
         "array(-id / 5D, 0.1D) AS lvs", "array(1D + id / 10D, 0.5D) AS sig", "1D + id AS s1", "array(1.0D, 2.0D + id, 0.5D) AS x", "array(0.0D, id + 0D, 1.0D) AS y");
     List<Row> api = df.orderBy("id").select(
@@ -216,6 +235,58 @@ class ScalarFunctionsTest {
         + "dist_entropy(empty), kl_div(prob_a, prob_a, 1), kl_gaussian(0, 0, 0, 1), "
         + "rlhf_kl(array(-1D), array(-2D), 'k4'), divergence.kl_div(prob_a, prob_b) FROM bad").first();
     for (int i = 0; i < r.length(); i++) assertTrue(r.isNullAt(i), "ANSI off: NULL for invalid input, column " + i);
+  }
+
+  /**
+   * +Infinity gave kl_div = -Infinity; counts used as given gave kl_div = -0.32, dist_entropy =
+   * -2.77 and js_distance = 1.86 > 1 bit. Now invalid input, in every representation.
+   */
+  @Test
+  void onlyDistributionsAreUsedAsGiven() {
+    assertInvalid("SELECT kl_div(array(CAST('Infinity' AS DOUBLE), 0.0D), array(0.5D, 0.5D))", "kl_div", "`p`",
+        "infinite value Infinity at index 0");
+    assertInvalid("SELECT kl_div(array(1D, 1D), array(CAST('Infinity' AS DOUBLE), 1D), 2, true)", "kl_div", "`q`",
+        "infinite value");
+    assertInvalid("SELECT kl_div(array(0.1D, 0.1D), array(0.5D, 0.5D))", "kl_div", "`p`", "sums to 0.2");
+    assertInvalid("SELECT dist_entropy(array(2D, 2D))", "dist_entropy", "`p`", "sums to 4.0");
+    assertInvalid("SELECT js_distance(array(5D, 0D), array(0D, 5D), 2)", "js_distance", "`p`", "sums to 5.0");
+    assertInvalid("SELECT kl_div(map('a', 2.0D), map('a', 1.0D))", "kl_div", "`p`", "sums to 2.0");
+    assertInvalid("SELECT kl_div(pv, qv) FROM dists WHERE id = 4", "kl_div", "`p` (pv)", "sums to 10.0");
+    assertInvalid("SELECT kl_div(ps, qs) FROM dists WHERE id = 4", "kl_div", "`p` (ps)", "sums to 10.0");
+    assertInvalid("SELECT kl_div_log(array(ln(0.1D), ln(0.1D)), array(ln(0.5D), ln(0.5D)))", "kl_div_log", "`log_p`",
+        "not normalized log-probabilities");
+    assertInvalid("SELECT kl_div_logits(array(CAST('Infinity' AS DOUBLE), 0D), array(0D, 0D))", "kl_div_logits", "`x`",
+        "+Infinity");
+    // normalized, the same vectors are fine and in range
+    Row r = spark.sql("SELECT js_distance(array(5D, 0D), array(0D, 5D), 2, true), dist_entropy(array(2D, 2D), 2, true),"
+        + " kl_div(array(0.1D, 0.1D), array(0.5D, 0.5D), 2, true)").first();
+    assertEquals(1.0, r.getDouble(0));
+    assertEquals(1.0, r.getDouble(1));
+    assertEquals(0.0, r.getDouble(2));
+    spark.conf().set("spark.sql.ansi.enabled", "false");
+    r = spark.sql("SELECT kl_div(array(CAST('Infinity' AS DOUBLE), 0.0D), array(0.5D, 0.5D)),"
+        + " kl_div(array(0.1D, 0.1D), array(0.5D, 0.5D)), dist_entropy(array(2D, 2D))").first();
+    for (int i = 0; i < r.length(); i++) assertTrue(r.isNullAt(i), "ANSI off: NULL, column " + i);
+  }
+
+  /** docs/functions.md documents a boolean mask; it was rejected with DATATYPE_MISMATCH. */
+  @Test
+  void rlhfTakesABooleanMask() {
+    String lp = "array(-1.2D, -0.7D, -2.3D)";
+    String ref = "array(-1.0D, -0.9D, -2.0D)";
+    for (String fn : new String[] {"rlhf_kl", "divergence.rlhf_kl"}) {
+      Row r = spark.sql("SELECT " + fn + "(" + lp + ", " + ref + ", array(true, true, false), 'k3', 'mean'), "
+          + fn + "(" + lp + ", " + ref + ", array(1, 1, 0), 'k3', 'mean'), "
+          + fn + "(" + lp + ", " + ref + ", array(true, false, true))").first();
+      assertEquals(0.020066755619075866, r.getDouble(0), 1e-12 * 0.020066755619075866, fn);
+      assertEquals(r.getDouble(1), r.getDouble(0), fn);
+      assertEquals(spark.sql("SELECT rlhf_kl(" + lp + ", " + ref + ", array(1, 0, 1))").first().getDouble(0),
+          r.getDouble(2), fn);
+    }
+    Row t = spark.sql("SELECT rlhf_kl_per_token(" + lp + ", " + ref + ", array(false, true, true), 'k1')").first();
+    assertEquals(List.of(0.0, -0.7 + 0.9, -2.3 + 2.0), t.getList(0));
+    assertInvalid("SELECT rlhf_kl(" + lp + ", " + ref + ", array(true, NULL, true))", "rlhf_kl", "`mask`",
+        "null element at index 1");
   }
 
   private static void assertInvalid(String sql, String fn, String argument, String problem) {

@@ -29,7 +29,7 @@ public final class InformationAggregate extends SqlFunction {
   public static final long DEFAULT_MAX_CELLS = 2_000_000L;
   /**
    * Per group, at most this many bytes of state (dictionaries and cells): guards long category
-   * values, which the cell count does not see. Default: an eighth of the JVM's heap divided by its
+   * values, which the cell count does not see. Default: a quarter of the JVM's heap divided by its
    * cores (the concurrent tasks), taken where the state lives, so no group can take the heap.
    */
   public static final String MAX_STATE_BYTES_CONF = "spark.divergence.aggregate.maxStateBytes";
@@ -46,7 +46,7 @@ public final class InformationAggregate extends SqlFunction {
     long stateBytes() {
       if (maxStateBytes > 0) return maxStateBytes;
       Runtime rt = Runtime.getRuntime();
-      return Math.max(16L << 20, rt.maxMemory() / 8 / Math.max(1, rt.availableProcessors()));
+      return Math.max(16L << 20, rt.maxMemory() / 4 / Math.max(1, rt.availableProcessors()));
     }
 
     private static long positiveLong(SQLConf conf, String key, String dflt) {
@@ -274,7 +274,7 @@ public final class InformationAggregate extends SqlFunction {
         throw DivergenceQueryException.stateTooLarge(measure.sqlName + ": the state of one group needs about "
             + (bytes >> 20) + " MiB (" + t.distinctX() + " x and " + t.distinctY() + " y categories, " + t.cells()
             + " cells), over the limit of " + (maxStateBytes >> 20) + " MiB (" + MAX_STATE_BYTES_CONF
-            + "; default an eighth of the heap per core). Use MutualInformation.of(df) (the mutual-info job), or raise it.");
+            + "; default a quarter of the heap per core). Use MutualInformation.of(df) (the mutual-info job), or raise it.");
       }
     }
 

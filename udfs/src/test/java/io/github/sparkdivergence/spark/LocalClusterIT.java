@@ -60,14 +60,14 @@ class LocalClusterIT {
   @Test
   void perRowFunctionsRunOnExecutors() {
     Row r = spark.range(0, 10_000, 1, 8).selectExpr("array(id % 7 + 1D, 3D) AS p", "array(2D, id % 5 + 1D) AS q")
-        .selectExpr("sum(kl_div(p, q, 2, true))", "sum(js_distance(p, q))").first();
+        .selectExpr("sum(kl_div(p, q, 2, true))", "sum(js_distance(p, q, 2.718281828459045D, true))").first();
     double kl = 0;
     double js = 0;
     for (long id = 0; id < 10_000; id++) {
       double[] p = {id % 7 + 1, 3};
       double[] q = {2, id % 5 + 1};
       kl += io.github.sparkdivergence.math.Divergence.klDivergence(p, q, 2, 2, true, 0);
-      js += io.github.sparkdivergence.math.Divergence.jsDistance(p, q, 2, Math.E, false, 0);
+      js += io.github.sparkdivergence.math.Divergence.jsDistance(p, q, 2, 2.718281828459045, true, 0);
     }
     assertEquals(kl, r.getDouble(0), Math.abs(kl) * 1e-12);
     assertEquals(js, r.getDouble(1), Math.abs(js) * 1e-12);

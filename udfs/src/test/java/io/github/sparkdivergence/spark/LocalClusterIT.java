@@ -92,4 +92,20 @@ class LocalClusterIT {
       }
     }
   }
+
+  /** The state limit holds where partial states from two executor JVMs meet, and the error arrives whole. */
+  @Test
+  void cellLimitHoldsWhenStatesFromTwoExecutorsMerge() {
+    spark.conf().set(InformationAggregate.MAX_CELLS_CONF, "1000");
+    try {
+      Exception e = assertThrows(Exception.class,
+          () -> spark.sql("SELECT entropy(id) FROM (SELECT /*+ REPARTITION(2) */ id FROM range(1500))").collect());
+      DivergenceQueryException d = AggregateGuardsTest.find(e, DivergenceQueryException.class);
+      assertEquals(DivergenceQueryException.STATE_TOO_LARGE, d.getCondition());
+      assertEquals(Math.log(1000), spark.sql("SELECT entropy(id) FROM (SELECT /*+ REPARTITION(2) */ id FROM range(1000))")
+          .first().getDouble(0), 1e-12);
+    } finally {
+      spark.conf().unset(InformationAggregate.MAX_CELLS_CONF);
+    }
+  }
 }

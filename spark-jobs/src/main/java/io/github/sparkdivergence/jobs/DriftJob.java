@@ -127,9 +127,10 @@ public final class DriftJob implements Job {
         JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e (default), 2, 10, ..."),
         JobArgs.Option.repeated("threshold", "METRIC=VALUE", "fail (exit 3) when a column's metric exceeds VALUE;\n"
             + "metrics: " + String.join(", ", METRICS.subList(0, 5)) + ",\n"
-            + "or the same with _raw (unsmoothed)"),
+            + "or the same with _raw (unsmoothed); one value per metric"),
         JobArgs.Option.value("categories-output", "PATH", "also write the per-category counts and proportions (column,\n"
-            + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode"),
+            + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode;\n"
+            + "must not be, contain or lie inside --output or an input"),
         JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this (default 10000)"),
         JobArgs.Option.value("top", "N", "rows of the printed table (default 50)")));
     o.addAll(DataIO.inputOptions("input"));
@@ -158,10 +159,15 @@ public final class DriftJob implements Job {
     int maxCategories = args.intValue("max-categories", 10_000, 1, Integer.MAX_VALUE);
     int top = args.intValue("top", 50, 1, Integer.MAX_VALUE);
     Map<String, Double> thresholds = new LinkedHashMap<>();
-    for (Map.Entry<String, String> t : args.pairs("threshold").entrySet()) {
+    for (String kv : args.all("threshold")) {
+      Map.Entry<String, String> t = JobArgs.pair("threshold", kv);
       String m = t.getKey().toLowerCase(Locale.ROOT);
       if (!METRICS.contains(m)) {
         throw JobException.usage("--threshold metric must be one of " + String.join(", ", METRICS) + " but was '" + t.getKey() + "'");
+      }
+      if (thresholds.containsKey(m)) {
+        throw JobException.usage("--threshold given twice for metric " + m + " (" + m + "=" + TextTable.num(thresholds.get(m))
+            + " and " + kv.trim() + "): give one value per metric");
       }
       double v;
       try {
@@ -182,14 +188,13 @@ public final class DriftJob implements Job {
     if (!twoInputs && !(args.has("reference-filter") && args.has("current-filter"))) {
       throw JobException.usage("--input needs --reference-filter and --current-filter");
     }
-    DataIO.Output output = DataIO.output(spark, args, false);
-    DataIO.Output categoriesOutput = null;
-    if (args.has("categories-output")) {
-      List<String> argv = new ArrayList<>(List.of("--output", args.get("categories-output")));
-      if (args.has("output-format")) argv.addAll(List.of("--output-format", args.get("output-format")));
-      if (args.has("mode")) argv.addAll(List.of("--mode", args.get("mode")));
-      categoriesOutput = DataIO.output(spark, JobArgs.parse(name(), DataIO.outputOptions(true), argv.toArray(new String[0])), true);
-    }
+    Map<String, String> inputs = new LinkedHashMap<>();
+    for (String flag : List.of("reference", "current", "input")) if (args.has(flag)) inputs.put(flag, args.get(flag));
+    DataIO.Output outputRequested = DataIO.output(args, "output", false);
+    DataIO.Output categoriesRequested = DataIO.output(args, "categories-output", false);
+    List<DataIO.Output> outputs = DataIO.checkOutputs(spark, args, inputs, Arrays.asList(outputRequested, categoriesRequested));
+    DataIO.Output output = outputRequested == null ? null : outputs.get(0);
+    DataIO.Output categoriesOutput = categoriesRequested == null ? null : outputs.get(outputs.size() - 1);
 
     // read
     Dataset<Row>[] sides = ctx.stage("read", () -> {
@@ -296,12 +301,17 @@ public final class DriftJob implements Job {
 
   private List<Spec> columns(JobContext ctx, JobArgs args, StructType refSchema, StructType curSchema) {
     List<String> requested = args.list("columns");
+    String corrupt = DataIO.corruptColumn(ctx.spark(), args);
     Set<String> categorical = new LinkedHashSet<>();
-    for (String c : args.list("categorical")) categorical.add(DataIO.resolve(refSchema, c, "reference"));
+    for (String c : args.list("categorical")) categorical.add(DataIO.resolveData(refSchema, c, "reference", corrupt));
     List<Spec> specs = new ArrayList<>();
     if (requested.isEmpty()) {
       List<String> skipped = new ArrayList<>();
       for (String name : refSchema.fieldNames()) {
+        if (name.equalsIgnoreCase(corrupt)) {
+          ctx.warn("leaving out column " + name + ": the reader's corrupt-record column (raw text of malformed rows), not data");
+          continue;
+        }
         DataType t = refSchema.apply(name).dataType();
         boolean forced = categorical.contains(name);
         if (!(isNumeric(t) || isCategorical(t) || (forced && isCastableToCategorical(t)))) {
@@ -315,7 +325,7 @@ public final class DriftJob implements Job {
     } else {
       Set<String> seen = new LinkedHashSet<>();
       for (String c : requested) {
-        String name = DataIO.resolve(refSchema, c, "reference");
+        String name = DataIO.resolveData(refSchema, c, "reference", corrupt);
         if (seen.add(name)) specs.add(spec(name, refSchema, curSchema, categorical.contains(name)));
       }
       for (String c : categorical) {

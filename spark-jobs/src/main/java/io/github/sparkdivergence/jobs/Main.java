@@ -86,7 +86,8 @@ public final class Main {
       return e.exitCode();
     } catch (Throwable e) {
       out.flush();
-      err.println("spark-divergence " + job.name() + ": error: " + describe(e));
+      err.println("spark-divergence " + job.name() + ": error: "
+          + (DataIO.malformed(e) ? DataIO.malformedMessage(null, null, e) : describe(e)));
       if (verbose) e.printStackTrace(err);
       else err.println("(run with --verbose for the stack trace)");
       return JobException.INPUT;

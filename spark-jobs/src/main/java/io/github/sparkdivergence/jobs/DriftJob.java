@@ -1,6 +1,7 @@
 package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.math.Divergence;
+import io.github.sparkdivergence.spark.QuantileBinning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.ml.feature.Bucketizer;
-import org.apache.spark.ml.feature.QuantileDiscretizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,7 +36,8 @@ import org.apache.spark.sql.types.VarcharType;
  * Jensen-Shannon divergence and distance, PSI, and the categories seen on one side only.
  *
  * <p>Categorical columns compare category counts over the union of categories; numeric columns are
- * bucketed with quantile splits fitted on the reference (QuantileDiscretizer) and applied to both
+ * bucketed with quantile splits fitted on the reference ({@link QuantileBinning}: QuantileDiscretizer's
+ * splits, one bucket for a column with no usable value) and applied to both
  * sides (Bucketizer, outer splits -inf/+inf so out-of-range values land in the end buckets); null
  * (and NaN for numbers) is a category of its own. All counts come from ONE Spark aggregation over
  * (side, column, value) pairs; the small per-column vectors are compared on the driver with the
@@ -219,7 +220,7 @@ public final class DriftJob implements Job {
 
     // count
     // the reference count also counts each numeric column's usable (non-null, non-NaN) values:
-    // a column without any cannot be fitted by QuantileDiscretizer
+    // a column without any gets one bucket (QuantileBinning), and a warning here
     long[] n = ctx.stage("count", () -> {
       List<Column> aggs = new ArrayList<>(List.of(functions.count(functions.lit(1))));
       for (Spec s : specs) {
@@ -370,28 +371,20 @@ public final class DriftJob implements Job {
     Dataset<Row> refP = prepare(ref, specs);
     Dataset<Row> curP = prepare(cur, specs);
     List<Integer> numeric = new ArrayList<>();
-    List<Integer> fittable = new ArrayList<>();
     double[][] splits = new double[k][];
     for (int i = 0; i < k; i++) {
       if (specs.get(i).kind() != Kind.NUMERIC) continue;
       numeric.add(i);
-      if (n[i + 2] > 0) {
-        fittable.add(i);
-      } else {
-        splits[i] = outerInfinite(new double[0]);
+      if (n[i + 2] == 0) {
         ctx.warn("column " + specs.get(i).name() + " has no non-null value in the reference: one split at 0");
       }
     }
     if (!numeric.isEmpty()) {
       String[] in = numeric.stream().map(i -> "c" + i).toArray(String[]::new);
       String[] outCols = numeric.stream().map(i -> "b" + i).toArray(String[]::new);
-      if (!fittable.isEmpty()) {
-        Bucketizer fitted = new QuantileDiscretizer().setInputCols(fittable.stream().map(i -> "c" + i).toArray(String[]::new))
-            .setOutputCols(fittable.stream().map(i -> "b" + i).toArray(String[]::new)).setNumBuckets(bins)
-            .setRelativeError(relErr).setHandleInvalid("keep").fit(refP);
-        double[][] fittedSplits = fitted.getSplitsArray();
-        for (int j = 0; j < fittable.size(); j++) splits[fittable.get(j)] = outerInfinite(fittedSplits[j]);
-      }
+      // QuantileDiscretizer's splits; a column with no usable reference value gets the one split 0
+      double[][] fitted = QuantileBinning.fit(refP, Arrays.asList(in), bins, relErr);
+      for (int j = 0; j < numeric.size(); j++) splits[numeric.get(j)] = fitted[j];
       Bucketizer bucketizer = new Bucketizer().setInputCols(in).setOutputCols(outCols)
           .setSplitsArray(numeric.stream().map(i -> splits[i]).toArray(double[][]::new)).setHandleInvalid("keep");
       refP = bucketizer.transform(refP);
@@ -450,18 +443,6 @@ public final class DriftJob implements Job {
     }
     return df.select(functions.explode(functions.array(structs)).as("kv"))
         .select(functions.lit(side).as("side"), functions.col("kv.c").as("c"), functions.col("kv.v").as("v"));
-  }
-
-  /** Splits with -inf / +inf as outer splits (at least one inner split, as Bucketizer needs 3). */
-  static double[] outerInfinite(double[] s) {
-    List<Double> inner = new ArrayList<>();
-    for (double d : s) if (Double.isFinite(d) && (inner.isEmpty() || d > inner.get(inner.size() - 1))) inner.add(d);
-    if (inner.isEmpty()) inner.add(0.0); // no finite reference value: one split at 0
-    double[] out = new double[inner.size() + 2];
-    out[0] = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < inner.size(); i++) out[i + 1] = inner.get(i);
-    out[out.length - 1] = Double.POSITIVE_INFINITY;
-    return out;
   }
 
   private static Result compare(Spec spec, double[] splits, Map<String, long[]> counts, long[] n, double eps,

@@ -410,11 +410,17 @@ public final class DataIO {
     } catch (JobException e) {
       throw e;
     } catch (Exception e) {
+      // load() reads footers and infers schemas: whatever fails here is about this input's files
       if (malformed(e)) throw malformedInput(what, location, format, e);
-      if (!(e instanceof AnalysisException)) throw sneaky(e);
-      throw JobException.input("cannot read " + what + " " + location + " as " + format + ": " + firstLine(e.getMessage()));
+      throw new JobException(JobException.INPUT, "cannot read " + what + " " + location + " as " + format + ": "
+          + Main.describe(e), e);
+    } finally {
+      READ.get().add(new String[] {what, location, format});
     }
   }
+
+  /** The inputs read by the job running in this thread (what, location, format): named in malformed-record errors. */
+  static final ThreadLocal<List<String[]>> READ = ThreadLocal.withInitial(ArrayList::new);
 
   /** True when Spark's FAILFAST parser rejected a record somewhere in {@code e}'s causes. */
   static boolean malformed(Throwable e) {
@@ -441,6 +447,19 @@ public final class DataIO {
     for (Throwable t = e; t != null && file == null; t = t.getCause() == t ? null : t.getCause()) {
       java.util.regex.Matcher m = fileIn.matcher(String.valueOf(t.getMessage()));
       if (m.find()) file = m.group(1);
+    }
+    if (input == null) {
+      // a failure in a later stage: the input the file belongs to (the only csv/json one, else by path)
+      List<String[]> text = new ArrayList<>();
+      for (String[] r : READ.get()) if ("csv".equals(r[2]) || "json".equals(r[2])) text.add(r);
+      for (String[] r : text) {
+        String loc = r[1].replaceFirst("^file:/*", "/");
+        if (text.size() == 1 || (file != null && file.replaceFirst("^file:/*", "/").startsWith(loc))) {
+          input = r[0] + " " + r[1];
+          format = r[2];
+          break;
+        }
+      }
     }
     String where = input == null ? (file == null ? "an input" : file) : input + (file == null ? "" : " (" + file + ")");
     return where + " has a malformed " + (format == null ? "" : format + " ") + "record; to read malformed rows as "

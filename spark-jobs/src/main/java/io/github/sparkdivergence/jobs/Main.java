@@ -61,6 +61,7 @@ public final class Main {
     SparkSession spark = null;
     boolean created = false;
     try {
+      DataIO.READ.remove();
       JobArgs parsed = JobArgs.parse(job.name(), job.options(), rest);
       scala.Option<SparkSession> existing = SparkSession.getActiveSession();
       if (existing.isEmpty()) existing = SparkSession.getDefaultSession();

@@ -54,7 +54,8 @@ public final class DataIO {
             + "a name that is not an existing path but a catalog table is read as a table)"),
         JobArgs.Option.value("input-schema", "DDL", "schema for csv/json input, e.g. 'id INT, p ARRAY<DOUBLE>'\n"
             + "(default: csv schema inferred, json inferred)"),
-        JobArgs.Option.repeated("option", "KEY=VALUE", "extra reader option, e.g. --option sep=';'"));
+        JobArgs.Option.repeated("option", "KEY=VALUE", "extra reader option, e.g. --option sep=';' (csv/json are read\n"
+            + "with mode=FAILFAST unless --option mode=...; PERMISSIVE reads malformed rows as nulls)"));
   }
 
   public static List<JobArgs.Option> outputOptions(boolean required) {
@@ -63,7 +64,8 @@ public final class DataIO {
             + "where to write the result (a directory written by Spark)"),
         JobArgs.Option.value("output-format", "FMT", "parquet, csv, json, orc or table (default: from the\n"
             + "extension of --output, else parquet; table saves as a catalog table)"),
-        JobArgs.Option.value("mode", "MODE", "error (default: fail if the output exists) or overwrite"),
+        JobArgs.Option.value("mode", "MODE", "error (default: fail if the output exists, unless it holds no\n"
+            + "committed output: a failed run's leftover) or overwrite (atomic on file/hdfs/viewfs)"),
         JobArgs.Option.flag("csv-neutralize-formulas", "in CSV outputs, prefix string cells starting with = + - @\n"
             + "tab or CR with a single quote (spreadsheet formula injection)"));
   }

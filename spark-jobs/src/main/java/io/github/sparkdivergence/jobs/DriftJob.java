@@ -117,7 +117,8 @@ public final class DriftJob implements Job {
         JobArgs.Option.value("current", "PATH", "current dataset (path or catalog table)"),
         JobArgs.Option.value("input", "PATH", "one dataset split by --reference-filter and --current-filter"),
         JobArgs.Option.value("reference-filter", "EXPR", "SQL condition selecting the reference rows (with --input,\n"
-            + "or applied to --reference)"),
+            + "or applied to --reference); Spark SQL with the job's rights: any function\n"
+            + "the session allows, reflect/java_method included"),
         JobArgs.Option.value("current-filter", "EXPR", "SQL condition selecting the current rows (with --input,\n"
             + "or applied to --current)"),
         JobArgs.Option.value("columns", "A,B,...", "columns to compare (default: every numeric, string and boolean column)"),

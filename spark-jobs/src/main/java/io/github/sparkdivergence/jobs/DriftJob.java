@@ -1,6 +1,7 @@
 package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.math.Divergence;
+import io.github.sparkdivergence.spark.QuantileBinning;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -13,7 +14,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.apache.spark.ml.feature.Bucketizer;
-import org.apache.spark.ml.feature.QuantileDiscretizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -36,7 +36,8 @@ import org.apache.spark.sql.types.VarcharType;
  * Jensen-Shannon divergence and distance, PSI, and the categories seen on one side only.
  *
  * <p>Categorical columns compare category counts over the union of categories; numeric columns are
- * bucketed with quantile splits fitted on the reference (QuantileDiscretizer) and applied to both
+ * bucketed with quantile splits fitted on the reference ({@link QuantileBinning}: QuantileDiscretizer's
+ * splits, one bucket for a column with no usable value) and applied to both
  * sides (Bucketizer, outer splits -inf/+inf so out-of-range values land in the end buckets); null
  * (and NaN for numbers) is a category of its own. All counts come from ONE Spark aggregation over
  * (side, column, value) pairs; the small per-column vectors are compared on the driver with the
@@ -116,7 +117,8 @@ public final class DriftJob implements Job {
         JobArgs.Option.value("current", "PATH", "current dataset (path or catalog table)"),
         JobArgs.Option.value("input", "PATH", "one dataset split by --reference-filter and --current-filter"),
         JobArgs.Option.value("reference-filter", "EXPR", "SQL condition selecting the reference rows (with --input,\n"
-            + "or applied to --reference)"),
+            + "or applied to --reference); Spark SQL with the job's rights: any function\n"
+            + "the session allows, reflect/java_method included"),
         JobArgs.Option.value("current-filter", "EXPR", "SQL condition selecting the current rows (with --input,\n"
             + "or applied to --current)"),
         JobArgs.Option.value("columns", "A,B,...", "columns to compare (default: every numeric, string and boolean column)"),
@@ -127,9 +129,10 @@ public final class DriftJob implements Job {
         JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e (default), 2, 10, ..."),
         JobArgs.Option.repeated("threshold", "METRIC=VALUE", "fail (exit 3) when a column's metric exceeds VALUE;\n"
             + "metrics: " + String.join(", ", METRICS.subList(0, 5)) + ",\n"
-            + "or the same with _raw (unsmoothed)"),
+            + "or the same with _raw (unsmoothed); one value per metric"),
         JobArgs.Option.value("categories-output", "PATH", "also write the per-category counts and proportions (column,\n"
-            + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode"),
+            + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode;\n"
+            + "must not be, contain or lie inside --output or an input"),
         JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this (default 10000)"),
         JobArgs.Option.value("top", "N", "rows of the printed table (default 50)")));
     o.addAll(DataIO.inputOptions("input"));
@@ -158,10 +161,15 @@ public final class DriftJob implements Job {
     int maxCategories = args.intValue("max-categories", 10_000, 1, Integer.MAX_VALUE);
     int top = args.intValue("top", 50, 1, Integer.MAX_VALUE);
     Map<String, Double> thresholds = new LinkedHashMap<>();
-    for (Map.Entry<String, String> t : args.pairs("threshold").entrySet()) {
+    for (String kv : args.all("threshold")) {
+      Map.Entry<String, String> t = JobArgs.pair("threshold", kv);
       String m = t.getKey().toLowerCase(Locale.ROOT);
       if (!METRICS.contains(m)) {
         throw JobException.usage("--threshold metric must be one of " + String.join(", ", METRICS) + " but was '" + t.getKey() + "'");
+      }
+      if (thresholds.containsKey(m)) {
+        throw JobException.usage("--threshold given twice for metric " + m + " (" + m + "=" + TextTable.num(thresholds.get(m))
+            + " and " + kv.trim() + "): give one value per metric");
       }
       double v;
       try {
@@ -182,14 +190,13 @@ public final class DriftJob implements Job {
     if (!twoInputs && !(args.has("reference-filter") && args.has("current-filter"))) {
       throw JobException.usage("--input needs --reference-filter and --current-filter");
     }
-    DataIO.Output output = DataIO.output(spark, args, false);
-    DataIO.Output categoriesOutput = null;
-    if (args.has("categories-output")) {
-      List<String> argv = new ArrayList<>(List.of("--output", args.get("categories-output")));
-      if (args.has("output-format")) argv.addAll(List.of("--output-format", args.get("output-format")));
-      if (args.has("mode")) argv.addAll(List.of("--mode", args.get("mode")));
-      categoriesOutput = DataIO.output(spark, JobArgs.parse(name(), DataIO.outputOptions(true), argv.toArray(new String[0])), true);
-    }
+    Map<String, String> inputs = new LinkedHashMap<>();
+    for (String flag : List.of("reference", "current", "input")) if (args.has(flag)) inputs.put(flag, args.get(flag));
+    DataIO.Output outputRequested = DataIO.output(args, "output", false);
+    DataIO.Output categoriesRequested = DataIO.output(args, "categories-output", false);
+    List<DataIO.Output> outputs = DataIO.checkOutputs(spark, args, inputs, Arrays.asList(outputRequested, categoriesRequested));
+    DataIO.Output output = outputRequested == null ? null : outputs.get(0);
+    DataIO.Output categoriesOutput = categoriesRequested == null ? null : outputs.get(outputs.size() - 1);
 
     // read
     Dataset<Row>[] sides = ctx.stage("read", () -> {
@@ -214,7 +221,7 @@ public final class DriftJob implements Job {
 
     // count
     // the reference count also counts each numeric column's usable (non-null, non-NaN) values:
-    // a column without any cannot be fitted by QuantileDiscretizer
+    // a column without any gets one bucket (QuantileBinning), and a warning here
     long[] n = ctx.stage("count", () -> {
       List<Column> aggs = new ArrayList<>(List.of(functions.count(functions.lit(1))));
       for (Spec s : specs) {
@@ -296,12 +303,17 @@ public final class DriftJob implements Job {
 
   private List<Spec> columns(JobContext ctx, JobArgs args, StructType refSchema, StructType curSchema) {
     List<String> requested = args.list("columns");
+    String corrupt = DataIO.corruptColumn(ctx.spark(), args);
     Set<String> categorical = new LinkedHashSet<>();
-    for (String c : args.list("categorical")) categorical.add(DataIO.resolve(refSchema, c, "reference"));
+    for (String c : args.list("categorical")) categorical.add(DataIO.resolveData(refSchema, c, "reference", corrupt));
     List<Spec> specs = new ArrayList<>();
     if (requested.isEmpty()) {
       List<String> skipped = new ArrayList<>();
       for (String name : refSchema.fieldNames()) {
+        if (name.equalsIgnoreCase(corrupt)) {
+          ctx.warn("leaving out column " + name + ": the reader's corrupt-record column (raw text of malformed rows), not data");
+          continue;
+        }
         DataType t = refSchema.apply(name).dataType();
         boolean forced = categorical.contains(name);
         if (!(isNumeric(t) || isCategorical(t) || (forced && isCastableToCategorical(t)))) {
@@ -315,7 +327,7 @@ public final class DriftJob implements Job {
     } else {
       Set<String> seen = new LinkedHashSet<>();
       for (String c : requested) {
-        String name = DataIO.resolve(refSchema, c, "reference");
+        String name = DataIO.resolveData(refSchema, c, "reference", corrupt);
         if (seen.add(name)) specs.add(spec(name, refSchema, curSchema, categorical.contains(name)));
       }
       for (String c : categorical) {
@@ -360,28 +372,20 @@ public final class DriftJob implements Job {
     Dataset<Row> refP = prepare(ref, specs);
     Dataset<Row> curP = prepare(cur, specs);
     List<Integer> numeric = new ArrayList<>();
-    List<Integer> fittable = new ArrayList<>();
     double[][] splits = new double[k][];
     for (int i = 0; i < k; i++) {
       if (specs.get(i).kind() != Kind.NUMERIC) continue;
       numeric.add(i);
-      if (n[i + 2] > 0) {
-        fittable.add(i);
-      } else {
-        splits[i] = outerInfinite(new double[0]);
+      if (n[i + 2] == 0) {
         ctx.warn("column " + specs.get(i).name() + " has no non-null value in the reference: one split at 0");
       }
     }
     if (!numeric.isEmpty()) {
       String[] in = numeric.stream().map(i -> "c" + i).toArray(String[]::new);
       String[] outCols = numeric.stream().map(i -> "b" + i).toArray(String[]::new);
-      if (!fittable.isEmpty()) {
-        Bucketizer fitted = new QuantileDiscretizer().setInputCols(fittable.stream().map(i -> "c" + i).toArray(String[]::new))
-            .setOutputCols(fittable.stream().map(i -> "b" + i).toArray(String[]::new)).setNumBuckets(bins)
-            .setRelativeError(relErr).setHandleInvalid("keep").fit(refP);
-        double[][] fittedSplits = fitted.getSplitsArray();
-        for (int j = 0; j < fittable.size(); j++) splits[fittable.get(j)] = outerInfinite(fittedSplits[j]);
-      }
+      // QuantileDiscretizer's splits; a column with no usable reference value gets the one split 0
+      double[][] fitted = QuantileBinning.fit(refP, Arrays.asList(in), bins, relErr);
+      for (int j = 0; j < numeric.size(); j++) splits[numeric.get(j)] = fitted[j];
       Bucketizer bucketizer = new Bucketizer().setInputCols(in).setOutputCols(outCols)
           .setSplitsArray(numeric.stream().map(i -> splits[i]).toArray(double[][]::new)).setHandleInvalid("keep");
       refP = bucketizer.transform(refP);
@@ -440,18 +444,6 @@ public final class DriftJob implements Job {
     }
     return df.select(functions.explode(functions.array(structs)).as("kv"))
         .select(functions.lit(side).as("side"), functions.col("kv.c").as("c"), functions.col("kv.v").as("v"));
-  }
-
-  /** Splits with -inf / +inf as outer splits (at least one inner split, as Bucketizer needs 3). */
-  static double[] outerInfinite(double[] s) {
-    List<Double> inner = new ArrayList<>();
-    for (double d : s) if (Double.isFinite(d) && (inner.isEmpty() || d > inner.get(inner.size() - 1))) inner.add(d);
-    if (inner.isEmpty()) inner.add(0.0); // no finite reference value: one split at 0
-    double[] out = new double[inner.size() + 2];
-    out[0] = Double.NEGATIVE_INFINITY;
-    for (int i = 0; i < inner.size(); i++) out[i + 1] = inner.get(i);
-    out[out.length - 1] = Double.POSITIVE_INFINITY;
-    return out;
   }
 
   private static Result compare(Spec spec, double[] splits, Map<String, long[]> counts, long[] n, double eps,

@@ -144,15 +144,21 @@ public final class JobArgs {
     return lc;
   }
 
-  /** Repeated {@code key=value} pairs. */
+  /** Repeated {@code key=value} pairs (a repeated key keeps its last value: use {@link #pair} to refuse that). */
   public Map<String, String> pairs(String name) {
     Map<String, String> out = new LinkedHashMap<>();
     for (String kv : all(name)) {
-      int eq = kv.indexOf('=');
-      if (eq <= 0) throw JobException.usage("option --" + name + " must look like key=value but was '" + kv + "'");
-      out.put(kv.substring(0, eq).trim(), kv.substring(eq + 1));
+      Map.Entry<String, String> e = pair(name, kv);
+      out.put(e.getKey(), e.getValue());
     }
     return out;
+  }
+
+  /** One {@code key=value} value of option {@code name}. */
+  public static Map.Entry<String, String> pair(String name, String kv) {
+    int eq = kv.indexOf('=');
+    if (eq <= 0) throw JobException.usage("option --" + name + " must look like key=value but was '" + kv + "'");
+    return Map.entry(kv.substring(0, eq).trim(), kv.substring(eq + 1));
   }
 
   private static double parseDouble(String name, String v) {

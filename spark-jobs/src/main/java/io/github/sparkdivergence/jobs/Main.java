@@ -61,6 +61,7 @@ public final class Main {
     SparkSession spark = null;
     boolean created = false;
     try {
+      DataIO.READ.remove();
       JobArgs parsed = JobArgs.parse(job.name(), job.options(), rest);
       scala.Option<SparkSession> existing = SparkSession.getActiveSession();
       if (existing.isEmpty()) existing = SparkSession.getDefaultSession();
@@ -86,7 +87,8 @@ public final class Main {
       return e.exitCode();
     } catch (Throwable e) {
       out.flush();
-      err.println("spark-divergence " + job.name() + ": error: " + describe(e));
+      err.println("spark-divergence " + job.name() + ": error: "
+          + (DataIO.malformed(e) ? DataIO.malformedMessage(null, null, e) : describe(e)));
       if (verbose) e.printStackTrace(err);
       else err.println("(run with --verbose for the stack trace)");
       return JobException.INPUT;

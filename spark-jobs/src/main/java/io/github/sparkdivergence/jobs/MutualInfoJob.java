@@ -74,11 +74,15 @@ public final class MutualInfoJob implements Job {
     int bins = args.intValue("bins", 10, 2, 10_000);
     double relErr = args.doubleValue("relative-error", 0.001, 0, false, 1);
     int top = args.intValue("top", 20, 1, Integer.MAX_VALUE);
-    DataIO.Output output = DataIO.output(spark, args, false);
+    java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+    inputs.put("input", inputPath);
+    DataIO.Output output = DataIO.checkOutputs(spark, args, inputs, java.util.Collections.singletonList(
+        DataIO.output(args, "output", false))).stream().findFirst().orElse(null);
+    String corrupt = DataIO.corruptColumn(spark, args);
 
     Dataset<Row> input = ctx.stage("read", () -> DataIO.read(spark, args, inputPath, "input"), d -> inputPath);
     StructType schema = input.schema();
-    String target = args.has("target") ? DataIO.resolve(schema, args.get("target"), "input") : null;
+    String target = args.has("target") ? DataIO.resolveData(schema, args.get("target"), "input", corrupt) : null;
     if (target != null && !supported(schema.apply(target).dataType())) {
       throw JobException.input("target column '" + target + "' has type " + schema.apply(target).dataType().simpleString()
           + ", which mutual-info cannot use (numeric, string, boolean or date columns)");
@@ -86,7 +90,7 @@ public final class MutualInfoJob implements Job {
     LinkedHashSet<String> columns = new LinkedHashSet<>();
     if (args.has("columns")) {
       for (String c : args.list("columns")) {
-        String name = DataIO.resolve(schema, c, "input");
+        String name = DataIO.resolveData(schema, c, "input", corrupt);
         DataType t = schema.apply(name).dataType();
         if (!supported(t)) {
           throw JobException.input("column '" + name + "' has type " + t.simpleString()
@@ -97,6 +101,10 @@ public final class MutualInfoJob implements Job {
     } else {
       List<String> skipped = new ArrayList<>();
       for (String f : schema.fieldNames()) {
+        if (f.equalsIgnoreCase(corrupt)) {
+          ctx.warn("leaving out column " + f + ": the reader's corrupt-record column (raw text of malformed rows), not data");
+          continue;
+        }
         if (supported(schema.apply(f).dataType())) columns.add(f);
         else skipped.add(f + " " + schema.apply(f).dataType().simpleString());
       }
@@ -118,7 +126,7 @@ public final class MutualInfoJob implements Job {
     if (args.has("categorical")) {
       List<String> codes = new ArrayList<>();
       for (String c : args.list("categorical")) {
-        String name = DataIO.resolve(schema, c, "input");
+        String name = DataIO.resolveData(schema, c, "input", corrupt);
         if (!all.contains(name)) {
           throw JobException.usage("--categorical column '" + name + "' is not among the columns used: " + all);
         }

@@ -2,6 +2,7 @@ package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.spark.Divergences;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -85,7 +86,8 @@ public final class ScoreJob implements Job {
         JobArgs.Option.value("eps", "X", "additive smoothing (x + eps) / (1 + K*eps) after normalising\n"
             + "(array/vector/map; default 0)"),
         JobArgs.Option.value("group-by", "A,B,...", "summarise the scores per group of these columns"),
-        JobArgs.Option.value("summary-output", "PATH", "also write the summary table there (same --output-format and --mode)"),
+        JobArgs.Option.value("summary-output", "PATH", "also write the summary table there (same --output-format and --mode;\n"
+            + "must not be, contain or lie inside --output or --input)"),
         JobArgs.Option.flag("strict", "fail on the first invalid row instead of scoring it NULL"),
         JobArgs.Option.value("top", "N", "rows of the printed summary (default 50)")));
     o.addAll(DataIO.inputOptions("input"));
@@ -106,20 +108,21 @@ public final class ScoreJob implements Job {
     boolean normalize = args.flag("normalize");
     int top = args.intValue("top", 50, 1, Integer.MAX_VALUE);
     List<String> metricNames = args.list("metrics");
-    DataIO.Output output = DataIO.output(spark, args, true);
-    DataIO.Output summaryOutput = null;
-    if (args.has("summary-output")) {
-      summaryOutput = DataIO.output(spark, new SummaryArgs(args).args, true);
-      if (summaryOutput.location().equals(output.location())) throw JobException.usage("--summary-output must differ from --output");
-    }
-    DataIO.Output summaryOut = summaryOutput;
+    DataIO.Output summaryRequested = DataIO.output(args, "summary-output", false);
+    Map<String, String> inputs = new LinkedHashMap<>();
+    inputs.put("input", inputPath);
+    List<DataIO.Output> outputs = DataIO.checkOutputs(spark, args, inputs,
+        Arrays.asList(DataIO.output(args, "output", true), summaryRequested));
+    DataIO.Output output = outputs.get(0);
+    DataIO.Output summaryOut = summaryRequested == null ? null : outputs.get(1);
+    String corrupt = DataIO.corruptColumn(spark, args);
 
     Dataset<Row> input = ctx.stage("read", () -> DataIO.read(spark, args, inputPath, "input"), d -> inputPath);
     StructType schema = input.schema();
-    String p = DataIO.resolve(schema, pName, "input");
-    String q = DataIO.resolve(schema, qName, "input");
+    String p = DataIO.resolveData(schema, pName, "input", corrupt);
+    String q = DataIO.resolveData(schema, qName, "input", corrupt);
     List<String> groupBy = new ArrayList<>();
-    for (String g : args.list("group-by")) groupBy.add(DataIO.resolve(schema, g, "input"));
+    for (String g : args.list("group-by")) groupBy.add(DataIO.resolveData(schema, g, "input", corrupt));
 
     String kind = kindFlag != null ? kindFlag : kindOf(schema.apply(p).dataType(), p);
     checkType(schema.apply(p).dataType(), p, kind);
@@ -195,17 +198,6 @@ public final class ScoreJob implements Job {
         + (summaryOut != null ? " in " + summaryOut.location() : "; use --summary-output") + ")");
     out.print(ctx.timings());
     return 0;
-  }
-
-  /** The summary writer uses the main output flags with --summary-output as the location. */
-  private static final class SummaryArgs {
-    final JobArgs args;
-    SummaryArgs(JobArgs a) {
-      List<String> argv = new ArrayList<>(List.of("--output", a.get("summary-output")));
-      if (a.has("output-format")) argv.addAll(List.of("--output-format", a.get("output-format")));
-      if (a.has("mode")) argv.addAll(List.of("--mode", a.get("mode")));
-      args = JobArgs.parse("score", DataIO.outputOptions(true), argv.toArray(new String[0]));
-    }
   }
 
   private static String canonical(String m, Map<String, String> allowed) {

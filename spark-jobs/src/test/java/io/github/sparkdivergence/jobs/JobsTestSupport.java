@@ -52,6 +52,30 @@ final class JobsTestSupport {
     return r;
   }
 
+  /** Captures what the jobs' logger ("io.github.sparkdivergence.jobs") logs at WARN and above while open. */
+  static final class LogCapture implements AutoCloseable {
+    private final java.io.StringWriter buf = new java.io.StringWriter();
+    private final org.apache.logging.log4j.core.appender.WriterAppender appender;
+    private final org.apache.logging.log4j.core.Logger logger;
+
+    LogCapture() {
+      appender = org.apache.logging.log4j.core.appender.WriterAppender.newBuilder()
+          .setName("capture-" + System.nanoTime()).setTarget(buf)
+          .setLayout(org.apache.logging.log4j.core.layout.PatternLayout.newBuilder().withPattern("%p %m%n").build())
+          .build();
+      appender.start();
+      logger = (org.apache.logging.log4j.core.Logger) org.apache.logging.log4j.LogManager.getLogger(JobContext.LOG.getName());
+      logger.addAppender(appender);
+    }
+
+    String text() { return buf.toString(); }
+
+    @Override public void close() {
+      logger.removeAppender(appender);
+      appender.stop();
+    }
+  }
+
   static Path samples() {
     String prop = System.getProperty("jobs.samples");
     if (prop != null) return Paths.get(prop).toAbsolutePath().normalize();

@@ -24,6 +24,8 @@ class MainTest {
       assertTrue(h.out().startsWith("Usage: spark-divergence " + job), h.out());
       assertTrue(h.out().contains("--output PATH"), h.out());
       assertTrue(h.out().contains("--mode MODE"), h.out());
+      assertTrue(h.out().contains("--csv-neutralize-formulas"), h.out());
+      assertTrue(h.out().contains("mode=FAILFAST"), h.out());
     }
     JobsTestSupport.Run unknown = run("drfit");
     assertEquals(2, unknown.exit());

@@ -15,7 +15,6 @@ import org.apache.spark.HashPartitioner;
 import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.ml.feature.QuantileDiscretizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -48,7 +47,8 @@ import scala.Tuple2;
  * Memory: a task emits its partial states early when they outgrow {@link #partialStateBytes}
  * (64 MiB by default); a pair's merged table lives on one task (a dense {@code int} matrix of up to
  * 16 MiB when the pair has few levels, else about 35 bytes per non-empty cell). Numeric columns are
- * binned with MLlib's QuantileDiscretizer (splits fitted in one job for all of them) or with
+ * binned with QuantileDiscretizer's quantile splits ({@link QuantileBinning}, fitted in one job for
+ * all of them; a column with no usable value, all NULL or NaN, gets one bucket and MI 0) or with
  * explicit {@link #splits} through a Bucketizer; NULL (and NaN) are categories of their own unless
  * {@link #dropNulls}.
  */
@@ -404,9 +404,10 @@ public final class MutualInformation {
       d = d.withColumn(in[i], quoted(numeric.get(i)).cast("double"));
     }
     long start = System.nanoTime();
-    QuantileDiscretizer qd = new QuantileDiscretizer().setInputCols(in).setOutputCols(out)
-        .setNumBuckets(bins).setRelativeError(relativeError).setHandleInvalid("keep");
-    Dataset<Row> b = qd.fit(d).transform(d);
+    // QuantileDiscretizer's splits, except that a column with no usable value gets one bucket
+    double[][] fitted = QuantileBinning.fit(d, Arrays.asList(in), bins, relativeError);
+    Dataset<Row> b = new org.apache.spark.ml.feature.Bucketizer().setInputCols(in).setOutputCols(out)
+        .setSplitsArray(fitted).setHandleInvalid("keep").transform(d);
     LOG.info("binned {} numeric column(s) {} into {} quantile bins in {} ms", numeric.size(), numeric, bins,
         (System.nanoTime() - start) / 1_000_000);
     List<Column> select = new ArrayList<>();

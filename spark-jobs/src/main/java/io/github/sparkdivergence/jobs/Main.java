@@ -61,6 +61,8 @@ public final class Main {
     SparkSession spark = null;
     boolean created = false;
     try {
+      // before the session starts: on another Spark line the session or the functions fail obscurely
+      io.github.sparkdivergence.spark.SparkVersionCheck.require();
       DataIO.READ.remove();
       JobArgs parsed = JobArgs.parse(job.name(), job.options(), rest);
       scala.Option<SparkSession> existing = SparkSession.getActiveSession();
@@ -130,6 +132,7 @@ public final class Main {
     Throwable best = e;
     while (t != null) {
       if (t instanceof io.github.sparkdivergence.spark.InvalidDivergenceInputException
+          || t instanceof io.github.sparkdivergence.spark.DivergenceQueryException
           || t instanceof AnalysisException || t instanceof JobException) {
         best = t;
         break;

@@ -15,7 +15,10 @@ public final class DivergenceCatalog implements FunctionCatalog {
   private String name = "divergence";
 
   @Override
-  public void initialize(String name, CaseInsensitiveStringMap options) { this.name = name; }
+  public void initialize(String name, CaseInsensitiveStringMap options) {
+    SparkVersionCheck.require();
+    this.name = name;
+  }
 
   @Override public String name() { return name; }
 

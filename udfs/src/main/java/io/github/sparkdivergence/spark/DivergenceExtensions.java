@@ -1,5 +1,8 @@
 package io.github.sparkdivergence.spark;
 
+import java.util.Collections;
+import java.util.Map;
+import java.util.WeakHashMap;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.SparkSessionExtensionsProvider;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -16,8 +19,18 @@ import scala.runtime.BoxedUnit;
 public final class DivergenceExtensions extends AbstractFunction1<SparkSessionExtensions, BoxedUnit>
     implements SparkSessionExtensionsProvider {
 
+  /**
+   * The extensions objects already given the functions. The README's configuration line and the
+   * jar's service file each apply a new instance of this class to the same object; injecting twice
+   * made Spark log "replaced a previously registered function" for every function.
+   */
+  private static final Map<SparkSessionExtensions, Boolean> APPLIED =
+      Collections.synchronizedMap(new WeakHashMap<>());
+
   @Override
   public BoxedUnit apply(SparkSessionExtensions extensions) {
+    SparkVersionCheck.require();
+    if (APPLIED.putIfAbsent(extensions, Boolean.TRUE) != null) return BoxedUnit.UNIT;
     for (FunctionSpec spec : DivergenceRegistry.all()) {
       extensions.injectFunction(new Tuple3<>(new FunctionIdentifier(spec.name()),
           spec.expressionInfo(), new Builder(spec)));

@@ -124,6 +124,7 @@ public final class Divergences {
    * classic sessions (Spark Connect clients need the extension on the server).
    */
   public static void register(SparkSession session) {
+    SparkVersionCheck.require();
     if (!(session instanceof org.apache.spark.sql.classic.SparkSession classic)) return;
     FunctionRegistry registry = classic.sessionState().functionRegistry();
     for (FunctionSpec spec : DivergenceRegistry.all()) {

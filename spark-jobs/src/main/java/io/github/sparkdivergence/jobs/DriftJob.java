@@ -71,7 +71,8 @@ public final class DriftJob implements Job {
       .add("psi_raw", DataTypes.DoubleType, false)
       .add("only_in_ref", DataTypes.createArrayType(DataTypes.StringType, true), false)
       .add("only_in_cur", DataTypes.createArrayType(DataTypes.StringType, true), false)
-      .add("drifted", DataTypes.BooleanType, false);
+      // NULL when no --threshold was given: no verdict, as the printed "-" says
+      .add("drifted", DataTypes.BooleanType, true);
 
   /** --categories-output: the counts behind the metrics, one row per (column, category). */
   static final StructType CATEGORY_SCHEMA = new StructType()
@@ -256,7 +257,7 @@ public final class DriftJob implements Job {
         for (double m : r.metrics()) v[i++] = m;
         v[i++] = scala.jdk.javaapi.CollectionConverters.asScala(r.onlyInRef()).toSeq();
         v[i++] = scala.jdk.javaapi.CollectionConverters.asScala(r.onlyInCur()).toSeq();
-        v[i] = !r.reasons().isEmpty();
+        v[i] = thresholds.isEmpty() ? null : !r.reasons().isEmpty();
         rows.add(RowFactory.create(v));
       }
       ctx.stage("write", () -> DataIO.write(spark.createDataFrame(rows, SCHEMA), output, true));

@@ -23,7 +23,8 @@ import org.apache.spark.sql.types.VarcharType;
  * Mutual information between columns, through the DataFrame-level API
  * {@link MutualInformation}: the pairwise matrix, or every column ranked by its MI with
  * {@code --target}. Writes the tidy table (col_a, col_b, n, h_a, h_b, h_ab, mi, nmi, ami, g, dof,
- * p_value) and prints the top rows by MI.
+ * p_value, levels_a, levels_b) and prints the top rows by {@code --rank-by} (AMI by default: raw MI
+ * grows with a column's number of levels, so high-cardinality columns would win by construction).
  */
 public final class MutualInfoJob implements Job {
 
@@ -41,16 +42,26 @@ public final class MutualInfoJob implements Job {
         codes, ids); null is a category of its own unless --drop-nulls.
 
         The result is the tidy table col_a, col_b, n, h_a, h_b, h_ab (entropies), mi, nmi
-        (normalised), ami (adjusted for chance), g (the G-test statistic 2*n*MI in nats), dof and
-        p_value (G-test of independence), written with --output and printed sorted by mi.""";
+        (normalised), ami (adjusted for chance), g (the G-test statistic 2*n*MI in nats), dof,
+        p_value (G-test of independence), levels_a and levels_b (distinct values after binning),
+        written with --output and ranked by --rank-by (default ami).
+
+        How to read it: mi is the information shared, in nats, and grows with the number of levels
+        even for independent columns; nmi scales it to [0, 1]; ami subtracts what chance alone
+        gives (0 = no more than chance, 1 = each column determines the other), so it ranks columns
+        of different cardinality fairly. Date and timestamp columns are left out unless named in
+        --columns; columns with about one distinct value per row (ids) are flagged.""";
   }
 
   @Override
   public List<JobArgs.Option> options() {
     List<JobArgs.Option> o = new ArrayList<>(List.of(
         JobArgs.Option.value("input", "PATH", "input dataset (path or catalog table)"),
-        JobArgs.Option.value("columns", "A,B,...", "columns to use (default: every numeric, string, boolean and date column)"),
-        JobArgs.Option.value("target", "COL", "rank the other columns by their MI with this one"),
+        JobArgs.Option.value("columns", "A,B,...", "columns to use (default: every numeric, string and boolean column;\n"
+            + "date and timestamp columns only when named here)"),
+        JobArgs.Option.value("target", "COL", "rank the other columns by their dependence on this one"),
+        JobArgs.Option.value("rank-by", "MEASURE", "order of the rows: " + String.join(", ", RANK_BY)
+            + " (default ami;\np_value ranks the smallest first)"),
         JobArgs.Option.value("bins", "N", "quantile bins for numeric columns (default 10)"),
         JobArgs.Option.value("relative-error", "X", "relative error of the quantiles (default 0.001)"),
         JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes, used as categories (not binned)"),
@@ -60,6 +71,17 @@ public final class MutualInfoJob implements Job {
     o.addAll(DataIO.outputOptions(false));
     o.addAll(DataIO.commonOptions());
     return o;
+  }
+
+  /** --rank-by choices; the first is the default. */
+  static final List<String> RANK_BY = List.of("ami", "mi", "nmi", "g", "p_value");
+
+  /** A column with at least one distinct value per this many rows is flagged as ID-like. */
+  static final double ID_LIKE_ROWS_PER_LEVEL = 2;
+
+  /** Dates and timestamps are mostly row labels: used only when named in --columns. */
+  static boolean temporal(DataType t) {
+    return t instanceof DateType || t instanceof TimestampType || t instanceof TimestampNTZType;
   }
 
   static boolean supported(DataType t) {
@@ -74,6 +96,7 @@ public final class MutualInfoJob implements Job {
     int bins = args.intValue("bins", 10, 2, 10_000);
     double relErr = args.doubleValue("relative-error", 0.001, 0, false, 1);
     int top = args.intValue("top", 20, 1, Integer.MAX_VALUE);
+    String rankBy = args.choice("rank-by", RANK_BY.get(0), RANK_BY);
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
     inputs.put("input", inputPath);
     DataIO.Output output = DataIO.checkOutputs(spark, args, inputs, java.util.Collections.singletonList(
@@ -100,15 +123,22 @@ public final class MutualInfoJob implements Job {
       }
     } else {
       List<String> skipped = new ArrayList<>();
+      List<String> dates = new ArrayList<>();
       for (String f : schema.fieldNames()) {
         if (f.equalsIgnoreCase(corrupt)) {
           ctx.warn("leaving out column " + f + ": the reader's corrupt-record column (raw text of malformed rows), not data");
           continue;
         }
-        if (supported(schema.apply(f).dataType())) columns.add(f);
-        else skipped.add(f + " " + schema.apply(f).dataType().simpleString());
+        DataType t = schema.apply(f).dataType();
+        if (f.equals(target)) continue;
+        if (temporal(t)) dates.add(f);
+        else if (supported(t)) columns.add(f);
+        else skipped.add(f + " " + t.simpleString());
       }
       if (!skipped.isEmpty()) ctx.info("skipping columns of other types: " + String.join(", ", skipped));
+      if (!dates.isEmpty()) {
+        ctx.info("leaving out date/timestamp columns (name them in --columns to use them): " + String.join(", ", dates));
+      }
     }
     if (target != null) columns.remove(target);
     if (columns.size() < (target == null ? 2 : 1)) {
@@ -144,9 +174,7 @@ public final class MutualInfoJob implements Job {
     }, t -> t.size() + " pairs");
     StructType resultSchema = schemaOut[0];
     List<Row> sorted = new ArrayList<>(table);
-    int miIdx = resultSchema.fieldIndex("mi");
-    sorted.sort(Comparator.comparingDouble((Row r) -> r.isNullAt(miIdx) ? Double.NEGATIVE_INFINITY : r.getDouble(miIdx))
-        .reversed());
+    sorted.sort(ranking(resultSchema, rankBy));
 
     if (output != null) {
       ctx.stage("write", () -> DataIO.write(spark.createDataFrame(sorted, resultSchema), output, true));
@@ -154,9 +182,10 @@ public final class MutualInfoJob implements Job {
 
     var out = ctx.out();
     out.println();
-    out.printf(Locale.ROOT, "Mutual information (nats) %s, %d rows, numeric columns in %d quantile bins%n",
+    out.printf(Locale.ROOT, "Mutual information (nats) %s, %d rows, numeric columns in %d quantile bins; ranked by %s%n",
         target == null ? "between " + columns.size() + " columns (" + sorted.size() + " pairs)"
-            : "of " + columns.size() + " column(s) with target " + target, rows, bins);
+            : "of " + columns.size() + " column(s) with target " + target, rows, bins,
+        rankBy.equals("ami") ? "ami (mi adjusted for chance: 0 = independent, 1 = identical)" : rankBy);
     List<String> shownCols = new ArrayList<>();
     for (String c : List.of("col_a", "col_b", "n", "h_a", "h_b", "h_ab", "mi", "nmi", "ami", "g", "dof", "p_value")) {
       if (List.of(resultSchema.fieldNames()).contains(c)) shownCols.add(c);
@@ -172,9 +201,43 @@ public final class MutualInfoJob implements Job {
     }
     out.print(t.render());
     if (sorted.size() > top) out.println("(" + (sorted.size() - top) + " more pairs" + (output != null ? " in the output" : "") + ")");
+    for (String line : idLike(sorted, resultSchema)) out.println(line);
     if (output != null) out.println("Written to " + output.location() + " (" + output.format() + ")");
     out.print(ctx.timings());
     return 0;
+  }
+
+  /** Descending by the measure (p_value ascending), NULLs last; ties by mi, then by the names. */
+  static Comparator<Row> ranking(StructType schema, String rankBy) {
+    int at = schema.fieldIndex(rankBy);
+    int mi = schema.fieldIndex("mi");
+    boolean ascending = rankBy.equals("p_value");
+    Comparator<Row> byMeasure = (a, b) -> {
+      if (a.isNullAt(at) || b.isNullAt(at)) return Boolean.compare(a.isNullAt(at), b.isNullAt(at));
+      int c = Double.compare(a.getDouble(at), b.getDouble(at));
+      return ascending ? c : -c;
+    };
+    Comparator<Row> byMi = (a, b) -> a.isNullAt(mi) || b.isNullAt(mi) ? Boolean.compare(a.isNullAt(mi), b.isNullAt(mi))
+        : -Double.compare(a.getDouble(mi), b.getDouble(mi));
+    return byMeasure.thenComparing(byMi).thenComparing((Row r) -> r.getString(0)).thenComparing((Row r) -> r.getString(1));
+  }
+
+  /** One line per column whose levels come close to its rows: its MI is high by construction. */
+  static List<String> idLike(List<Row> table, StructType schema) {
+    java.util.Map<String, String> flagged = new java.util.LinkedHashMap<>();
+    int n = schema.fieldIndex("n");
+    for (Row r : table) {
+      long rows = r.getLong(n);
+      for (String side : new String[] {"a", "b"}) {
+        String col = r.getString(schema.fieldIndex("col_" + side));
+        long levels = r.getLong(schema.fieldIndex("levels_" + side));
+        if (rows > 0 && levels > 1 && levels * ID_LIKE_ROWS_PER_LEVEL >= rows && !flagged.containsKey(col)) {
+          flagged.put(col, String.format(Locale.ROOT, "ID-like column %s: %d distinct values in %d rows; its mi and nmi"
+              + " are high by construction (ami and p_value correct for that; --columns to leave it out)", col, levels, rows));
+        }
+      }
+    }
+    return new ArrayList<>(flagged.values());
   }
 
   private static List<String> prepend(String first, List<String> rest) {

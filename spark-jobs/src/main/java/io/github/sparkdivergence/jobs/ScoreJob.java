@@ -24,7 +24,8 @@ import org.apache.spark.storage.StorageLevel;
 /**
  * Per-row divergence between two distribution columns with the library's per-row functions
  * ({@link Divergences}); writes the input rows plus one column per metric, and prints (optionally
- * writes) a summary per metric and group: count, nulls, mean, p50, p90, p99, max.
+ * writes) a summary per metric and group: count, nulls, infinite, mean, finite_mean, p50, p90, p99,
+ * max, finite_max.
  */
 public final class ScoreJob implements Job {
 
@@ -57,7 +58,9 @@ public final class ScoreJob implements Job {
         Scores every row with divergences between the distributions in columns --p and --q, using the
         library's SQL functions (kl_div, js_div, js_distance, ..., kl_div_log, kl_div_logits), and
         writes the input rows plus one column per metric. Prints a summary per metric (and per
-        --group-by group): count, nulls, mean, p50, p90, p99 (approximate) and max.
+        --group-by group): count, nulls, infinite (rows scored +-Infinity, e.g. KL where q has a
+        zero that p does not), mean, finite_mean (over the finite rows), p50, p90, p99
+        (approximate), max and finite_max.
 
         Input kinds: array (array<double> probabilities), vector (MLlib vectors), map
         (map<string,double>, aligned on the union of keys), logprobs (array<double> of natural-log
@@ -70,7 +73,8 @@ public final class ScoreJob implements Job {
         entropy_p, entropy_q.
 
         A row the divergence is not defined for (different lengths, negative values, ...) gets NULL
-        and counts in the summary's nulls; with --strict such a row fails the job instead.""";
+        and counts in the summary's nulls; with --strict such a row fails the job instead, whatever
+        spark.sql.ansi.enabled says.""";
   }
 
   @Override
@@ -159,13 +163,20 @@ public final class ScoreJob implements Job {
     long rows = ctx.stage("count", input::count, c -> c + " rows");
     DataIO.requireNonEmpty(rows, "input");
 
+    // The functions fail on an invalid row under ANSI and give NULL without it: --strict decides,
+    // not the session's setting.
     String ansiKey = "spark.sql.ansi.enabled";
     String previousAnsi = spark.conf().get(ansiKey, null);
-    if (!args.flag("strict")) spark.conf().set(ansiKey, "false");
+    boolean strict = args.flag("strict");
+    spark.conf().set(ansiKey, Boolean.toString(strict));
     Dataset<Row> scored = input.select(cols.toArray(new Column[0])).persist(StorageLevel.MEMORY_AND_DISK());
     List<Row> summary;
     try {
-      ctx.stage("compute+write", () -> DataIO.write(scored, output, false));
+      try {
+        ctx.stage("compute+write", () -> DataIO.write(scored, output, false));
+      } catch (RuntimeException e) {
+        throw strict ? strictFailure(e) : e;
+      }
       Dataset<Row> summaryDf = summary(scored, groupBy, scoreCols);
       summary = ctx.stage("summary", summaryDf::collectAsList, s -> s.size() + " rows");
       if (summaryOut != null) {
@@ -184,7 +195,7 @@ public final class ScoreJob implements Job {
     out.printf(Locale.ROOT, "Scored %d rows (%s input, p=%s, q=%s, log base %s) into %s (%s)%n", rows, kind, p, q,
         base == Math.E ? "e" : TextTable.num(base), output.location(), output.format());
     List<String> header = new ArrayList<>(groupBy);
-    header.addAll(List.of("metric", "count", "nulls", "mean", "p50", "p90", "p99", "max"));
+    header.addAll(SUMMARY_COLUMNS);
     TextTable t = new TextTable(header);
     int shown = 0;
     for (Row r : summary) {
@@ -198,6 +209,18 @@ public final class ScoreJob implements Job {
         + (summaryOut != null ? " in " + summaryOut.location() : "; use --summary-output") + ")");
     out.print(ctx.timings());
     return 0;
+  }
+
+  /** The row that --strict stopped at, said without the functions' hint to turn ANSI off. */
+  static RuntimeException strictFailure(RuntimeException e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof io.github.sparkdivergence.spark.InvalidDivergenceInputException invalid) {
+        return new JobException(JobException.INPUT, "--strict: a row cannot be scored: " + invalid.function()
+            + ": argument " + invalid.argument() + " " + invalid.problem()
+            + " (without --strict such rows score NULL and count in the summary's nulls)", e);
+      }
+    }
+    return e;
   }
 
   private static String canonical(String m, Map<String, String> allowed) {
@@ -251,7 +274,15 @@ public final class ScoreJob implements Job {
     };
   }
 
-  /** One aggregation: (group..., metric, value) stacked, then count/mean/percentiles/max per group and metric. */
+  /** The summary's columns after the group columns, as printed and written. */
+  static final List<String> SUMMARY_COLUMNS = List.of("metric", "count", "nulls", "infinite", "mean", "finite_mean",
+      "p50", "p90", "p99", "max", "finite_max");
+
+  /**
+   * One aggregation: (group..., metric, value) stacked, then per group and metric the counts, the
+   * plain mean (infinite as soon as one row is) beside the mean and max of the finite rows, and
+   * the percentiles.
+   */
   static Dataset<Row> summary(Dataset<Row> scored, List<String> groupBy, List<String> scoreCols) {
     Dataset<Row> stacked = null;
     for (String m : scoreCols) {
@@ -266,23 +297,31 @@ public final class ScoreJob implements Job {
     for (String g : groupBy) keys.add(DataIO.col(g));
     keys.add(functions.col("metric"));
     Column v = functions.col("value");
+    Column infinite = v.equalTo(functions.lit(Double.POSITIVE_INFINITY)).or(v.equalTo(functions.lit(Double.NEGATIVE_INFINITY)));
+    Column finite = functions.when(functions.not(infinite), v);
     Column pct = functions.percentile_approx(v, functions.lit(new double[] {0.5, 0.9, 0.99}), functions.lit(10000));
     Dataset<Row> agg = stacked.groupBy(keys.toArray(new Column[0])).agg(
         functions.count(v).as("count"),
         functions.sum(functions.when(v.isNull(), 1L).otherwise(0L)).as("nulls"),
+        functions.sum(functions.when(infinite, 1L).otherwise(0L)).as("infinite"),
         functions.avg(v).as("mean"),
+        functions.avg(finite).as("finite_mean"),
         pct.as("pct"),
-        functions.max(v).as("max"));
+        functions.max(v).as("max"),
+        functions.max(finite).as("finite_max"));
     List<Column> out = new ArrayList<>();
     for (String g : groupBy) out.add(DataIO.col(g));
     out.add(functions.col("metric"));
     out.add(functions.col("count"));
     out.add(functions.col("nulls"));
+    out.add(functions.col("infinite"));
     out.add(functions.col("mean"));
+    out.add(functions.col("finite_mean"));
     out.add(functions.col("pct").getItem(0).as("p50"));
     out.add(functions.col("pct").getItem(1).as("p90"));
     out.add(functions.col("pct").getItem(2).as("p99"));
     out.add(functions.col("max"));
+    out.add(functions.col("finite_max"));
     List<Column> order = new ArrayList<>(keys);
     return agg.select(out.toArray(new Column[0])).orderBy(order.toArray(new Column[0]));
   }

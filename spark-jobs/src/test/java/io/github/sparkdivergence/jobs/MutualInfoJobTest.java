@@ -110,6 +110,44 @@ class MutualInfoJobTest {
     assertTrue(r.out().contains("| compute"), r.out());
   }
 
+  /**
+   * Ranked by raw MI, a column with one value per row wins by construction (on birdstrikes
+   * flight_date ranked first: MI 0.35, AMI 0.002). Ranked by AMI, the real dependence wins; the
+   * id is flagged, dates stay out unless named, and --rank-by mi still gives the raw order.
+   */
+  @Test
+  void ranksByAmiAndFlagsIdLikeColumns() {
+    String in = tmp.resolve("ids.parquet").toString();
+    // y: 0/1; x: equals y on 4 rows of 5; id: unique; day: a date per row
+    spark.range(0, 400).selectExpr("CAST(id % 2 AS STRING) AS y", "CAST(IF(id % 5 = 0, 1 - id % 2, id % 2) AS STRING) AS x",
+        "CONCAT('u', id) AS id", "DATE_ADD(DATE'2024-01-01', CAST(id AS INT)) AS day").write().parquet(in);
+    String out = tmp.resolve("ranked.parquet").toString();
+    JobsTestSupport.Run r = run("mutual-info", "--input", in, "--target", "y", "--output", out);
+    assertEquals(0, r.exit(), r.toString());
+    List<Row> rows = spark.read().parquet(out).collectAsList();
+    assertEquals(List.of("x", "id"), rows.stream().map(row -> row.getString(row.fieldIndex("col_b"))).toList(),
+        "ranked by ami, written in that order; day left out");
+    Row id = pair(rows, "id", "y");
+    Row x = pair(rows, "x", "y");
+    assertTrue(id.getDouble(id.fieldIndex("mi")) > x.getDouble(x.fieldIndex("mi")), "raw MI favours the id");
+    assertTrue(id.getDouble(id.fieldIndex("ami")) < x.getDouble(x.fieldIndex("ami")), "AMI does not");
+    assertEquals(400L, id.getLong(id.fieldIndex("levels_b")));
+    assertEquals(2L, id.getLong(id.fieldIndex("levels_a")));
+    assertTrue(r.out().contains("ranked by ami"), r.out());
+    assertTrue(r.out().contains("ID-like column id: 400 distinct values in 400 rows"), r.out());
+    assertFalse(r.out().contains("ID-like column x"), r.out());
+    assertTrue(r.out().indexOf("| x ") < r.out().indexOf("| id "), r.out());
+
+    JobsTestSupport.Run raw = run("mutual-info", "--input", in, "--target", "y", "--rank-by", "mi", "--columns", "x,id,day");
+    assertEquals(0, raw.exit(), raw.toString());
+    assertTrue(raw.out().indexOf("| id ") < raw.out().indexOf("| x "), raw.out());
+    assertTrue(raw.out().contains("| day "), "a date column named in --columns is used: " + raw.out());
+    JobsTestSupport.Run byP = run("mutual-info", "--input", in, "--target", "y", "--rank-by", "p_value");
+    assertTrue(byP.out().indexOf("| x ") < byP.out().indexOf("| id "), "smallest p-value first: " + byP.out());
+    assertFails(2, "--rank-by must be one of ami, mi, nmi, g, p_value", "mutual-info", "--input", in, "--target", "y",
+        "--rank-by", "entropy");
+  }
+
   @Test
   void pairwiseMatrixWithNumericBinning() {
     String out = tmp.resolve("pairs.json").toString();

@@ -145,13 +145,48 @@ class ScoreJobTest {
     assertEquals("[0.5,0.5]", back.get(0).getString(1), "vectors become JSON arrays in CSV");
   }
 
+  /**
+   * --strict failed with a message advising spark.sql.ansi.enabled=false; doing that gave exit 0
+   * and NULL rows. Now strict whatever the ANSI setting, and the message names the row's problem.
+   */
   @Test
-  void strictFailsOnAnInvalidRowInOneLine() {
-    JobsTestSupport.Run r = run("score", "--input", DISTS, "--p", "p", "--q", "q", "--strict",
-        "--output", tmp.resolve("strict.parquet").toString());
-    assertEquals(1, r.exit(), r.toString());
-    assertTrue(r.err().contains("SPARK_DIVERGENCE_INVALID_INPUT"), r.err());
-    assertEquals(2, r.err().strip().lines().count(), "one error line plus the --verbose hint: " + r.err());
+  void strictFailsOnAnInvalidRowInOneLineWhateverTheAnsiSetting() {
+    for (String ansi : new String[] {"true", "false"}) {
+      spark.conf().set("spark.sql.ansi.enabled", ansi);
+      try {
+        JobsTestSupport.Run r = run("score", "--input", DISTS, "--p", "p", "--q", "q", "--strict",
+            "--output", tmp.resolve("strict-" + ansi + ".parquet").toString());
+        assertEquals(1, r.exit(), "ANSI " + ansi + ": " + r);
+        assertTrue(r.err().contains("--strict: a row cannot be scored: kl_div: argument"), r.err());
+        assertTrue(r.err().contains("without --strict such rows score NULL"), r.err());
+        assertFalse(r.err().contains("ansi"), "no advice to turn ANSI off: " + r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one error line: " + r.err());
+      } finally {
+        spark.conf().set("spark.sql.ansi.enabled", "true");
+      }
+    }
+  }
+
+  /** One infinite row made the group's mean inf and hid the rest. */
+  @Test
+  void summaryCountsInfiniteRowsAndSummarisesTheFiniteOnes() {
+    String in = tmp.resolve("inf.json").toString();
+    spark.sql("SELECT * FROM VALUES (1, array(0.5D, 0.5D), array(0.9D, 0.1D)), (2, array(0.5D, 0.5D), array(1.0D, 0.0D)),"
+        + " (3, array(0.2D, 0.8D), array(0.5D, 0.5D)) AS t(id, p, q)").write().json(in);
+    String summary = tmp.resolve("inf-summary.parquet").toString();
+    JobsTestSupport.Run r = run("score", "--input", in, "--p", "p", "--q", "q", "--metrics", "kl",
+        "--output", tmp.resolve("inf-out.parquet").toString(), "--summary-output", summary);
+    assertEquals(0, r.exit(), r.toString());
+    Row s = spark.read().parquet(summary).first();
+    double kl1 = kl(List.of(0.5, 0.5), List.of(0.9, 0.1));
+    double kl3 = kl(List.of(0.2, 0.8), List.of(0.5, 0.5));
+    assertEquals(3L, s.getLong(s.fieldIndex("count")));
+    assertEquals(1L, s.getLong(s.fieldIndex("infinite")));
+    assertEquals(Double.POSITIVE_INFINITY, s.getDouble(s.fieldIndex("mean")));
+    assertEquals((kl1 + kl3) / 2, s.getDouble(s.fieldIndex("finite_mean")), 1e-15);
+    assertEquals(Math.max(kl1, kl3), s.getDouble(s.fieldIndex("finite_max")), 1e-15);
+    assertEquals(Double.POSITIVE_INFINITY, s.getDouble(s.fieldIndex("max")));
+    assertTrue(r.out().contains("finite_mean"), r.out());
   }
 
   @Test

@@ -53,6 +53,8 @@ public final class InformationMeasures {
     private final double total;
     /** The grand total as given (what the G statistic needs). */
     private final double weight;
+    /** The power of two the stored counts were divided by (0 for all but extreme totals). */
+    private final int scale;
     private final int observedRows;
     private final int observedCols;
     private final boolean integral;
@@ -145,7 +147,9 @@ public final class InformationMeasures {
       // overflow (underflow). Every measure but G depends on ratios only, so scale the table by a
       // power of two, which is exact: the results are those of the unscaled table.
       int e = sum > 0 ? Math.getExponent(sum) : 0;
-      if (e > 500 || e < -500) {
+      if (e <= 500 && e >= -500) {
+        e = 0;
+      } else {
         for (int k = 0; k < nnz; k++) {
           count[k] = Math.scalb(count[k], -e);
         }
@@ -158,6 +162,7 @@ public final class InformationMeasures {
         sum = Math.scalb(sum, -e);
       }
       this.total = sum;
+      this.scale = e;
       this.observedRows = obsR;
       this.observedCols = obsC;
     }
@@ -221,21 +226,23 @@ public final class InformationMeasures {
       return colId[k];
     }
 
+    // The accessors give the counts as given, whatever the internal scaling (exact).
+
     public double count(int k) {
-      return count[k];
+      return Math.scalb(count[k], scale);
     }
 
     public double rowSum(int row) {
-      return rowSum[row];
+      return Math.scalb(rowSum[row], scale);
     }
 
     public double colSum(int col) {
-      return colSum[col];
+      return Math.scalb(colSum[col], scale);
     }
 
     /** Grand total N (sum of all counts). */
     public double total() {
-      return total;
+      return weight;
     }
 
     /** Rows with a positive total. */

@@ -172,7 +172,7 @@ public final class InformationAggregate extends SqlFunction {
   static Object[] summaryValues(ContingencyState s, Table t, double base) {
     InformationMeasures.GTest g = InformationMeasures.gTest(t);
     return new Object[] {
-        s.totalWeight(), s.distinctX(), s.distinctY(), s.cells(),
+        s.totalWeight(), (long) t.observedRows(), (long) t.observedCols(), s.cells(),
         InformationMeasures.entropyX(t, base), InformationMeasures.entropyY(t, base),
         InformationMeasures.jointEntropy(t, base), InformationMeasures.mutualInformation(t, base),
         InformationMeasures.normalizedMutualInfo(t, "arithmetic"), Bound.adjusted(t, "arithmetic"),

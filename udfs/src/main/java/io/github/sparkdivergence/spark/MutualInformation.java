@@ -38,7 +38,8 @@ import scala.Tuple2;
  * Dataset<Row> table = MutualInformation.of(df).columns("origin", "dest", "delay").target("delay").compute();
  * }</pre>
  *
- * returns one row per pair: {@code col_a, col_b, n, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value}.
+ * returns one row per pair: {@code col_a, col_b, n, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value,
+ * levels_a, levels_b} (the levels are the distinct values, after binning, seen in the pair's rows).
  * The data is scanned once, and each row is read once for all pairs: every task interns each
  * value of a row in its column's dictionary and counts it into every pair's table
  * ({@link PairwiseCounts}; 10 lookups and 45 counter updates per row for a 10-column matrix), then
@@ -217,7 +218,9 @@ public final class MutualInformation {
       .add("ami", DataTypes.DoubleType, true)
       .add("g", DataTypes.DoubleType, true)
       .add("dof", DataTypes.LongType, true)
-      .add("p_value", DataTypes.DoubleType, true);
+      .add("p_value", DataTypes.DoubleType, true)
+      .add("levels_a", DataTypes.LongType, false)
+      .add("levels_b", DataTypes.LongType, false);
 
   /**
    * One pair's partial states merged on the task that owns the pair: counted densely while the
@@ -271,12 +274,12 @@ public final class MutualInformation {
   /** A pair's row of the tidy table; a pair without rows (all dropped as NULL) has n = 0 and NULLs. */
   private static Row tidyRow(String[] pair, ContingencyState state, double base) {
     if (state.totalWeight() == 0) {
-      return RowFactory.create(pair[0], pair[1], 0L, null, null, null, null, null, null, null, null, null);
+      return RowFactory.create(pair[0], pair[1], 0L, null, null, null, null, null, null, null, null, null, 0L, 0L);
     }
     Object[] s = InformationAggregate.summaryValues(state, state.toTable(), base);
     // SUMMARY_TYPE: n, levels_a, levels_b, cells, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value
     return RowFactory.create(pair[0], pair[1], (long) (double) (Double) s[0], s[4], s[5], s[6], s[7], s[8], s[9],
-        s[10], s[11], s[12]);
+        s[10], s[11], s[12], s[1], s[2]);
   }
 
   /**

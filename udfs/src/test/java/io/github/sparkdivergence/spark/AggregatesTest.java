@@ -209,7 +209,8 @@ class AggregatesTest {
     Dataset<Row> titanic = spark.read().option("header", "true").csv("src/test/resources/data/titanic.csv");
     List<Row> tidy = MutualInformation.of(titanic).compute().collectAsList();
     assertEquals(6, tidy.size());
-    assertEquals(List.of("col_a", "col_b", "n", "h_a", "h_b", "h_ab", "mi", "nmi", "ami", "g", "dof", "p_value"),
+    assertEquals(List.of("col_a", "col_b", "n", "h_a", "h_b", "h_ab", "mi", "nmi", "ami", "g", "dof", "p_value",
+        "levels_a", "levels_b"),
         List.of(MutualInformation.of(titanic).compute().columns()));
     double previous = Double.POSITIVE_INFINITY;
     for (Row r : tidy) {

@@ -201,17 +201,24 @@ public final class MutualInfoJob implements Job {
     }
     out.print(t.render());
     if (sorted.size() > top) out.println("(" + (sorted.size() - top) + " more pairs" + (output != null ? " in the output" : "") + ")");
-    for (String line : idLike(sorted, resultSchema)) out.println(line);
+    for (String line : notes(sorted, resultSchema)) out.println(line);
     if (output != null) out.println("Written to " + output.location() + " (" + output.format() + ")");
     out.print(ctx.timings());
     return 0;
   }
 
-  /** Descending by the measure (p_value ascending), NULLs last; ties by mi, then by the names. */
+  /**
+   * Descending by the measure (p_value ascending), NULLs last; ties by mi, then by the names. Pairs
+   * with a constant side come last whatever their scores: scikit-learn's convention gives two
+   * constant columns NMI = AMI = 1, which says nothing about dependence.
+   */
   static Comparator<Row> ranking(StructType schema, String rankBy) {
     int at = schema.fieldIndex(rankBy);
     int mi = schema.fieldIndex("mi");
+    int la = schema.fieldIndex("levels_a");
+    int lb = schema.fieldIndex("levels_b");
     boolean ascending = rankBy.equals("p_value");
+    Comparator<Row> informative = Comparator.comparing((Row r) -> r.getLong(la) <= 1 || r.getLong(lb) <= 1);
     Comparator<Row> byMeasure = (a, b) -> {
       if (a.isNullAt(at) || b.isNullAt(at)) return Boolean.compare(a.isNullAt(at), b.isNullAt(at));
       int c = Double.compare(a.getDouble(at), b.getDouble(at));
@@ -219,11 +226,15 @@ public final class MutualInfoJob implements Job {
     };
     Comparator<Row> byMi = (a, b) -> a.isNullAt(mi) || b.isNullAt(mi) ? Boolean.compare(a.isNullAt(mi), b.isNullAt(mi))
         : -Double.compare(a.getDouble(mi), b.getDouble(mi));
-    return byMeasure.thenComparing(byMi).thenComparing((Row r) -> r.getString(0)).thenComparing((Row r) -> r.getString(1));
+    return informative.thenComparing(byMeasure).thenComparing(byMi).thenComparing((Row r) -> r.getString(0))
+        .thenComparing((Row r) -> r.getString(1));
   }
 
-  /** One line per column whose levels come close to its rows: its MI is high by construction. */
-  static List<String> idLike(List<Row> table, StructType schema) {
+  /**
+   * One line per column whose levels come close to its rows (its MI is high by construction) or
+   * that has a single level (after binning: nothing to measure).
+   */
+  static List<String> notes(List<Row> table, StructType schema) {
     java.util.Map<String, String> flagged = new java.util.LinkedHashMap<>();
     int n = schema.fieldIndex("n");
     for (Row r : table) {
@@ -231,7 +242,11 @@ public final class MutualInfoJob implements Job {
       for (String side : new String[] {"a", "b"}) {
         String col = r.getString(schema.fieldIndex("col_" + side));
         long levels = r.getLong(schema.fieldIndex("levels_" + side));
-        if (rows > 0 && levels > 1 && levels * ID_LIKE_ROWS_PER_LEVEL >= rows && !flagged.containsKey(col)) {
+        if (rows == 0 || flagged.containsKey(col)) continue;
+        if (levels == 1) {
+          flagged.put(col, "Constant column " + col + ": one level in " + rows + " rows (after binning, for numbers:"
+              + " try --categorical or more --bins); its pairs are ranked last, their scores carry no information");
+        } else if (levels * ID_LIKE_ROWS_PER_LEVEL >= rows) {
           flagged.put(col, String.format(Locale.ROOT, "ID-like column %s: %d distinct values in %d rows; its mi and nmi"
               + " are high by construction (ami and p_value correct for that; --columns to leave it out)", col, levels, rows));
         }

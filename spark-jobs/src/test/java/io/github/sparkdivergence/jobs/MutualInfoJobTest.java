@@ -118,15 +118,15 @@ class MutualInfoJobTest {
   @Test
   void ranksByAmiAndFlagsIdLikeColumns() {
     String in = tmp.resolve("ids.parquet").toString();
-    // y: 0/1; x: equals y on 4 rows of 5; id: unique; day: a date per row
+    // y: 0/1; x: equals y on 4 rows of 5; id: unique; day: a date per row; one: constant
     spark.range(0, 400).selectExpr("CAST(id % 2 AS STRING) AS y", "CAST(IF(id % 5 = 0, 1 - id % 2, id % 2) AS STRING) AS x",
-        "CONCAT('u', id) AS id", "DATE_ADD(DATE'2024-01-01', CAST(id AS INT)) AS day").write().parquet(in);
+        "CONCAT('u', id) AS id", "DATE_ADD(DATE'2024-01-01', CAST(id AS INT)) AS day", "'k' AS one").write().parquet(in);
     String out = tmp.resolve("ranked.parquet").toString();
     JobsTestSupport.Run r = run("mutual-info", "--input", in, "--target", "y", "--output", out);
     assertEquals(0, r.exit(), r.toString());
     List<Row> rows = spark.read().parquet(out).collectAsList();
-    assertEquals(List.of("x", "id"), rows.stream().map(row -> row.getString(row.fieldIndex("col_b"))).toList(),
-        "ranked by ami, written in that order; day left out");
+    assertEquals(List.of("x", "id", "one"), rows.stream().map(row -> row.getString(row.fieldIndex("col_b"))).toList(),
+        "ranked by ami, written in that order, the constant column last; day left out");
     Row id = pair(rows, "id", "y");
     Row x = pair(rows, "x", "y");
     assertTrue(id.getDouble(id.fieldIndex("mi")) > x.getDouble(x.fieldIndex("mi")), "raw MI favours the id");
@@ -136,6 +136,7 @@ class MutualInfoJobTest {
     assertTrue(r.out().contains("ranked by ami"), r.out());
     assertTrue(r.out().contains("ID-like column id: 400 distinct values in 400 rows"), r.out());
     assertFalse(r.out().contains("ID-like column x"), r.out());
+    assertTrue(r.out().contains("Constant column one: one level in 400 rows"), r.out());
     assertTrue(r.out().indexOf("| x ") < r.out().indexOf("| id "), r.out());
 
     JobsTestSupport.Run raw = run("mutual-info", "--input", in, "--target", "y", "--rank-by", "mi", "--columns", "x,id,day");

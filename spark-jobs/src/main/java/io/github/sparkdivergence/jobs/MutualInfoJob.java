@@ -244,8 +244,9 @@ public final class MutualInfoJob implements Job {
         long levels = r.getLong(schema.fieldIndex("levels_" + side));
         if (rows == 0 || flagged.containsKey(col)) continue;
         if (levels == 1) {
-          flagged.put(col, "Constant column " + col + ": one level in " + rows + " rows (after binning, for numbers:"
-              + " try --categorical or more --bins); its pairs are ranked last, their scores carry no information");
+          flagged.put(col, "Constant column " + col + ": one level in " + rows + " rows (a numeric column that is"
+              + " mostly one value falls into one quantile bin: try --categorical); its pairs are ranked last, their"
+              + " scores carry no information");
         } else if (levels * ID_LIKE_ROWS_PER_LEVEL >= rows) {
           flagged.put(col, String.format(Locale.ROOT, "ID-like column %s: %d distinct values in %d rows; its mi and nmi"
               + " are high by construction (ami and p_value correct for that; --columns to leave it out)", col, levels, rows));

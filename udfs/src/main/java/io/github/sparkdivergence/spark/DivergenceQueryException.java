@@ -41,7 +41,9 @@ public final class DivergenceQueryException extends RuntimeException implements 
     return new DivergenceQueryException(INVALID_CONF, "22022", key + " must be " + rule + " but was '" + value + "'.");
   }
 
-  @Override public String getCondition() { return condition; }
+  // Spark 4 reads getCondition(), Spark 3.5 getErrorClass() (deprecated in 4): both, no @Override.
+  public String getCondition() { return condition; }
+  @SuppressWarnings("deprecation") public String getErrorClass() { return condition; }
   @Override public String getSqlState() { return sqlState; }
   @Override public Map<String, String> getMessageParameters() { return Map.of("message", getMessage()); }
 }

@@ -125,8 +125,8 @@ public final class Divergences {
    */
   public static void register(SparkSession session) {
     SparkVersionCheck.require();
-    if (!(session instanceof org.apache.spark.sql.classic.SparkSession classic)) return;
-    FunctionRegistry registry = classic.sessionState().functionRegistry();
+    FunctionRegistry registry = SparkLine.functionRegistry(session);
+    if (registry == null) return;
     for (FunctionSpec spec : DivergenceRegistry.all()) {
       FunctionIdentifier id = new FunctionIdentifier(spec.name());
       if (!registry.functionExists(id)) {

@@ -92,8 +92,7 @@ final class FunctionBinder {
   /** How the argument reads in error messages: the column or expression the caller wrote. */
   private static String label(Expression arg, int i) {
     try {
-      // toPrettySQL drops qualifiers: `prob_b`, not `t.prob_b`.
-      String sql = org.apache.spark.sql.catalyst.util.package$.MODULE$.toPrettySQL(arg, false);
+      String sql = SparkLine.prettySql(arg);
       return sql.length() <= 80 ? sql : sql.substring(0, 77) + "...";
     } catch (RuntimeException e) {
       return "_" + i;

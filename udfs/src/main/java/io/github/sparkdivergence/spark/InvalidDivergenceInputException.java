@@ -26,7 +26,9 @@ public final class InvalidDivergenceInputException extends IllegalArgumentExcept
   public String argument() { return argument; }
   public String problem() { return problem; }
 
-  @Override public String getCondition() { return CONDITION; }
+  // Spark 4 reads getCondition(), Spark 3.5 getErrorClass() (deprecated in 4): both, no @Override.
+  public String getCondition() { return CONDITION; }
+  @SuppressWarnings("deprecation") public String getErrorClass() { return CONDITION; }
   @Override public String getSqlState() { return "22023"; }
   @Override public Map<String, String> getMessageParameters() {
     return Map.of("function", function, "argument", argument, "problem", problem);

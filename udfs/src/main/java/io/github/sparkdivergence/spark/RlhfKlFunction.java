@@ -96,8 +96,8 @@ public final class RlhfKlFunction extends SqlFunction {
 
   /** Parses 'k1' / 'k2' / 'k3' (any case) from the UTF-8 bytes, without building a String per row. */
   private static Estimator estimator(UTF8String s) {
-    if (s != null && s.numBytes() == 2 && (s.getByte(0) | 0x20) == 'k') {
-      switch (s.getByte(1)) {
+    if (s != null && s.numBytes() == 2 && (byteAt(s, 0) | 0x20) == 'k') {
+      switch (byteAt(s, 1)) {
         case '1': return Estimator.K1;
         case '2': return Estimator.K2;
         case '3': return Estimator.K3;
@@ -107,10 +107,15 @@ public final class RlhfKlFunction extends SqlFunction {
     return null;
   }
 
+  /** Byte i of the UTF-8 text (UTF8String.getByte is private before Spark 4). */
+  private static byte byteAt(UTF8String s, int i) {
+    return org.apache.spark.unsafe.Platform.getByte(s.getBaseObject(), s.getBaseOffset() + i);
+  }
+
   private static boolean equalsIgnoreCase(UTF8String s, String ascii) {
     if (s.numBytes() != ascii.length()) return false;
     for (int i = 0; i < ascii.length(); i++) {
-      if ((s.getByte(i) | 0x20) != ascii.charAt(i)) return false;
+      if ((byteAt(s, i) | 0x20) != ascii.charAt(i)) return false;
     }
     return true;
   }

@@ -1,0 +1,20 @@
+package io.github.sparkdivergence.spark;
+
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+
+/** The calls whose form differs between Spark lines: this copy is for Spark 3.5. */
+final class SparkLine {
+  private SparkLine() {}
+
+  /** The session's function registry (Spark 3.5 has one session class). */
+  static FunctionRegistry functionRegistry(SparkSession session) {
+    return session.sessionState().functionRegistry();
+  }
+
+  /** An argument as the caller wrote it, without qualifiers: `prob_b`, not `t.prob_b`. */
+  static String prettySql(Expression e) {
+    return org.apache.spark.sql.catalyst.util.package$.MODULE$.toPrettySQL(e);
+  }
+}

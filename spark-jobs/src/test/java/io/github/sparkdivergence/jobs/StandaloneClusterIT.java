@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
  * the jars/ Maven copied (no Spark distribution). Runs in the integration-test phase, after the
  * shade; every process is stopped by PID.
  */
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES) // a cluster that never comes up hangs
 class StandaloneClusterIT {
   static final Path SPARK_HOME = Paths.get(System.getProperty("jobs.spark.home", "target/spark-home")).toAbsolutePath();
   static final Path JAR = Paths.get(System.getProperty("jobs.jar", "target/spark-divergence-jobs-0.1.0-SNAPSHOT.jar")).toAbsolutePath();

@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
  * {@code local-cluster[2,1,1024]} master starts two executor processes that only see the packaged
  * jar, so every state is serialized, shipped and merged for real.
  */
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES) // executors that never register hang
 class LocalClusterIT {
   private static SparkSession spark;
 

@@ -445,7 +445,7 @@ public final class DataIO {
    */
   static String malformedMessage(String input, String format, Throwable e) {
     String file = null;
-    java.util.regex.Pattern fileIn = java.util.regex.Pattern.compile("error while reading file (\\S+?)\\.?(\\s|$)");
+    java.util.regex.Pattern fileIn = java.util.regex.Pattern.compile("(?i)error while reading file (\\S+?)\\.?(\\s|$)"); // 4.x and 3.5 wordings
     for (Throwable t = e; t != null && file == null; t = t.getCause() == t ? null : t.getCause()) {
       java.util.regex.Matcher m = fileIn.matcher(String.valueOf(t.getMessage()));
       if (m.find()) file = m.group(1);

@@ -213,10 +213,21 @@ public final class ScoreJob implements Job {
 
   /** The row that --strict stopped at, said without the functions' hint to turn ANSI off. */
   static RuntimeException strictFailure(RuntimeException e) {
+    String tag = "[" + io.github.sparkdivergence.spark.InvalidDivergenceInputException.CONDITION + "] ";
+    String hint = ". Set spark.sql.ansi.enabled";
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      String row = null;
       if (t instanceof io.github.sparkdivergence.spark.InvalidDivergenceInputException invalid) {
-        return new JobException(JobException.INPUT, "--strict: a row cannot be scored: " + invalid.function()
-            + ": argument " + invalid.argument() + " " + invalid.problem()
+        row = invalid.function() + ": argument " + invalid.argument() + " " + invalid.problem();
+      } else if (t.getMessage() != null && t.getMessage().contains(tag) && t.getMessage().contains(hint)) {
+        // Spark 3.5 hands the task's exception over as text only
+        String m = t.getMessage();
+        int from = m.indexOf(tag) + tag.length();
+        int to = m.indexOf(hint, from);
+        if (to > from) row = m.substring(from, to);
+      }
+      if (row != null) {
+        return new JobException(JobException.INPUT, "--strict: a row cannot be scored: " + row
             + " (without --strict such rows score NULL and count in the summary's nulls)", e);
       }
     }

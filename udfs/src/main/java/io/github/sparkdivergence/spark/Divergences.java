@@ -128,7 +128,7 @@ public final class Divergences {
     FunctionRegistry registry = SparkLine.functionRegistry(session);
     if (registry == null) return;
     for (FunctionSpec spec : DivergenceRegistry.all()) {
-      FunctionIdentifier id = new FunctionIdentifier(spec.name());
+      FunctionIdentifier id = SparkLine.functionIdentifier(spec.name());
       if (!registry.functionExists(id)) {
         registry.registerFunction(id, spec.expressionInfo(), new DivergenceExtensions.Builder(spec));
       }

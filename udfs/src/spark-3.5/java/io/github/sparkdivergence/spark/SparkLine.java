@@ -1,6 +1,7 @@
 package io.github.sparkdivergence.spark;
 
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 
@@ -11,6 +12,11 @@ final class SparkLine {
   /** The session's function registry (Spark 3.5 has one session class). */
   static FunctionRegistry functionRegistry(SparkSession session) {
     return session.sessionState().functionRegistry();
+  }
+
+  /** The identifier a session function is registered and looked up under. */
+  static FunctionIdentifier functionIdentifier(String name) {
+    return new FunctionIdentifier(name);
   }
 
   /** An argument as the caller wrote it, without qualifiers: `prob_b`, not `t.prob_b`. */

@@ -1,10 +1,11 @@
 package io.github.sparkdivergence.spark;
 
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 
-/** The calls whose form differs between Spark lines: this copy is for Spark 4.1 and 4.2. */
+/** The calls whose form differs between Spark lines: this copy is for Spark 4.1. */
 final class SparkLine {
   private SparkLine() {}
 
@@ -12,6 +13,11 @@ final class SparkLine {
   static FunctionRegistry functionRegistry(SparkSession session) {
     return session instanceof org.apache.spark.sql.classic.SparkSession classic
         ? classic.sessionState().functionRegistry() : null;
+  }
+
+  /** The identifier a session function is registered and looked up under. */
+  static FunctionIdentifier functionIdentifier(String name) {
+    return new FunctionIdentifier(name);
   }
 
   /** An argument as the caller wrote it, without qualifiers: `prob_b`, not `t.prob_b`. */

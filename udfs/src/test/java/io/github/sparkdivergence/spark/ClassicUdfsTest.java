@@ -172,7 +172,8 @@ class ClassicUdfsTest {
         InvalidDivergenceInputException classic = failure("SELECT " + call[0] + "(" + call[1] + ") FROM t WHERE id = " + id);
         String where = call[0] + "(" + call[1] + ") on row " + id;
         assertEquals(v2.function(), classic.function(), where);
-        assertEquals(v2.argument(), classic.argument(), where);
+        // the parameter; Spark 4.2's catalog also passes the column, which a classic UDF never sees
+        assertEquals(v2.argument().split(" ")[0], classic.argument().split(" ")[0], where);
         if (call[1].startsWith("m")) {
           // Maps reach a classic UDF as scala Maps, whose order can differ from the stored one.
           assertEquals(v2.problem().replaceAll("index \\d+", "index ?"), classic.problem().replaceAll("index \\d+", "index ?"), where);

@@ -8,7 +8,6 @@ import org.apache.logging.log4j.core.Logger;
 import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.sql.SparkSessionExtensions;
-import org.apache.spark.sql.catalyst.FunctionIdentifier;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
 import org.junit.jupiter.api.Test;
@@ -39,13 +38,13 @@ class DivergenceExtensionsTest {
     }
     assertEquals("", log.toString(), "no function registered twice");
     for (FunctionSpec spec : DivergenceRegistry.all()) {
-      assertTrue(registry.functionExists(new FunctionIdentifier(spec.name())), spec.name());
+      assertTrue(registry.functionExists(SparkLine.functionIdentifier(spec.name())), spec.name());
     }
     // a second session's extensions object gets the functions too
     SparkSessionExtensions other = new SparkSessionExtensions();
     new DivergenceExtensions().apply(other);
     FunctionRegistry second = FunctionRegistry$.MODULE$.builtin().clone();
     other.registerFunctions(second);
-    assertTrue(second.functionExists(new FunctionIdentifier("kl_div")));
+    assertTrue(second.functionExists(SparkLine.functionIdentifier("kl_div")));
   }
 }

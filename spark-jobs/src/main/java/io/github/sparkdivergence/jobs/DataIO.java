@@ -463,6 +463,12 @@ public final class DataIO {
         }
       }
     }
+    if (input == null && format == null) {
+      // Spark 3.5 does not name the file; the format is still known when the text inputs share it
+      java.util.Set<String> formats = new java.util.HashSet<>();
+      for (String[] r : READ.get()) if ("csv".equals(r[2]) || "json".equals(r[2])) formats.add(r[2]);
+      if (formats.size() == 1) format = formats.iterator().next();
+    }
     String where = input == null ? (file == null ? "an input" : file) : input + (file == null ? "" : " (" + file + ")");
     return where + " has a malformed " + (format == null ? "" : format + " ") + "record; to read malformed rows as "
         + "nulls, give --option mode=PERMISSIVE (their raw text then goes to the corrupt-record column, which the jobs "

@@ -174,8 +174,8 @@ public final class ScoreJob implements Job {
     try {
       try {
         ctx.stage("compute+write", () -> DataIO.write(scored, output, false));
-      } catch (RuntimeException e) {
-        throw strict ? strictFailure(e) : e;
+      } catch (Exception e) { // Spark 3.5 throws the checked SparkException here, Spark 4 the function's error
+        throw strict ? strictFailure(e) : DataIO.sneaky(e);
       }
       Dataset<Row> summaryDf = summary(scored, groupBy, scoreCols);
       summary = ctx.stage("summary", summaryDf::collectAsList, s -> s.size() + " rows");
@@ -212,7 +212,7 @@ public final class ScoreJob implements Job {
   }
 
   /** The row that --strict stopped at, said without the functions' hint to turn ANSI off. */
-  static RuntimeException strictFailure(RuntimeException e) {
+  static RuntimeException strictFailure(Exception e) {
     String tag = "[" + io.github.sparkdivergence.spark.InvalidDivergenceInputException.CONDITION + "] ";
     String hint = ". Set spark.sql.ansi.enabled";
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
@@ -231,7 +231,7 @@ public final class ScoreJob implements Job {
             + " (without --strict such rows score NULL and count in the summary's nulls)", e);
       }
     }
-    return e;
+    return DataIO.sneaky(e);
   }
 
   private static String canonical(String m, Map<String, String> allowed) {

@@ -146,12 +146,17 @@ public final class DataIO {
     }
     Configuration conf = ctx.hadoopConf();
     List<Place> in = new ArrayList<>();
+    List<Input> located = new ArrayList<>();
     for (Map.Entry<String, String> e : inputs.entrySet()) {
       if (e.getValue() == null) continue;
-      Input i = locateInput(ctx::spark, conf, args, e.getValue(), e.getKey());
+      Input i = locateInput(ctx::spark, conf, args, e.getValue(), e.getKey(), true);
       in.add(i.isTable() ? tablePlace(ctx.spark(), "--" + e.getKey(), i.location()) : inputPlace(i));
+      located.add(i);
     }
-    if (outputs.isEmpty()) return outputs;
+    if (outputs.isEmpty()) {
+      for (Input i : located) i.requireFound();
+      return outputs;
+    }
     List<Place> out = new ArrayList<>();
     List<Output> checked = new ArrayList<>();
     for (Output o : outputs) {
@@ -172,6 +177,8 @@ public final class DataIO {
       checked.add(new Output(o.flag(), o.location(), o.format(), o.mode(), o.neutralizeFormulas(), qualified,
           qualified != null && ATOMIC_RENAME_SCHEMES.contains(qualified.toUri().getScheme().toLowerCase(Locale.ROOT)), false));
     }
+    // a missing input after the overlaps: an output over a glob's parent is refused even when it matches nothing
+    for (Input i : located) i.requireFound();
     List<Output> ready = new ArrayList<>();
     for (Output o : checked) ready.add(checkExisting(ctx, conf, o, args.job()));
     return ready;
@@ -354,7 +361,13 @@ public final class DataIO {
    * qualified form, what its glob matched and its format.
    */
   record Input(String what, String location, String format, Path qualified, FileStatus[] found) {
-    boolean isTable() { return format.equals("table"); }
+    boolean isTable() { return "table".equals(format); }
+
+    /** Fails when the path matched nothing (format null): the "does not exist" rule. */
+    Input requireFound() {
+      if (format == null) throw JobException.input(what + " path does not exist: " + location);
+      return this;
+    }
   }
 
   /**
@@ -363,10 +376,11 @@ public final class DataIO {
    * a path must match something and have a format (the flag's, the name's or its data files'); a
    * name that matches no path is read as a catalog table when there is one ({@code spark}, which
    * may start the session, is called only then, or for --input-format table). {@code what} names
-   * the input in errors ("input", "reference").
+   * the input in errors ("input", "reference"). With {@code allowMissing}, a path that matches
+   * nothing is returned with a null format ({@link Input#requireFound} fails on it).
    */
   static Input locateInput(java.util.function.Supplier<SparkSession> spark, Configuration conf, JobArgs args,
-      String location, String what) {
+      String location, String what, boolean allowMissing) {
     String format = args.choice("input-format", null, FORMATS);
     args.pairs("option");
     inputSchema(args);
@@ -389,7 +403,8 @@ public final class DataIO {
       if (format == null && looksLikeTable(location) && tableExists(spark.get(), location)) {
         return new Input(what, location, "table", null, new FileStatus[0]);
       }
-      throw JobException.input(what + " path does not exist: " + location);
+      Input missing = new Input(what, location, null, qualified, new FileStatus[0]);
+      return allowMissing ? missing : missing.requireFound();
     }
     if (format == null) format = formatOf(fs, found, location, what);
     return new Input(what, location, format, qualified, found);
@@ -408,7 +423,7 @@ public final class DataIO {
 
   /** Reads the dataset named by {@code location}; {@code what} names it in errors ("input", "reference"). */
   public static Dataset<Row> read(SparkSession spark, JobArgs args, String location, String what) {
-    Input located = locateInput(() -> spark, spark.sparkContext().hadoopConfiguration(), args, location, what);
+    Input located = locateInput(() -> spark, spark.sparkContext().hadoopConfiguration(), args, location, what, false);
     String format = located.format();
     Map<String, String> options = args.pairs("option");
     StructType schema = inputSchema(args);

@@ -34,8 +34,9 @@ import org.apache.spark.sql.types.StructType;
  * (format from a flag or the extension) or a catalog table; writes only through Spark's writers with
  * an explicit save mode.
  *
- * <p>The output rules live here, in {@link #checkOutputs} (called by every job before it reads
- * anything) and {@link #write}: no output may be, contain or lie inside an input or another output
+ * <p>The input and output rules live here, in {@link #locateInput} (an input path must exist and
+ * have a known format), {@link #checkOutputs} (called by every job before it starts the session or
+ * reads anything; it locates every input too) and {@link #write}: no output may be, contain or lie inside an input or another output
  * (paths compared fully qualified and normalised; globs by their non-glob parent and every match;
  * tables by qualified name and location); every output's existence is checked up front; on file
  * systems with an atomic directory rename ({@link #ATOMIC_RENAME_SCHEMES}) a path output is written
@@ -118,7 +119,8 @@ public final class DataIO {
   private record Place(String what, String location, List<String> table, List<Path> paths) {}
 
   /**
-   * The one place for the output rules, run by every job before it reads or computes anything:
+   * The one place for the output rules, run by every job before it starts the session, reads or
+   * computes anything: every input is located ({@link #locateInput}: a missing path fails here),
    * every output (nulls ignored) is checked against every input ({@code inputs}: option name ->
    * location, e.g. "input" -> "data/x.parquet") and against every other output, then for
    * existence. An output that is, contains or lies inside an input or another output is a
@@ -127,24 +129,33 @@ public final class DataIO {
    * {@code _SUCCESS}; only {@code _temporary}, hidden or {@code _} files and {@code part-*}
    * files), which is then replaced, with a warning. Stale hidden siblings of an output (left by a
    * killed run) are named in a warning, not deleted: another run may be writing through them.
+   *
+   * <p>Paths are checked with {@code ctx.hadoopConf()}, without a session; {@code ctx.spark()}
+   * (which starts the session) is called only for catalog tables: a table input or output, or an
+   * input that is no existing path but a name that may be a table.
    */
-  public static List<Output> checkOutputs(SparkSession spark, JobArgs args, Map<String, String> inputs,
+  public static List<Output> checkOutputs(JobContext ctx, JobArgs args, Map<String, String> inputs,
       List<Output> requested) {
     List<Output> outputs = new ArrayList<>();
     for (Output o : requested) if (o != null) outputs.add(o);
-    if (outputs.isEmpty()) {
-      if (args.has("output-format") || args.has("mode") || args.has("csv-neutralize-formulas")) {
-        throw JobException.usage("--output-format, --mode and --csv-neutralize-formulas need --output");
-      }
-      return outputs;
+    if (outputs.isEmpty() && (args.has("output-format") || args.has("mode") || args.has("csv-neutralize-formulas"))) {
+      throw JobException.usage("--output-format, --mode and --csv-neutralize-formulas need --output");
     }
-    if (args.flag("csv-neutralize-formulas") && outputs.stream().noneMatch(o -> o.format().equals("csv"))) {
+    if (!outputs.isEmpty() && args.flag("csv-neutralize-formulas") && outputs.stream().noneMatch(o -> o.format().equals("csv"))) {
       throw JobException.usage("--csv-neutralize-formulas applies to CSV outputs, and no output is CSV");
     }
-    Configuration conf = spark.sparkContext().hadoopConfiguration();
+    Configuration conf = ctx.hadoopConf();
     List<Place> in = new ArrayList<>();
+    List<Input> located = new ArrayList<>();
     for (Map.Entry<String, String> e : inputs.entrySet()) {
-      if (e.getValue() != null) in.add(inputPlace(spark, args, conf, "--" + e.getKey(), e.getValue()));
+      if (e.getValue() == null) continue;
+      Input i = locateInput(ctx::spark, conf, args, e.getValue(), e.getKey(), true);
+      in.add(i.isTable() ? tablePlace(ctx.spark(), "--" + e.getKey(), i.location()) : inputPlace(i));
+      located.add(i);
+    }
+    if (outputs.isEmpty()) {
+      for (Input i : located) i.requireFound();
+      return outputs;
     }
     List<Place> out = new ArrayList<>();
     List<Output> checked = new ArrayList<>();
@@ -152,7 +163,7 @@ public final class DataIO {
       Place p;
       Path qualified = null;
       if (o.isTable()) {
-        p = new Place("--" + o.flag(), o.location(), tableId(spark, o.location()), tableLocation(spark, o.location()));
+        p = tablePlace(ctx.spark(), "--" + o.flag(), o.location());
       } else {
         qualified = qualify(conf, o.location(), "--" + o.flag());
         if (hasGlob(o.location())) {
@@ -166,15 +177,17 @@ public final class DataIO {
       checked.add(new Output(o.flag(), o.location(), o.format(), o.mode(), o.neutralizeFormulas(), qualified,
           qualified != null && ATOMIC_RENAME_SCHEMES.contains(qualified.toUri().getScheme().toLowerCase(Locale.ROOT)), false));
     }
+    // a missing input after the overlaps: an output over a glob's parent is refused even when it matches nothing
+    for (Input i : located) i.requireFound();
     List<Output> ready = new ArrayList<>();
-    for (Output o : checked) ready.add(checkExisting(spark, conf, o, args.job()));
+    for (Output o : checked) ready.add(checkExisting(ctx, conf, o, args.job()));
     return ready;
   }
 
   /** An existing output: refused, replaced (--mode overwrite), or a failed run's leftover (replaced). */
-  private static Output checkExisting(SparkSession spark, Configuration conf, Output o, String job) {
+  private static Output checkExisting(JobContext ctx, Configuration conf, Output o, String job) {
     if (o.isTable()) {
-      if (o.mode() == SaveMode.ErrorIfExists && tableExists(spark, o.location())) {
+      if (o.mode() == SaveMode.ErrorIfExists && tableExists(ctx.spark(), o.location())) {
         throw JobException.input("output table " + o.location() + " already exists (use --mode overwrite to replace it)");
       }
       return o;
@@ -237,25 +250,16 @@ public final class DataIO {
     }
   }
 
-  private static Place inputPlace(SparkSession spark, JobArgs args, Configuration conf, String what, String location) {
-    String format = args.choice("input-format", null, FORMATS);
-    if ("table".equals(format)) return new Place(what, location, tableId(spark, location), tableLocation(spark, location));
-    Path q;
-    FileStatus[] found;
-    try {
-      q = qualify(conf, location, what);
-      found = q.getFileSystem(conf).globStatus(q);
-    } catch (IOException | IllegalArgumentException e) {
-      return new Place(what, location, null, List.of()); // read() reports it
-    }
-    if ((found == null || found.length == 0) && format == null && looksLikeTable(location) && tableExists(spark, location)) {
-      return new Place(what, location, tableId(spark, location), tableLocation(spark, location));
-    }
+  private static Place tablePlace(SparkSession spark, String what, String location) {
+    return new Place(what, location, tableId(spark, location), tableLocation(spark, location));
+  }
+
+  private static Place inputPlace(Input i) {
     List<Path> paths = new ArrayList<>(); // the matches first: the most specific conflict is reported
-    if (found != null) for (FileStatus s : found) paths.add(s.getPath());
-    Path parent = nonGlobParent(q);
+    for (FileStatus s : i.found()) paths.add(s.getPath());
+    Path parent = nonGlobParent(i.qualified());
     if (!paths.contains(parent)) paths.add(parent);
-    return new Place(what, location, null, paths);
+    return new Place("--" + i.what(), i.location(), null, paths);
   }
 
   private static void conflict(Place o, Place other, String kind) {
@@ -352,36 +356,79 @@ public final class DataIO {
     return List.of();
   }
 
+  /**
+   * An input located: a catalog table ({@code format} "table", no paths), or a path with its
+   * qualified form, what its glob matched and its format.
+   */
+  record Input(String what, String location, String format, Path qualified, FileStatus[] found) {
+    boolean isTable() { return "table".equals(format); }
+
+    /** Fails when the path matched nothing (format null): the "does not exist" rule. */
+    Input requireFound() {
+      if (format == null) throw JobException.input(what + " path does not exist: " + location);
+      return this;
+    }
+  }
+
+  /**
+   * The one place for the input rules (run by {@link #checkOutputs} before the session starts, and
+   * by {@link #read}): the reader flags (--input-format, --option pairs, --input-schema) are valid;
+   * a path must match something and have a format (the flag's, the name's or its data files'); a
+   * name that matches no path is read as a catalog table when there is one ({@code spark}, which
+   * may start the session, is called only then, or for --input-format table). {@code what} names
+   * the input in errors ("input", "reference"). With {@code allowMissing}, a path that matches
+   * nothing is returned with a null format ({@link Input#requireFound} fails on it).
+   */
+  static Input locateInput(java.util.function.Supplier<SparkSession> spark, Configuration conf, JobArgs args,
+      String location, String what, boolean allowMissing) {
+    String format = args.choice("input-format", null, FORMATS);
+    args.pairs("option");
+    inputSchema(args);
+    if ("table".equals(format)) {
+      if (!tableExists(spark.get(), location)) throw JobException.input(what + " table does not exist: " + location);
+      return new Input(what, location, "table", null, new FileStatus[0]);
+    }
+    Path path = new Path(location);
+    FileStatus[] found;
+    FileSystem fs;
+    Path qualified;
+    try {
+      fs = path.getFileSystem(conf);
+      qualified = fs.makeQualified(path);
+      found = fs.globStatus(path);
+    } catch (IOException | IllegalArgumentException e) {
+      throw JobException.input("cannot read " + what + " path " + location + ": " + e.getMessage());
+    }
+    if (found == null || found.length == 0) {
+      if (format == null && looksLikeTable(location) && tableExists(spark.get(), location)) {
+        return new Input(what, location, "table", null, new FileStatus[0]);
+      }
+      Input missing = new Input(what, location, null, qualified, new FileStatus[0]);
+      return allowMissing ? missing : missing.requireFound();
+    }
+    if (format == null) format = formatOf(fs, found, location, what);
+    return new Input(what, location, format, qualified, found);
+  }
+
+  /** --input-schema as a schema (null when absent); parsed without a session. */
+  static StructType inputSchema(JobArgs args) {
+    String schema = args.get("input-schema");
+    if (schema == null) return null;
+    try {
+      return StructType.fromDDL(schema);
+    } catch (RuntimeException e) {
+      throw JobException.usage("option --input-schema is not a valid schema: " + firstLine(e.getMessage()));
+    }
+  }
+
   /** Reads the dataset named by {@code location}; {@code what} names it in errors ("input", "reference"). */
   public static Dataset<Row> read(SparkSession spark, JobArgs args, String location, String what) {
-    String format = args.choice("input-format", null, FORMATS);
+    Input located = locateInput(() -> spark, spark.sparkContext().hadoopConfiguration(), args, location, what, false);
+    String format = located.format();
     Map<String, String> options = args.pairs("option");
-    String schema = args.get("input-schema");
-    if (format == null || !format.equals("table")) {
-      Path path = new Path(location);
-      FileStatus[] found;
-      FileSystem fs;
-      try {
-        fs = path.getFileSystem(spark.sparkContext().hadoopConfiguration());
-        found = fs.globStatus(path);
-      } catch (IOException | IllegalArgumentException e) {
-        throw JobException.input("cannot read " + what + " path " + location + ": " + e.getMessage());
-      }
-      if (found == null || found.length == 0) {
-        if (format == null && looksLikeTable(location) && tableExists(spark, location)) {
-          format = "table";
-        } else {
-          throw JobException.input(what + " path does not exist: " + location);
-        }
-      } else if (format == null) {
-        format = formatOf(fs, found, location, what);
-      }
-    }
+    StructType schema = inputSchema(args);
     try {
-      if (format.equals("table")) {
-        if (!tableExists(spark, location)) throw JobException.input(what + " table does not exist: " + location);
-        return spark.table(location);
-      }
+      if (format.equals("table")) return spark.table(location);
       DataFrameReader reader = spark.read().format(format);
       boolean textFormat = format.equals("csv") || format.equals("json");
       if (textFormat && options.keySet().stream().noneMatch(k -> k.equalsIgnoreCase("mode"))) {
@@ -391,13 +438,7 @@ public final class DataIO {
         reader = reader.option("header", "true");
         if (schema == null) reader = reader.option("inferSchema", "true");
       }
-      if (schema != null) {
-        try {
-          reader = reader.schema(StructType.fromDDL(schema));
-        } catch (RuntimeException e) {
-          throw JobException.usage("option --input-schema is not a valid schema: " + firstLine(e.getMessage()));
-        }
-      }
+      if (schema != null) reader = reader.schema(schema);
       for (Map.Entry<String, String> o : options.entrySet()) reader = reader.option(o.getKey(), o.getValue());
       Dataset<Row> df = reader.load(location);
       if (df.schema().isEmpty()) {

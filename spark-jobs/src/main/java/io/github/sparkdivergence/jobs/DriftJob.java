@@ -154,7 +154,6 @@ public final class DriftJob implements Job {
 
   @Override
   public int run(JobContext ctx, JobArgs args) {
-    var spark = ctx.spark();
     int bins = args.intValue("bins", 10, 2, 10_000);
     double relErr = args.doubleValue("relative-error", 0.001, 0, false, 1);
     double eps = args.doubleValue("eps", 1e-4, 0, false, 1);
@@ -195,9 +194,10 @@ public final class DriftJob implements Job {
     for (String flag : List.of("reference", "current", "input")) if (args.has(flag)) inputs.put(flag, args.get(flag));
     DataIO.Output outputRequested = DataIO.output(args, "output", false);
     DataIO.Output categoriesRequested = DataIO.output(args, "categories-output", false);
-    List<DataIO.Output> outputs = DataIO.checkOutputs(spark, args, inputs, Arrays.asList(outputRequested, categoriesRequested));
+    List<DataIO.Output> outputs = DataIO.checkOutputs(ctx, args, inputs, Arrays.asList(outputRequested, categoriesRequested));
     DataIO.Output output = outputRequested == null ? null : outputs.get(0);
     DataIO.Output categoriesOutput = categoriesRequested == null ? null : outputs.get(outputs.size() - 1);
+    var spark = ctx.spark(); // the session starts here, after the checks that need none
 
     // read
     Dataset<Row>[] sides = ctx.stage("read", () -> {

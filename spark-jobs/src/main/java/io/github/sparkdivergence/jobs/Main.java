@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.spark.SparkConf;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.SparkSession;
@@ -58,27 +59,28 @@ public final class Main {
       out.print(job.help());
       return 0;
     }
-    SparkSession spark = null;
-    boolean created = false;
+    SparkSession[] created = {null}; // a session this run made (main() stops it)
     try {
       // before the session starts: on another Spark line the session or the functions fail obscurely
       io.github.sparkdivergence.spark.SparkVersionCheck.require();
       DataIO.READ.remove();
       JobArgs parsed = JobArgs.parse(job.name(), job.options(), rest);
-      scala.Option<SparkSession> existing = SparkSession.getActiveSession();
-      if (existing.isEmpty()) existing = SparkSession.getDefaultSession();
-      if (existing.isDefined()) {
-        spark = existing.get();
+      // the session starts at the job's first ctx.spark(), after the checks that need none (fail fast)
+      scala.Option<SparkSession> active = SparkSession.getActiveSession();
+      if (active.isEmpty()) active = SparkSession.getDefaultSession();
+      JobContext ctx;
+      if (active.isDefined()) {
+        SparkSession existing = active.get();
         if (parsed.has("master") || parsed.has("conf")) {
           JobContext.LOG.warn("{}: a Spark session already exists; --master/--conf ignored", job.name());
         }
+        ctx = new JobContext(() -> prepare(existing, verbose), existing.sparkContext().hadoopConfiguration(),
+            job.name(), out);
       } else {
-        spark = newSession(job.name(), parsed);
-        created = true;
+        SparkConf conf = sessionConf(job.name(), parsed);
+        ctx = new JobContext(() -> prepare(created[0] = newSession(job.name(), conf), verbose), hadoopConf(conf),
+            job.name(), out);
       }
-      if (!verbose && spark.sparkContext().isLocal()) quietTaskFailureLogs();
-      io.github.sparkdivergence.spark.Divergences.register(spark);
-      JobContext ctx = new JobContext(spark, job.name(), out);
       int status = job.run(ctx, parsed);
       out.flush();
       return status;
@@ -95,17 +97,60 @@ public final class Main {
       else err.println("(run with --verbose for the stack trace)");
       return JobException.INPUT;
     } finally {
-      if (stopSession && created && spark != null) spark.stop();
+      if (stopSession && created[0] != null) created[0].stop();
     }
   }
 
-  private static SparkSession newSession(String job, JobArgs args) {
+  /**
+   * The configuration of a session this run makes: spark.* system properties (spark-submit's),
+   * --master unless spark.master is set, the --conf pairs.
+   */
+  static SparkConf sessionConf(String job, JobArgs args) {
     SparkConf conf = new SparkConf(); // picks up spark.* system properties set by spark-submit
-    SparkSession.Builder b = SparkSession.builder().appName("spark-divergence " + job);
-    if (!conf.contains("spark.master")) b = b.master(args.get("master", "local[*]"));
+    if (!conf.contains("spark.master")) conf.setMaster(args.get("master", "local[*]"));
     else if (args.has("master")) JobContext.LOG.warn("{}: spark.master already set ({}); --master ignored", job, conf.get("spark.master"));
-    for (Map.Entry<String, String> kv : args.pairs("conf").entrySet()) b = b.config(kv.getKey(), kv.getValue());
-    SparkSession spark = b.getOrCreate();
+    conf.setAppName("spark-divergence " + job);
+    for (Map.Entry<String, String> kv : args.pairs("conf").entrySet()) conf.set(kv.getKey(), kv.getValue());
+    int cores = localCores(conf.get("spark.master"));
+    if (cores > 0 && !conf.contains("spark.sql.shuffle.partitions")) {
+      // Spark's default of 200 is sized for clusters: in local mode it means 200 tiny tasks per shuffle
+      conf.set("spark.sql.shuffle.partitions", Integer.toString(cores));
+    }
+    return conf;
+  }
+
+  /** The cores of a local master (local, local[N], local[*], local[N,F], local[*,F]); 0 for any other master. */
+  static int localCores(String master) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("local(?:\\[(\\*|\\d+)(?:,\\d+)?\\])?").matcher(master.trim());
+    if (!m.matches()) return 0;
+    if (m.group(1) == null) return 1;
+    return m.group(1).equals("*") ? Runtime.getRuntime().availableProcessors() : Math.max(1, Integer.parseInt(m.group(1)));
+  }
+
+  /**
+   * The Hadoop configuration a SparkContext on {@code conf} will have, without starting one, so
+   * that scheme-less paths resolve as the session will resolve them. SparkContext calls
+   * {@code SparkHadoopUtil.get.newConfiguration(conf)}, which is the companion object's
+   * {@code newConfiguration} (core-site.xml etc., spark.hadoop.*, spark.hive.*, S3 keys from the
+   * environment, spark.buffer.size) plus the resource {@code SPARK_HADOOP_CONF_FILE}; this calls
+   * those two directly, as {@code SparkHadoopUtil.get} would also set up Hadoop's
+   * UserGroupInformation, which the session does when it starts.
+   */
+  static Configuration hadoopConf(SparkConf conf) {
+    org.apache.spark.deploy.SparkHadoopUtil$ util = org.apache.spark.deploy.SparkHadoopUtil$.MODULE$;
+    Configuration c = util.newConfiguration(conf);
+    c.addResource(util.SPARK_HADOOP_CONF_FILE());
+    return c;
+  }
+
+  private static SparkSession newSession(String job, SparkConf conf) {
+    return SparkSession.builder().config(conf).getOrCreate();
+  }
+
+  /** What every job's session gets once: quiet task-failure logs (local mode), the SQL functions. */
+  private static SparkSession prepare(SparkSession spark, boolean verbose) {
+    if (!verbose && spark.sparkContext().isLocal()) quietTaskFailureLogs();
+    io.github.sparkdivergence.spark.Divergences.register(spark);
     return spark;
   }
 

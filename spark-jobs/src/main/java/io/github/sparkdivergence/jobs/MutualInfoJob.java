@@ -91,7 +91,6 @@ public final class MutualInfoJob implements Job {
 
   @Override
   public int run(JobContext ctx, JobArgs args) {
-    var spark = ctx.spark();
     String inputPath = args.require("input");
     int bins = args.intValue("bins", 10, 2, 10_000);
     double relErr = args.doubleValue("relative-error", 0.001, 0, false, 1);
@@ -99,8 +98,9 @@ public final class MutualInfoJob implements Job {
     String rankBy = args.choice("rank-by", RANK_BY.get(0), RANK_BY);
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
     inputs.put("input", inputPath);
-    DataIO.Output output = DataIO.checkOutputs(spark, args, inputs, java.util.Collections.singletonList(
+    DataIO.Output output = DataIO.checkOutputs(ctx, args, inputs, java.util.Collections.singletonList(
         DataIO.output(args, "output", false))).stream().findFirst().orElse(null);
+    var spark = ctx.spark(); // the session starts here, after the checks that need none
     String corrupt = DataIO.corruptColumn(spark, args);
 
     Dataset<Row> input = ctx.stage("read", () -> DataIO.read(spark, args, inputPath, "input"), d -> inputPath);

@@ -102,7 +102,6 @@ public final class ScoreJob implements Job {
 
   @Override
   public int run(JobContext ctx, JobArgs args) {
-    var spark = ctx.spark();
     String inputPath = args.require("input");
     String pName = args.require("p");
     String qName = args.require("q");
@@ -115,10 +114,11 @@ public final class ScoreJob implements Job {
     DataIO.Output summaryRequested = DataIO.output(args, "summary-output", false);
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("input", inputPath);
-    List<DataIO.Output> outputs = DataIO.checkOutputs(spark, args, inputs,
+    List<DataIO.Output> outputs = DataIO.checkOutputs(ctx, args, inputs,
         Arrays.asList(DataIO.output(args, "output", true), summaryRequested));
     DataIO.Output output = outputs.get(0);
     DataIO.Output summaryOut = summaryRequested == null ? null : outputs.get(1);
+    var spark = ctx.spark(); // the session starts here, after the checks that need none
     String corrupt = DataIO.corruptColumn(spark, args);
 
     Dataset<Row> input = ctx.stage("read", () -> DataIO.read(spark, args, inputPath, "input"), d -> inputPath);

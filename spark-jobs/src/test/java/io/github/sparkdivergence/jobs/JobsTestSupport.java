@@ -87,6 +87,31 @@ final class JobsTestSupport {
 
   static String sample(String name) { return samples().resolve(name).toString(); }
 
+  /**
+   * Starts {@code Main args} in a child JVM: this JVM's java, classpath and --add-opens flags,
+   * {@code jvmOptions} (e.g. a log4j configuration), stdout and stderr both to {@code log}.
+   */
+  static Process childJvm(List<String> jvmOptions, Path log, String... args) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add("-Xmx1g");
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-XX:+IgnoreUnrecognizedVMOptions") || a.startsWith("-Djdk.reflect")
+          || a.startsWith("-Dio.netty")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-Dspark.ui.enabled=false");
+    cmd.addAll(jvmOptions);
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(Main.class.getName());
+    cmd.addAll(List.of(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    return pb.start();
+  }
+
   /** Lines of a small CSV file without quotes: header first. */
   static List<String[]> csv(String file) {
     try {

@@ -53,6 +53,25 @@ class MainTest {
   }
 
   @Test
+  void localModeSessionsGetOneShufflePartitionPerCore() {
+    assertEquals(1, Main.localCores("local"));
+    assertEquals(3, Main.localCores("local[3]"));
+    assertEquals(2, Main.localCores("local[2,4]"));
+    assertEquals(Runtime.getRuntime().availableProcessors(), Main.localCores("local[*]"));
+    assertEquals(Runtime.getRuntime().availableProcessors(), Main.localCores("local[*,3]"));
+    assertEquals(0, Main.localCores("local-cluster[2,1,1024]"));
+    assertEquals(0, Main.localCores("spark://host:7077"));
+    assertEquals(0, Main.localCores("yarn"));
+    List<JobArgs.Option> opts = new ScoreJob().options();
+    assertEquals("3", Main.sessionConf("score", JobArgs.parse("score", opts, new String[] {"--master", "local[3]"}))
+        .get("spark.sql.shuffle.partitions"));
+    assertEquals("7", Main.sessionConf("score", JobArgs.parse("score", opts, new String[] {"--master", "local[3]",
+        "--conf", "spark.sql.shuffle.partitions=7"})).get("spark.sql.shuffle.partitions"), "--conf wins");
+    assertFalse(Main.sessionConf("score", JobArgs.parse("score", opts, new String[] {"--master", "spark://host:7077"}))
+        .contains("spark.sql.shuffle.partitions"), "a cluster keeps Spark's default");
+  }
+
+  @Test
   void formatFromName() {
     assertEquals("csv", DataIO.formatFromName("x/flights.csv.gz"));
     assertEquals("json", DataIO.formatFromName("a.JSONL"));

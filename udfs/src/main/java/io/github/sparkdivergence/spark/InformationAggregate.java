@@ -310,14 +310,12 @@ public final class InformationAggregate extends SqlFunction {
         if (!m.equals("arithmetic") && !m.equals("geometric") && !m.equals("min") && !m.equals("max")) {
           invalid(state, "`method`", "must be 'arithmetic', 'geometric', 'min' or 'max' but was '" + m + "'");
         }
-        state.method = m;
       } else {
         double b = row.getDouble(option);
         state.rawBase = b;
         if (!(b > 0) || b == 1.0 || b == Double.POSITIVE_INFINITY) {
           invalid(state, "`base`", "(log base) must be positive, finite and not 1 but was " + b);
         }
-        state.base = b;
       }
     }
 
@@ -350,8 +348,9 @@ public final class InformationAggregate extends SqlFunction {
       InformationState state = InformationState.of(buffer);
       if (state.invalid || state.optionNull || state.table.totalWeight() == 0) return null;
       Table t = state.table.toTable();
-      double base = Double.isNaN(state.base) ? Math.E : state.base;
-      String method = state.method == null ? "arithmetic" : state.method;
+      // an invalid option already made the result NULL, so the raw value is the valid one
+      double base = Double.isNaN(state.rawBase) ? Math.E : state.rawBase;
+      String method = state.rawMethod == null ? "arithmetic" : state.rawMethod.toLowerCase(Locale.ROOT);
       return switch (measure) {
         case MUTUAL_INFO -> InformationMeasures.mutualInformation(t, base);
         case ENTROPY -> InformationMeasures.entropyX(t, base);

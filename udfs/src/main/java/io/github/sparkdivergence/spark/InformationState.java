@@ -36,9 +36,6 @@ public final class InformationState implements Serializable {
   double rawBase = Double.NaN;
   /** The method as given on the first row (null when the option is not a method). */
   String rawMethod;
-  /** The validated option: base (NaN = e), method lower-cased (null = arithmetic). */
-  double base = Double.NaN;
-  String method;
   /** Set when a row was invalid under ANSI-off semantics: the result is NULL. */
   boolean invalid;
   /** Rows since the memory estimate was last compared with the limit (not serialised). */
@@ -65,8 +62,6 @@ public final class InformationState implements Serializable {
     optionNull = other.optionNull;
     rawBase = other.rawBase;
     rawMethod = other.rawMethod;
-    base = other.base;
-    method = other.method;
   }
 
   /** Drops the counts of a group whose result is already NULL (or that failed): nothing to carry. */
@@ -88,9 +83,6 @@ public final class InformationState implements Serializable {
       out.writeDouble(rawBase);
       out.writeBoolean(rawMethod != null);
       if (rawMethod != null) out.writeUTF(rawMethod);
-      out.writeDouble(base);
-      out.writeBoolean(method != null);
-      if (method != null) out.writeUTF(method);
       out.writeBoolean(invalid);
       byte[] t = table.toBytes();
       out.writeInt(t.length);
@@ -110,8 +102,6 @@ public final class InformationState implements Serializable {
       s.optionNull = in.readBoolean();
       s.rawBase = in.readDouble();
       s.rawMethod = in.readBoolean() ? in.readUTF() : null;
-      s.base = in.readDouble();
-      s.method = in.readBoolean() ? in.readUTF() : null;
       s.invalid = in.readBoolean();
       int length = in.readInt();
       int offset = b.length - in.available();

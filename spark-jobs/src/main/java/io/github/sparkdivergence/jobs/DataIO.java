@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.jobs;
 
+import io.github.sparkdivergence.spark.ScalaSeqs;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -328,7 +329,7 @@ public final class DataIO {
   private static List<String> tableId(SparkSession spark, String name) {
     List<String> parts;
     try {
-      parts = new ArrayList<>(scala.jdk.javaapi.CollectionConverters.asJava(
+      parts = new ArrayList<>(ScalaSeqs.asJava(
           spark.sessionState().sqlParser().parseMultipartIdentifier(name)));
     } catch (Exception e) {
       parts = new ArrayList<>(List.of(name.split("\\.")));

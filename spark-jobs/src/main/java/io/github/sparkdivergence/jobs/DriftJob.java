@@ -2,6 +2,7 @@ package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.math.Divergence;
 import io.github.sparkdivergence.spark.QuantileBinning;
+import io.github.sparkdivergence.spark.ScalaSeqs;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -255,8 +256,8 @@ public final class DriftJob implements Job {
         v[i++] = r.nCur();
         v[i++] = r.categories();
         for (double m : r.metrics()) v[i++] = m;
-        v[i++] = scala.jdk.javaapi.CollectionConverters.asScala(r.onlyInRef()).toSeq();
-        v[i++] = scala.jdk.javaapi.CollectionConverters.asScala(r.onlyInCur()).toSeq();
+        v[i++] = ScalaSeqs.asScala(r.onlyInRef());
+        v[i++] = ScalaSeqs.asScala(r.onlyInCur());
         v[i] = thresholds.isEmpty() ? null : !r.reasons().isEmpty();
         rows.add(RowFactory.create(v));
       }

@@ -28,17 +28,19 @@ public final class DivergenceExtensions extends AbstractFunction1<SparkSessionEx
       Collections.synchronizedMap(new WeakHashMap<>());
 
   @Override
+  @SuppressWarnings({"unchecked", "rawtypes"}) // the builder's Seq type differs between Scala 2.12 and 2.13
   public BoxedUnit apply(SparkSessionExtensions extensions) {
     SparkVersionCheck.require();
     if (APPLIED.putIfAbsent(extensions, Boolean.TRUE) != null) return BoxedUnit.UNIT;
     for (FunctionSpec spec : DivergenceRegistry.all()) {
-      extensions.injectFunction(new Tuple3<>(new FunctionIdentifier(spec.name()),
+      extensions.injectFunction(new Tuple3(new FunctionIdentifier(spec.name()),
           spec.expressionInfo(), new Builder(spec)));
     }
     return BoxedUnit.UNIT;
   }
 
-  static final class Builder extends AbstractFunction1<scala.collection.immutable.Seq<
+  /** Spark's {@code FunctionBuilder}: {@code Seq[Expression] => Expression} (a 2.12 or 2.13 Seq). */
+  static final class Builder extends AbstractFunction1<scala.collection.Seq<
       org.apache.spark.sql.catalyst.expressions.Expression>,
       org.apache.spark.sql.catalyst.expressions.Expression> implements java.io.Serializable {
     private final FunctionSpec spec;
@@ -47,7 +49,7 @@ public final class DivergenceExtensions extends AbstractFunction1<SparkSessionEx
 
     @Override
     public org.apache.spark.sql.catalyst.expressions.Expression apply(
-        scala.collection.immutable.Seq<org.apache.spark.sql.catalyst.expressions.Expression> children) {
+        scala.collection.Seq<org.apache.spark.sql.catalyst.expressions.Expression> children) {
       return FunctionBinder.build(spec, children);
     }
   }

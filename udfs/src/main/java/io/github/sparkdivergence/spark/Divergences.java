@@ -123,6 +123,7 @@ public final class Divergences {
    * extension does (idempotent). Needed only when {@code spark.sql.extensions} was not set; works for
    * classic sessions (Spark Connect clients need the extension on the server).
    */
+  @SuppressWarnings({"unchecked", "rawtypes"}) // the builder's Seq type differs between Scala 2.12 and 2.13
   public static void register(SparkSession session) {
     SparkVersionCheck.require();
     FunctionRegistry registry = SparkLine.functionRegistry(session);
@@ -130,7 +131,7 @@ public final class Divergences {
     for (FunctionSpec spec : DivergenceRegistry.all()) {
       FunctionIdentifier id = SparkLine.functionIdentifier(spec.name());
       if (!registry.functionExists(id)) {
-        registry.registerFunction(id, spec.expressionInfo(), new DivergenceExtensions.Builder(spec));
+        registry.registerFunction(id, spec.expressionInfo(), (scala.Function1) new DivergenceExtensions.Builder(spec));
       }
     }
   }

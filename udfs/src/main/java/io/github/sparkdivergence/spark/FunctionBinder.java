@@ -18,8 +18,6 @@ import org.apache.spark.sql.types.Metadata;
 import org.apache.spark.sql.types.NumericType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
-import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Turns a call with resolved arguments into the expression Spark runs: the bound function's
@@ -30,8 +28,9 @@ import scala.jdk.javaapi.CollectionConverters;
 final class FunctionBinder {
   private FunctionBinder() {}
 
-  static Expression build(FunctionSpec spec, Seq<Expression> children) {
-    List<Expression> args = CollectionConverters.asJava(children);
+  static Expression build(FunctionSpec spec, scala.collection.Seq<Expression> arguments) {
+    scala.collection.immutable.List<Expression> children = ScalaSeqs.immutable(arguments);
+    List<Expression> args = ScalaSeqs.asJava(children);
     StructField[] fields = new StructField[args.size()];
     List<Expression> guarded = new ArrayList<>();
     for (int i = 0; i < args.size(); i++) {
@@ -80,7 +79,7 @@ final class FunctionBinder {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Expression aggregator(AggregateFunction agg, Seq<Expression> children) {
+  private static Expression aggregator(AggregateFunction agg, scala.collection.immutable.List<Expression> children) {
     return new NamedAggregator(agg, children, 0, 0);
   }
 

@@ -11,12 +11,9 @@ import org.apache.spark.sql.catalyst.expressions.BoundReference;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.ImplicitCastInputTypes;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
-import org.apache.spark.sql.catalyst.expressions.aggregate.TypedImperativeAggregate;
 import org.apache.spark.sql.types.AbstractDataType;
 import org.apache.spark.sql.types.DataType;
-import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The Catalyst expression of the information aggregates ({@code mutual_info}, {@code entropy}, ...)
@@ -32,12 +29,12 @@ import scala.jdk.javaapi.CollectionConverters;
  * <p>Calls through the V2 function catalog ({@code SELECT divergence.mutual_info(...)}) are planned
  * by Spark itself and keep using {@code V2Aggregator}.
  */
-public final class InformationAggregator extends TypedImperativeAggregate<Serializable>
+public final class InformationAggregator extends TypedAggregateBase
     implements ImplicitCastInputTypes, Serializable {
   private static final long serialVersionUID = 1L;
 
   private final InformationAggregate.Bound function;
-  private final Seq<Expression> children;
+  private final scala.collection.immutable.List<Expression> children;
   private final int mutableAggBufferOffset;
   private final int inputAggBufferOffset;
   /** Position of each argument in the input row when every argument is a bound column, else null. */
@@ -46,13 +43,13 @@ public final class InformationAggregator extends TypedImperativeAggregate<Serial
   private transient int[] identity;
 
   /** Public for Catalyst's reflective {@code makeCopy}: (function, children, offsets). */
-  public InformationAggregator(InformationAggregate.Bound function, Seq<Expression> children,
+  public InformationAggregator(InformationAggregate.Bound function, scala.collection.Seq<Expression> children,
       int mutableAggBufferOffset, int inputAggBufferOffset) {
     this.function = function;
-    this.children = children;
+    this.children = ScalaSeqs.immutable(children);
     this.mutableAggBufferOffset = mutableAggBufferOffset;
     this.inputAggBufferOffset = inputAggBufferOffset;
-    this.direct = directOrdinals(function, CollectionConverters.asJava(children));
+    this.direct = directOrdinals(function, ScalaSeqs.asJava(children));
   }
 
   private static int[] directOrdinals(InformationAggregate.Bound function, List<Expression> args) {
@@ -68,7 +65,7 @@ public final class InformationAggregator extends TypedImperativeAggregate<Serial
 
   InformationAggregate.Bound function() { return function; }
 
-  @Override public Seq<Expression> children() { return children; }
+  @Override public scala.collection.immutable.List<Expression> children() { return children; }
   @Override public boolean nullable() { return function.isResultNullable(); }
   @Override public DataType dataType() { return function.resultType(); }
   @Override public String prettyName() { return function.name(); }
@@ -78,7 +75,7 @@ public final class InformationAggregator extends TypedImperativeAggregate<Serial
   @Override
   public Seq<AbstractDataType> inputTypes() {
     List<AbstractDataType> types = new ArrayList<>(Arrays.asList(function.inputTypes()));
-    return CollectionConverters.asScala(types).toList();
+    return ScalaSeqs.asScala(types);
   }
 
   @Override
@@ -116,8 +113,8 @@ public final class InformationAggregator extends TypedImperativeAggregate<Serial
   }
 
   @Override
-  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
-    return new InformationAggregator(function, newChildren.toSeq(), mutableAggBufferOffset, inputAggBufferOffset);
+  Expression withChildren(scala.collection.immutable.List<Expression> newChildren) {
+    return new InformationAggregator(function, newChildren, mutableAggBufferOffset, inputAggBufferOffset);
   }
 
   // scala.Product, used by Catalyst's tree copying and printing

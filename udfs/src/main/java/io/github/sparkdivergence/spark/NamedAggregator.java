@@ -4,16 +4,15 @@ import java.io.Serializable;
 import org.apache.spark.sql.catalyst.expressions.Expression;
 import org.apache.spark.sql.catalyst.expressions.aggregate.V2Aggregator;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
-import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
+import scala.collection.immutable.List;
 
 /**
  * Spark's {@code V2Aggregator} under the function's own name, so {@code SELECT mutual_info(x, y)}
  * gives a column named {@code mutual_info(x, y)} rather than {@code v2aggregator(x, y)}. Every copy
  * Spark makes keeps the subclass.
  */
-final class NamedAggregator<B extends Serializable, O> extends V2Aggregator<B, O> {
-  NamedAggregator(AggregateFunction<B, O> function, Seq<Expression> children, int mutableOffset, int inputOffset) {
+final class NamedAggregator<B extends Serializable, O> extends V2AggregatorBase<B, O> {
+  NamedAggregator(AggregateFunction<B, O> function, scala.collection.Seq<Expression> children, int mutableOffset, int inputOffset) {
     super(function, children, mutableOffset, inputOffset);
   }
 
@@ -30,7 +29,7 @@ final class NamedAggregator<B extends Serializable, O> extends V2Aggregator<B, O
   }
 
   @Override
-  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
+  Expression withChildren(List<Expression> newChildren) {
     return new NamedAggregator<>(aggrFunc(), newChildren, mutableAggBufferOffset(), inputAggBufferOffset());
   }
 }

@@ -2,18 +2,14 @@ package io.github.sparkdivergence.spark;
 
 import java.util.Objects;
 import org.apache.spark.sql.catalyst.InternalRow;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.catalyst.expressions.Expression;
-import org.apache.spark.sql.catalyst.expressions.InheritAnalysisRules;
-import org.apache.spark.sql.catalyst.expressions.RuntimeReplaceable;
 import org.apache.spark.sql.catalyst.expressions.codegen.CodegenContext;
 import org.apache.spark.sql.catalyst.expressions.codegen.ExprCode;
-import org.apache.spark.sql.catalyst.trees.UnaryLike;
 import org.apache.spark.sql.types.DataType;
-import scala.Enumeration;
 import scala.Function1;
 import scala.collection.Iterator;
-import scala.collection.immutable.IndexedSeq;
-import scala.collection.immutable.Seq;
+import scala.collection.immutable.List;
 
 /**
  * Shows a call as {@code kl_div(p, q)} in column names, EXPLAIN and error messages while Spark runs
@@ -22,24 +18,23 @@ import scala.collection.immutable.Seq;
  * {@code InheritAnalysisRules} expressions are (e.g. {@code nvl}): the replacement is the only child,
  * so type coercion applies to it, and the optimizer swaps it in before execution.
  */
-public final class NamedCall extends Expression implements RuntimeReplaceable, InheritAnalysisRules {
+public final class NamedCall extends ReplaceableCallBase {
   private final String name;
-  private final Seq<Expression> parameters;
+  private final List<Expression> parameters;
   private final Expression replacement;
-  private Seq<Enumeration.Value> nodePatterns;
 
-  public NamedCall(String name, Seq<Expression> parameters, Expression replacement) {
+  /** Public for Catalyst's reflective {@code makeCopy}: any Scala Seq of parameters. */
+  public NamedCall(String name, scala.collection.Seq<Expression> parameters, Expression replacement) {
     this.name = name;
-    this.parameters = parameters;
+    this.parameters = ScalaSeqs.immutable(parameters);
     this.replacement = replacement;
-    RuntimeReplaceable.$init$(this);
   }
 
   @Override public String prettyName() { return name; }
   @Override public Expression replacement() { return replacement; }
-  @Override public Seq<Expression> parameters() { return parameters; }
+  @Override public List<Expression> parameters() { return parameters; }
   @Override public Expression child() { return replacement; }
-  @Override public Seq<Expression> children() { return scala.collection.immutable.List$.MODULE$.<Expression>empty().$colon$colon(replacement); }
+  @Override public List<Expression> children() { return scala.collection.immutable.List$.MODULE$.<Expression>empty().$colon$colon(replacement); }
   @Override public boolean nullable() { return replacement.nullable(); }
   @Override public DataType dataType() { return replacement.dataType(); }
   @Override public Expression canonicalized() { return replacement.canonicalized(); }
@@ -54,24 +49,15 @@ public final class NamedCall extends Expression implements RuntimeReplaceable, I
   @SuppressWarnings("unchecked")
   @Override public Iterator<Object> flatArguments() { return (Iterator<Object>) (Iterator<?>) parameters.iterator(); }
 
-  @Override public String sql() { return name + parameters.map(Expression::sql).mkString("(", ", ", ")"); }
-  @Override public Seq<Enumeration.Value> nodePatterns() { return nodePatterns; }
-
   @Override
-  public void org$apache$spark$sql$catalyst$expressions$RuntimeReplaceable$_setter_$nodePatterns_$eq(
-      Seq<Enumeration.Value> patterns) {
-    this.nodePatterns = patterns;
+  public String sql() {
+    return ScalaSeqs.asJava(parameters).stream().map(Expression::sql).collect(Collectors.joining(", ", name + "(", ")"));
   }
 
   @Override
   public Expression mapChildren(Function1<Expression, Expression> f) {
     Expression mapped = f.apply(replacement);
     return mapped == replacement ? this : new NamedCall(name, parameters, mapped);
-  }
-
-  @Override
-  public Expression withNewChildrenInternal(IndexedSeq<Expression> newChildren) {
-    return withNewChildInternal(newChildren.apply(0));
   }
 
   @Override

@@ -42,7 +42,6 @@ import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.RDDInfo;
 import org.apache.spark.storage.StorageLevel;
 import scala.collection.Seq;
-import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * Per-row function benchmark: {@code SELECT sum(kl_div(p, q))} over a cached DataFrame, through our
@@ -212,8 +211,7 @@ public final class PerRowBenchmark {
     }
     return RowFactory.create(id, p, q, Vectors.dense(p.clone()), Vectors.dense(q.clone()),
         Vectors.sparse(dims, idx, ps), Vectors.sparse(dims, idx2, qs),
-        pm == null ? null : CollectionConverters.asScala(pm), qm == null ? null : CollectionConverters.asScala(qm),
-        qx == null ? null : CollectionConverters.asScala(qx));
+        pm, qm, qx); // Java maps: Spark converts them like Scala ones
   }
 
   private static double[] positive(SplittableRandom r, int n) {

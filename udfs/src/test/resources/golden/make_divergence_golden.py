@@ -112,7 +112,14 @@ def mp_all(p, q, base, normalize, eps):
                  for a, b in zip(x, y))
     ent = mp.fsum(mp.mpf(0) if a == 0 else -a * mp.log(a) for a in x)
     js_b = js / ln_base
+    # measures without a log base (base ignored)
+    hellinger = mp.sqrt(mp.fsum((mp.sqrt(a) - mp.sqrt(b)) ** 2 for a, b in zip(x, y)) / 2)
+    total_variation = mp.fsum(abs(a - b) for a, b in zip(x, y)) / 2
+    linf = max(abs(a - b) for a, b in zip(x, y))
     return {
+        "hellinger_distance": hellinger,
+        "total_variation": total_variation,
+        "linf_distance": linf,
         "kl": kl / ln_base,
         "cross_entropy": ce / ln_base,
         "js_divergence": js_b,
@@ -149,6 +156,10 @@ def scipy_all(p, q, base, normalize, eps):
         js = (np.sum(rel_entr(x, m)) + np.sum(rel_entr(y, m))) / 2.0 / ln_base
         jsd = jensenshannon(x, y, base=sb) if normalize else np.sqrt(js)
         return {
+            # no scipy function: numpy on the definitions
+            "hellinger_distance": np.sqrt(np.sum((np.sqrt(x) - np.sqrt(y)) ** 2) / 2),
+            "total_variation": np.sum(np.abs(x - y)) / 2,
+            "linf_distance": np.max(np.abs(x - y)),
             "kl": kl,
             "cross_entropy": -np.sum(xlogy(x, y)) / ln_base,
             "js_divergence": js,
@@ -158,7 +169,8 @@ def scipy_all(p, q, base, normalize, eps):
         }
 
 
-DIV_FUNCS = ["kl", "cross_entropy", "js_divergence", "js_distance", "jeffreys", "entropy"]
+DIV_FUNCS = ["kl", "cross_entropy", "js_divergence", "js_distance", "jeffreys", "entropy",
+             "hellinger_distance", "total_variation", "linf_distance"]
 
 
 def divergence_cases(rng):

@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.jobs;
 
+import io.github.sparkdivergence.math.DistributionMeasure;
 import io.github.sparkdivergence.math.Divergence;
 import io.github.sparkdivergence.spark.QuantileBinning;
 import io.github.sparkdivergence.spark.ScalaSeqs;
@@ -47,12 +48,19 @@ import org.apache.spark.sql.types.VarcharType;
  * <p>Smoothing: {@code p~_i = (p_i + eps) / (1 + K * eps)} over the K categories of the union, for
  * both sides. PSI = sum (cur~_i - ref~_i) * ln(cur~_i / ref~_i) on the smoothed proportions, which
  * equals KL(ref~||cur~) + KL(cur~||ref~) in nats. The {@code *_raw} columns are the same measures
- * without smoothing (+Infinity when a category is missing on one side).
+ * without smoothing (+Infinity when a category is missing on one side). Hellinger distance, total
+ * variation and L-infinity distance (TFDV's measure for categorical drift) are bounded by 1 and
+ * computed on the raw proportions.
  */
 public final class DriftJob implements Job {
 
   static final List<String> METRICS = List.of("kl_ref_cur", "kl_cur_ref", "js_divergence", "js_distance", "psi",
-      "kl_ref_cur_raw", "kl_cur_ref_raw", "js_divergence_raw", "js_distance_raw", "psi_raw");
+      "kl_ref_cur_raw", "kl_cur_ref_raw", "js_divergence_raw", "js_distance_raw", "psi_raw",
+      DistributionMeasure.HELLINGER_DISTANCE.sqlName(), DistributionMeasure.TOTAL_VARIATION.sqlName(),
+      DistributionMeasure.LINF_DISTANCE.sqlName());
+  /** Bounded measures, finite without smoothing: computed on the raw proportions only. */
+  private static final List<DistributionMeasure> BOUNDED = List.of(DistributionMeasure.HELLINGER_DISTANCE,
+      DistributionMeasure.TOTAL_VARIATION, DistributionMeasure.LINF_DISTANCE);
 
   static final StructType SCHEMA = new StructType()
       .add("column", DataTypes.StringType, false)
@@ -70,6 +78,9 @@ public final class DriftJob implements Job {
       .add("js_divergence_raw", DataTypes.DoubleType, false)
       .add("js_distance_raw", DataTypes.DoubleType, false)
       .add("psi_raw", DataTypes.DoubleType, false)
+      .add("hellinger_distance", DataTypes.DoubleType, false)
+      .add("total_variation", DataTypes.DoubleType, false)
+      .add("linf_distance", DataTypes.DoubleType, false)
       .add("only_in_ref", DataTypes.createArrayType(DataTypes.StringType, true), false)
       .add("only_in_cur", DataTypes.createArrayType(DataTypes.StringType, true), false)
       // NULL when no --threshold was given: no verdict, as the printed "-" says
@@ -131,7 +142,8 @@ public final class DriftJob implements Job {
         JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e (default), 2, 10, ..."),
         JobArgs.Option.repeated("threshold", "METRIC=VALUE", "fail (exit 3) when a column's metric exceeds VALUE;\n"
             + "metrics: " + String.join(", ", METRICS.subList(0, 5)) + ",\n"
-            + "or the same with _raw (unsmoothed); one value per metric"),
+            + "the same with _raw (unsmoothed), " + String.join(", ", METRICS.subList(10, METRICS.size())) + ";\n"
+            + "one value per metric"),
         JobArgs.Option.value("categories-output", "PATH", "also write the per-category counts and proportions (column,\n"
             + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode;\n"
             + "must not be, contain or lie inside --output or an input"),
@@ -507,6 +519,7 @@ public final class DriftJob implements Job {
     m[7] = Divergence.jsDivergence(p, q, kk, base, false, 0.0);
     m[8] = Divergence.jsDistance(p, q, kk, base, false, 0.0);
     m[9] = psi(p, q);
+    for (int i = 0; i < BOUNDED.size(); i++) m[10 + i] = BOUNDED.get(i).dense(p, q, kk, Math.E, false, 0.0);
     List<String> reasons = new ArrayList<>();
     for (Map.Entry<String, Double> t : thresholds.entrySet()) {
       double v = m[METRICS.indexOf(t.getKey())];

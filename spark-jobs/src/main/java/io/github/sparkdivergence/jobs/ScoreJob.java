@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.jobs;
 
+import io.github.sparkdivergence.math.DistributionMeasure;
 import io.github.sparkdivergence.spark.Divergences;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -31,21 +32,24 @@ public final class ScoreJob implements Job {
 
   static final List<String> KINDS = List.of("array", "vector", "map", "logprobs", "logits");
 
-  /** Metric name on the command line -> output column. */
-  static final Map<String, String> DIST_METRICS = new LinkedHashMap<>();
-  static final Map<String, String> LOG_METRICS = new LinkedHashMap<>();
+  /**
+   * The metrics of array/vector/map input, each named as its output column: every measure of two
+   * distributions by its SQL name, KL the other way round, and the entropy of each side.
+   */
+  static final List<String> DIST_METRICS = new ArrayList<>();
+  static final List<String> LOG_METRICS = List.of("kl_div", "reverse_kl_div");
+  /** Short forms accepted on the command line (earlier releases' names). */
+  static final Map<String, String> ALIASES = Map.of("kl", "kl_div", "reverse_kl", "reverse_kl_div", "js", "js_div",
+      "jeffreys", "jeffreys_div");
 
   static {
-    DIST_METRICS.put("kl", "kl_div");
-    DIST_METRICS.put("reverse_kl", "reverse_kl_div");
-    DIST_METRICS.put("cross_entropy", "cross_entropy");
-    DIST_METRICS.put("js", "js_div");
-    DIST_METRICS.put("js_distance", "js_distance");
-    DIST_METRICS.put("jeffreys", "jeffreys_div");
-    DIST_METRICS.put("entropy_p", "entropy_p");
-    DIST_METRICS.put("entropy_q", "entropy_q");
-    LOG_METRICS.put("kl", "kl_div");
-    LOG_METRICS.put("reverse_kl", "reverse_kl_div");
+    for (DistributionMeasure m : DistributionMeasure.values()) {
+      if (!m.pair()) continue;
+      DIST_METRICS.add(m.sqlName());
+      if (m == DistributionMeasure.KL_DIV) DIST_METRICS.add("reverse_kl_div");
+    }
+    DIST_METRICS.add("entropy_p");
+    DIST_METRICS.add("entropy_q");
   }
 
   @Override public String name() { return "score"; }
@@ -67,14 +71,15 @@ public final class ScoreJob implements Job {
         probabilities), logits (array<double> of raw logits, softmaxed). array/vector/map are
         recognised from the column type when --input-kind is not given.
 
-        Metrics for array/vector/map: kl (KL(p||q)), reverse_kl (KL(q||p)), cross_entropy, js,
-        js_distance, jeffreys, entropy_p, entropy_q. For logprobs/logits: kl, reverse_kl.
-        Output columns: kl_div, reverse_kl_div, cross_entropy, js_div, js_distance, jeffreys_div,
-        entropy_p, entropy_q.
+        Metrics for array/vector/map, each the SQL function of that name (reverse_kl_div is
+        KL(q||p), entropy_p and entropy_q the entropy of each side):
+        %s
+        For logprobs/logits: kl_div, reverse_kl_div. Each metric's output column has its name;
+        kl, reverse_kl, js and jeffreys are accepted as short forms.
 
         A row the divergence is not defined for (different lengths, negative values, ...) gets NULL
         and counts in the summary's nulls; with --strict such a row fails the job instead, whatever
-        spark.sql.ansi.enabled says.""";
+        spark.sql.ansi.enabled says.""".formatted(wrap(String.join(", ", DIST_METRICS) + "."));
   }
 
   @Override
@@ -84,7 +89,8 @@ public final class ScoreJob implements Job {
         JobArgs.Option.value("p", "COL", "column holding the first distribution p"),
         JobArgs.Option.value("q", "COL", "column holding the second distribution q"),
         JobArgs.Option.value("input-kind", "KIND", "array, vector, map, logprobs or logits (default: from the type)"),
-        JobArgs.Option.value("metrics", "M,M,...", "metrics to compute (default kl,js_distance; logprobs/logits: kl)"),
+        JobArgs.Option.value("metrics", "M,M,...", "metrics to compute (default kl_div,js_distance; logprobs/logits:\n"
+            + "kl_div)"),
         JobArgs.Option.value("base", "B", "logarithm base: e (default), 2, 10, ..."),
         JobArgs.Option.flag("normalize", "divide each distribution by its sum first (array/vector/map)"),
         JobArgs.Option.value("eps", "X", "additive smoothing (x + eps) / (1 + K*eps) after normalising\n"
@@ -135,14 +141,15 @@ public final class ScoreJob implements Job {
     if (logSpace && (normalize || args.has("eps"))) {
       throw JobException.usage("--normalize and --eps apply to array, vector and map inputs, not " + kind);
     }
-    Map<String, String> allowed = logSpace ? LOG_METRICS : DIST_METRICS;
-    if (metricNames.isEmpty()) metricNames = logSpace ? List.of("kl") : List.of("kl", "js_distance");
+    List<String> allowed = logSpace ? LOG_METRICS : DIST_METRICS;
+    if (metricNames.isEmpty()) metricNames = logSpace ? List.of("kl_div") : List.of("kl_div", "js_distance");
     LinkedHashSet<String> metrics = new LinkedHashSet<>();
     for (String m : metricNames) {
-      String key = canonical(m.toLowerCase(Locale.ROOT), allowed);
-      if (key == null) {
+      String key = m.toLowerCase(Locale.ROOT);
+      key = ALIASES.getOrDefault(key, key);
+      if (!allowed.contains(key)) {
         throw JobException.usage("--metrics: '" + m + "' is not a metric for " + kind + " input (choose from "
-            + String.join(", ", allowed.keySet()) + ")");
+            + String.join(", ", allowed) + ")");
       }
       metrics.add(key);
     }
@@ -150,7 +157,7 @@ public final class ScoreJob implements Job {
     List<Column> cols = new ArrayList<>();
     for (String f : schema.fieldNames()) cols.add(DataIO.col(f));
     for (String m : metrics) {
-      String outName = allowed.get(m);
+      String outName = m;
       for (String f : schema.fieldNames()) {
         if (f.equalsIgnoreCase(outName)) {
           throw JobException.input("input already has a column named '" + f + "', the output column of metric " + m);
@@ -234,10 +241,20 @@ public final class ScoreJob implements Job {
     return DataIO.sneaky(e);
   }
 
-  private static String canonical(String m, Map<String, String> allowed) {
-    if (allowed.containsKey(m)) return m;
-    for (Map.Entry<String, String> e : allowed.entrySet()) if (e.getValue().equals(m)) return e.getKey();
-    return null;
+  /** Lines of at most 96 characters, indented like the rest of the description. */
+  private static String wrap(String text) {
+    StringBuilder out = new StringBuilder();
+    int lineStart = 0;
+    for (String word : text.split(" ")) {
+      if (out.length() - lineStart + word.length() + 1 > 96 && out.length() > lineStart) {
+        out.append('\n');
+        lineStart = out.length();
+      } else if (out.length() > lineStart) {
+        out.append(' ');
+      }
+      out.append(word);
+    }
+    return out.toString();
   }
 
   static String kindOf(DataType t, String col) {
@@ -266,22 +283,18 @@ public final class ScoreJob implements Job {
   }
 
   static Column score(String metric, String kind, Column p, Column q, double base, boolean normalize, double eps) {
+    boolean reverse = metric.equals("reverse_kl_div");
     if (kind.equals("logprobs")) {
-      return metric.equals("kl") ? Divergences.klDivLog(p, q, base) : Divergences.klDivLog(q, p, base);
+      return reverse ? Divergences.klDivLog(q, p, base) : Divergences.klDivLog(p, q, base);
     }
     if (kind.equals("logits")) {
-      return metric.equals("kl") ? Divergences.klDivLogits(p, q, base) : Divergences.klDivLogits(q, p, base);
+      return reverse ? Divergences.klDivLogits(q, p, base) : Divergences.klDivLogits(p, q, base);
     }
     return switch (metric) {
-      case "kl" -> Divergences.klDiv(p, q, base, normalize, eps);
-      case "reverse_kl" -> Divergences.klDiv(q, p, base, normalize, eps);
-      case "cross_entropy" -> Divergences.crossEntropy(p, q, base, normalize, eps);
-      case "js" -> Divergences.jsDiv(p, q, base, normalize, eps);
-      case "js_distance" -> Divergences.jsDistance(p, q, base, normalize, eps);
-      case "jeffreys" -> Divergences.jeffreysDiv(p, q, base, normalize, eps);
-      case "entropy_p" -> Divergences.distEntropy(p, base, normalize, eps);
-      case "entropy_q" -> Divergences.distEntropy(q, base, normalize, eps);
-      default -> throw new IllegalArgumentException(metric);
+      case "reverse_kl_div" -> Divergences.measure(DistributionMeasure.KL_DIV, q, p, base, normalize, eps);
+      case "entropy_p" -> Divergences.measure(DistributionMeasure.DIST_ENTROPY, p, null, base, normalize, eps);
+      case "entropy_q" -> Divergences.measure(DistributionMeasure.DIST_ENTROPY, q, null, base, normalize, eps);
+      default -> Divergences.measure(DistributionMeasure.bySqlName(metric), p, q, base, normalize, eps);
     };
   }
 

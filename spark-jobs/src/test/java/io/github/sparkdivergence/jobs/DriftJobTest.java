@@ -83,6 +83,18 @@ class DriftJobTest {
       m.put("js_distance" + suffix, Math.sqrt(js));
       m.put("psi" + suffix, raw == 1 && hasZero(a, b) ? Double.POSITIVE_INFINITY : psi);
     }
+    double hellinger = 0;
+    double tv = 0;
+    double linf = 0;
+    for (int i = 0; i < p.length; i++) {
+      double d = Math.sqrt(p[i]) - Math.sqrt(q[i]);
+      hellinger += d * d;
+      tv += Math.abs(p[i] - q[i]);
+      linf = Math.max(linf, Math.abs(p[i] - q[i]));
+    }
+    m.put("hellinger_distance", Math.sqrt(hellinger / 2));
+    m.put("total_variation", tv / 2);
+    m.put("linf_distance", linf);
     return m;
   }
 

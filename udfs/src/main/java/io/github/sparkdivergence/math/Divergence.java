@@ -1,5 +1,7 @@
 package io.github.sparkdivergence.math;
 
+import static io.github.sparkdivergence.math.DistributionMeasure.*;
+
 /**
  * Divergences between discrete distributions given as dense {@code double[]} (with an explicit
  * length {@code n}, so callers can reuse longer buffers) or as MLlib-layout sparse vectors (size,
@@ -15,8 +17,11 @@ package io.github.sparkdivergence.math;
  *   <li>JS divergence = KL(p||m)/2 + KL(q||m)/2 with m = (p+q)/2; JS distance =
  *       sqrt(max(JS, 0)), equal to {@code scipy.spatial.distance.jensenshannon(p, q, base)} when
  *       normalize = true.
+ *   <li>Hellinger distance = sqrt(sum (sqrt p_i - sqrt q_i)^2 / 2), total variation =
+ *       sum |p_i - q_i| / 2, L-infinity = max |p_i - q_i|: all in [0, 1], no log base.
  * </ul>
- * Results are divided by ln(base). {@code normalize} divides p and q by their own sums first
+ * The measures are the constants of {@link DistributionMeasure}; {@link #term} and {@link #finish}
+ * hold their kernels. Results of the log measures are divided by ln(base). {@code normalize} divides p and q by their own sums first
  * (as {@code scipy.stats.entropy} always does); a vector summing to 0 is then invalid. {@code eps}
  * smoothing is applied after normalization: p~_i = (p_i + eps) / (1 + K eps) over all K entries
  * (K = n dense, K = size sparse, implicit zeros included).
@@ -58,12 +63,6 @@ public final class Divergence {
   /** How far from 1 a vector used without normalize may sum (see the class comment). */
   public static final double SUM_TOLERANCE = Checks.SUM_TOLERANCE;
 
-  private static final int KL = 0;
-  private static final int CROSS_ENTROPY = 1;
-  private static final int JS = 2;
-  private static final int JS_DISTANCE = 3;
-  private static final int JEFFREYS = 4;
-
   private static final double INF = Double.POSITIVE_INFINITY;
   private static final double HALF_LN2 = 0.5 * Precise.LN2;
   /** Scale applied before summing when the plain sum of finite entries overflows. */
@@ -89,11 +88,11 @@ public final class Divergence {
 
   public static double klDivergence(
       double[] p, double[] q, int n, double base, boolean normalize, double eps) {
-    return pairwise(KL, p, q, n, base, normalize, eps);
+    return pairwise(KL_DIV, p, q, n, base, normalize, eps);
   }
 
   public static double klDivergence(double[] p, double[] q) {
-    return pairwise(KL, p, q, commonLength(p, q), Math.E, false, 0.0);
+    return pairwise(KL_DIV, p, q, commonLength(p, q), Math.E, false, 0.0);
   }
 
   public static double crossEntropy(
@@ -107,11 +106,11 @@ public final class Divergence {
 
   public static double jsDivergence(
       double[] p, double[] q, int n, double base, boolean normalize, double eps) {
-    return pairwise(JS, p, q, n, base, normalize, eps);
+    return pairwise(JS_DIV, p, q, n, base, normalize, eps);
   }
 
   public static double jsDivergence(double[] p, double[] q) {
-    return pairwise(JS, p, q, commonLength(p, q), Math.E, false, 0.0);
+    return pairwise(JS_DIV, p, q, commonLength(p, q), Math.E, false, 0.0);
   }
 
   public static double jsDistance(
@@ -125,11 +124,11 @@ public final class Divergence {
 
   public static double jeffreysDivergence(
       double[] p, double[] q, int n, double base, boolean normalize, double eps) {
-    return pairwise(JEFFREYS, p, q, n, base, normalize, eps);
+    return pairwise(JEFFREYS_DIV, p, q, n, base, normalize, eps);
   }
 
   public static double jeffreysDivergence(double[] p, double[] q) {
-    return pairwise(JEFFREYS, p, q, commonLength(p, q), Math.E, false, 0.0);
+    return pairwise(JEFFREYS_DIV, p, q, commonLength(p, q), Math.E, false, 0.0);
   }
 
   public static double entropy(double[] p, int n, double base, boolean normalize, double eps) {
@@ -174,7 +173,7 @@ public final class Divergence {
 
   public static double klDivergenceSparse(int size, int[] pIdx, double[] pVal, int pNnz,
       int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
-    return pairwiseSparse(KL, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
+    return pairwiseSparse(KL_DIV, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
   }
 
   public static double crossEntropySparse(int size, int[] pIdx, double[] pVal, int pNnz,
@@ -185,7 +184,7 @@ public final class Divergence {
 
   public static double jsDivergenceSparse(int size, int[] pIdx, double[] pVal, int pNnz,
       int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
-    return pairwiseSparse(JS, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
+    return pairwiseSparse(JS_DIV, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
   }
 
   public static double jsDistanceSparse(int size, int[] pIdx, double[] pVal, int pNnz,
@@ -197,7 +196,7 @@ public final class Divergence {
   public static double jeffreysDivergenceSparse(int size, int[] pIdx, double[] pVal, int pNnz,
       int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
     return pairwiseSparse(
-        JEFFREYS, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
+        JEFFREYS_DIV, size, pIdx, pVal, pNnz, qIdx, qVal, qNnz, base, normalize, eps);
   }
 
   public static double entropySparse(int size, int[] idx, double[] val, int nnz, double base,
@@ -253,24 +252,25 @@ public final class Divergence {
     return n;
   }
 
-  private static double pairwise(int kind, double[] p, double[] q, int n, double base,
+  /** {@code kind} on two dense vectors; {@code base} is ignored by a measure without one. */
+  static double pairwise(DistributionMeasure kind, double[] p, double[] q, int n, double base,
       boolean normalize, double eps) {
     // Plain KL first: the certified pass also rejects every invalid entry (it returns NaN), so
     // valid input skips the separate validation passes; anything else is validated below, in
     // argument order, exactly as before.
-    if (kind == KL && !normalize && eps == 0 && p != null && q != null && n > 0
+    if (kind == KL_DIV && !normalize && eps == 0 && p != null && q != null && n > 0
         && p.length >= n && q.length >= n && (base == Math.E || (base > 0 && base != 1.0 && base < INF))) {
       double fast = klCertified(p, q, n);
       if (fast == fast) {
-        return scale(kind, fast, base == Math.E ? 1.0 : Math.log(base));
+        return finish(kind, fast, base == Math.E ? 1.0 : Math.log(base));
       }
     }
     Checks.vector(p, n, 0);
     double pGiven = entries(p, n, 0);
     Checks.vector(q, n, 1);
     double qGiven = entries(q, n, 1);
-    double lnBase = Checks.lnBase(base, 2);
-    Checks.eps(eps, 4);
+    double lnBase = kind.takesBase() ? Checks.lnBase(base, 2) : 1.0;
+    Checks.eps(eps, kind.takesBase() ? 4 : 3);
     if (!normalize) {
       Checks.sumsToOne(pGiven, 0);
       Checks.sumsToOne(qGiven, 1);
@@ -293,7 +293,7 @@ public final class Divergence {
       }
     }
     double denom = 1.0 + n * eps;
-    boolean logFallback = normalize && eps == 0 && kind != JS && kind != JS_DISTANCE;
+    boolean logFallback = normalize && eps == 0 && logRatioTerms(kind);
     double lnP = Math.log(pSum) - Math.log(pPre);
     double lnQ = Math.log(qSum) - Math.log(qPre);
     double s = 0;
@@ -302,11 +302,14 @@ public final class Divergence {
     // Plain inputs (the common case) skip the four divisions of the general transform, which
     // are exact identities there: (x * 1 / 1 + 0) / 1 == x for every x >= 0.
     boolean plain = !normalize && eps == 0;
+    boolean max = kind == LINF_DISTANCE;
     for (int i = 0; i < n; i++) {
       double x = plain ? term(kind, p[i], q[i])
           : term(kind, p[i], q[i], (p[i] * pPre / pSum + eps) / denom,
               (q[i] * qPre / qSum + eps) / denom, logFallback, lnP, lnQ);
-      if (Double.isFinite(x)) {
+      if (max) {
+        s = Math.max(s, x);
+      } else if (Double.isFinite(x)) {
         double t = s + x;
         c += Precise.sumError(s, x, t);
         s = t;
@@ -314,15 +317,16 @@ public final class Divergence {
         special += x;
       }
     }
-    return scale(kind, Precise.finish(s, c, special), lnBase);
+    return finish(kind, max ? s : Precise.finish(s, c, special), lnBase);
   }
 
-  private static double pairwiseSparse(int kind, int size, int[] pIdx, double[] pVal, int pNnz,
+  /** {@code kind} on two sparse vectors; {@code base} is ignored by a measure without one. */
+  static double pairwiseSparse(DistributionMeasure kind, int size, int[] pIdx, double[] pVal, int pNnz,
       int[] qIdx, double[] qVal, int qNnz, double base, boolean normalize, double eps) {
     Checks.sparse(size, pIdx, pVal, pNnz, 0);
     Checks.sparse(size, qIdx, qVal, qNnz, 1);
-    double lnBase = Checks.lnBase(base, 2);
-    Checks.eps(eps, 4);
+    double lnBase = kind.takesBase() ? Checks.lnBase(base, 2) : 1.0;
+    Checks.eps(eps, kind.takesBase() ? 4 : 3);
     if (!normalize) {
       Checks.sumsToOne(Checks.sum(pVal, pNnz), 0);
       Checks.sumsToOne(Checks.sum(qVal, qNnz), 1);
@@ -344,17 +348,18 @@ public final class Divergence {
       }
     }
     double denom = 1.0 + size * eps;
-    boolean logFallback = normalize && eps == 0 && kind != JS && kind != JS_DISTANCE;
+    boolean logFallback = normalize && eps == 0 && logRatioTerms(kind);
     double lnP = Math.log(pSum) - Math.log(pPre);
     double lnQ = Math.log(qSum) - Math.log(qPre);
-    if (!normalize && eps == 0 && kind == KL) {
+    if (!normalize && eps == 0 && kind == KL_DIV) {
       double fast = klCertifiedSparse(pIdx, pVal, pNnz, qIdx, qVal, qNnz);
       if (fast == fast) {
-        return scale(kind, fast, lnBase);
+        return finish(kind, fast, lnBase);
       }
     }
     // an implicit zero becomes eps/denom in both vectors (0 * pre / sum = 0 exactly)
     double zero = eps / denom;
+    boolean max = kind == LINF_DISTANCE;
     double s = 0;
     double c = 0;
     double special = 0;
@@ -369,7 +374,9 @@ public final class Divergence {
       union++;
       double x = term(kind, pr, qr, (pr * pPre / pSum + eps) / denom,
           (qr * qPre / qSum + eps) / denom, logFallback, lnP, lnQ);
-      if (Double.isFinite(x)) {
+      if (max) {
+        s = Math.max(s, x);
+      } else if (Double.isFinite(x)) {
         double t = s + x;
         c += Precise.sumError(s, x, t);
         s = t;
@@ -378,17 +385,20 @@ public final class Divergence {
       }
     }
     // positions implicit in both vectors: one shared term, counted once (O(1), not O(size)).
-    // For KL/JS/Jeffreys it is exactly 0, which leaves the sum bit-identical to the dense one.
+    // For every measure but cross-entropy it is exactly 0, which leaves the sum bit-identical to
+    // the dense one.
     int both = size - union;
     double x = both == 0 ? 0.0 : term(kind, zero, zero) * both;
-    if (Double.isFinite(x)) {
+    if (max) {
+      s = Math.max(s, x);
+    } else if (Double.isFinite(x)) {
       double t = s + x;
       c += Precise.sumError(s, x, t);
       s = t;
     } else {
       special += x;
     }
-    return scale(kind, Precise.finish(s, c, special), lnBase);
+    return finish(kind, max ? s : Precise.finish(s, c, special), lnBase);
   }
 
   /**
@@ -512,16 +522,32 @@ public final class Divergence {
   }
 
   /**
-   * The natural-log result kept in the measure's range (every measure >= 0, JS <= ln 2), then
-   * divided by ln(base). Inputs that sum to 1 only within the tolerance, and rounding, could
-   * otherwise leave it a hair outside.
+   * The measure from its reduced terms (their sum, or for L-infinity their maximum), kept in the
+   * measure's range (every measure >= 0; JS <= ln 2; Hellinger, total variation and L-infinity
+   * <= 1) and, for a log measure, divided by ln(base). Inputs that sum to 1 only within the
+   * tolerance, and rounding, could otherwise leave it a hair outside.
    */
-  private static double scale(int kind, double natural, double lnBase) {
-    double v = Math.max(natural, 0.0);
-    if (kind == JS || kind == JS_DISTANCE) {
-      v = Math.min(v, Precise.LN2);
+  static double finish(DistributionMeasure kind, double reduced, double lnBase) {
+    double v = Math.max(reduced, 0.0);
+    switch (kind) {
+      case JS_DIV:
+        return Math.min(v, Precise.LN2) / lnBase;
+      case JS_DISTANCE:
+        return Math.sqrt(Math.min(v, Precise.LN2) / lnBase);
+      case HELLINGER_DISTANCE:
+        return Math.sqrt(Math.min(0.5 * v, 1.0));
+      case TOTAL_VARIATION:
+        return Math.min(0.5 * v, 1.0);
+      case LINF_DISTANCE:
+        return Math.min(v, 1.0);
+      default:
+        return v / lnBase;
     }
-    return kind == JS_DISTANCE ? Math.sqrt(v / lnBase) : v / lnBase;
+  }
+
+  /** Measures whose terms are products with ln(x / y): those take the raw-log fallback. */
+  private static boolean logRatioTerms(DistributionMeasure kind) {
+    return kind == KL_DIV || kind == CROSS_ENTROPY || kind == JEFFREYS_DIV;
   }
 
   /** Entropy of K outcomes lies in [0, ln K]. */
@@ -534,12 +560,12 @@ public final class Divergence {
    * can underflow a positive entry to a subnormal or 0 (5e-324 / 4), which would turn a finite
    * ln ratio into garbage or inf; then the logs are taken from the raw values: ln x = ln pr - lnP.
    */
-  private static double term(int kind, double pr, double qr, double x, double y,
+  private static double term(DistributionMeasure kind, double pr, double qr, double x, double y,
       boolean logFallback, double lnP, double lnQ) {
     if (logFallback && (x < Double.MIN_NORMAL || y < Double.MIN_NORMAL) && pr > 0 && qr > 0) {
       double lnRatio = (Math.log(pr) - lnP) - (Math.log(qr) - lnQ);
       switch (kind) {
-        case KL:
+        case KL_DIV:
           return x * lnRatio;
         case CROSS_ENTROPY:
           return -x * (Math.log(qr) - lnQ);
@@ -550,17 +576,38 @@ public final class Divergence {
     return term(kind, x, y);
   }
 
-  private static double term(int kind, double x, double y) {
+  /** The per-entry kernel of each measure, for normalized (smoothed) entries x of p and y of q. */
+  static double term(DistributionMeasure kind, double x, double y) {
     switch (kind) {
-      case KL:
+      case KL_DIV:
         return relEntr(x, y);
       case CROSS_ENTROPY:
         return crossTerm(x, y);
-      case JEFFREYS:
+      case JEFFREYS_DIV:
         return jeffreysTerm(x, y);
-      default:
+      case JS_DIV:
+      case JS_DISTANCE:
         return jsTerm(x, y);
+      case HELLINGER_DISTANCE:
+        return hellingerTerm(x, y);
+      case TOTAL_VARIATION:
+      case LINF_DISTANCE:
+        return Math.abs(x - y);
+      default:
+        throw new IllegalArgumentException(kind + " is not a measure of two distributions");
     }
+  }
+
+  /**
+   * (sqrt x - sqrt y)^2 as ((x - y) / (sqrt x + sqrt y))^2: the difference of the roots cancels
+   * for near-equal entries, the difference of the entries is exact there (Sterbenz).
+   */
+  private static double hellingerTerm(double x, double y) {
+    if (x == y) {
+      return 0.0;
+    }
+    double d = (x - y) / (Math.sqrt(x) + Math.sqrt(y));
+    return d * d;
   }
 
   /** scipy.special.rel_entr for x, y >= 0 (or NaN / +inf), accurate for extreme ratios. */

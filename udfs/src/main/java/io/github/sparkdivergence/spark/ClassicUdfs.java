@@ -4,7 +4,7 @@ import io.github.sparkdivergence.math.Gaussian;
 import io.github.sparkdivergence.math.InvalidInputException;
 import io.github.sparkdivergence.math.LogSpace;
 import io.github.sparkdivergence.math.RlhfKl;
-import io.github.sparkdivergence.spark.DistributionFunction.Measure;
+import io.github.sparkdivergence.math.DistributionMeasure;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.ml.linalg.DenseVector;
@@ -49,8 +49,8 @@ public final class ClassicUdfs {
   private static final Map<String, Udf> UDFS = new LinkedHashMap<>();
 
   static {
-    for (Measure m : Measure.values()) {
-      UDFS.put(m.sqlName, m.pair
+    for (DistributionMeasure m : DistributionMeasure.values()) {
+      UDFS.put(m.sqlName(), m.pair()
           ? new Udf((UDF2<Object, Object, Double>) (p, q) -> distribution(m, p, q), DataTypes.DoubleType)
           : new Udf((UDF1<Object, Double>) p -> distribution(m, p, null), DataTypes.DoubleType));
     }
@@ -88,12 +88,12 @@ public final class ClassicUdfs {
 
   // ---- the functions -------------------------------------------------------------------------
 
-  static Double distribution(Measure m, Object p, Object q) {
-    if (p == null || (m.pair && q == null)) return null;
+  static Double distribution(DistributionMeasure m, Object p, Object q) {
+    if (p == null || (m.pair() && q == null)) return null;
     try {
       Scratch s = Scratch.get();
       if (p instanceof Vector pv) {
-        Vector qv = q == null ? null : as(Vector.class, q, m.sqlName, p);
+        Vector qv = q == null ? null : as(Vector.class, q, m.sqlName(), p);
         int n = pv.size();
         if (qv != null && qv.size() != n) throw new InvalidInputException(1, "has size " + qv.size() + " but `p` has size " + n);
         // Deserialising a vector allocates fresh arrays per row, so they can go to the math as is.
@@ -107,7 +107,7 @@ public final class ClassicUdfs {
       if (p instanceof Seq<?> ps) {
         int n = copy(ps, s.a(ps.size()), 0);
         if (q == null) return m.dense(s.a, null, n, Math.E, false, 0.0);
-        Seq<?> qs = as(Seq.class, q, m.sqlName, p);
+        Seq<?> qs = as(Seq.class, q, m.sqlName(), p);
         if (qs.size() != n) throw new InvalidInputException(1, "has length " + qs.size() + " but `p` has length " + n);
         copy(qs, s.b(n), 1);
         return m.dense(s.a, s.b, n, Math.E, false, 0.0);
@@ -117,12 +117,12 @@ public final class ClassicUdfs {
           int n = copy(pm.values().toSeq(), s.a(pm.size()), 0);
           return m.dense(s.a, null, n, Math.E, false, 0.0);
         }
-        int n = alignMaps(pm, as(scala.collection.Map.class, q, m.sqlName, p), s);
+        int n = alignMaps(pm, as(scala.collection.Map.class, q, m.sqlName(), p), s);
         return m.dense(s.a, s.b, n, Math.E, false, 0.0);
       }
-      throw unsupported(m.sqlName, p);
+      throw unsupported(m.sqlName(), p);
     } catch (InvalidInputException e) {
-      return invalid(m.sqlName, DIST, e);
+      return invalid(m.sqlName(), DIST, e);
     }
   }
 

@@ -1,6 +1,6 @@
 package io.github.sparkdivergence.spark;
 
-import io.github.sparkdivergence.math.Divergence;
+import io.github.sparkdivergence.math.DistributionMeasure;
 import io.github.sparkdivergence.math.InvalidInputException;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.util.ArrayData;
@@ -12,79 +12,37 @@ import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The probability-vector family: {@code kl_div}, {@code cross_entropy}, {@code js_div},
- * {@code js_distance}, {@code jeffreys_div} (two distributions) and {@code dist_entropy} (one), on
- * arrays, MLlib vectors or string-keyed maps, with the optional trailing arguments
- * {@code base, normalize, eps} in that order.
+ * Every {@link DistributionMeasure} as a SQL function ({@code kl_div}, {@code js_distance},
+ * {@code hellinger_distance}, ..., {@code dist_entropy}) on arrays, MLlib vectors or string-keyed
+ * maps, with the optional trailing arguments of the measure ({@code base} for the log measures,
+ * then {@code normalize, eps}) in that order. One bound class per representation serves them all.
  */
 public final class DistributionFunction extends SqlFunction {
 
-  /** The math behind each SQL name; one bound class per representation serves them all. */
-  enum Measure {
-    KL_DIV("kl_div", true) {
-      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.klDivergence(p, q, n, b, norm, eps); }
-      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.klDivergenceSparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
-    },
-    CROSS_ENTROPY("cross_entropy", true) {
-      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.crossEntropy(p, q, n, b, norm, eps); }
-      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.crossEntropySparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
-    },
-    JS_DIV("js_div", true) {
-      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.jsDivergence(p, q, n, b, norm, eps); }
-      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.jsDivergenceSparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
-    },
-    JS_DISTANCE("js_distance", true) {
-      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.jsDistance(p, q, n, b, norm, eps); }
-      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.jsDistanceSparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
-    },
-    JEFFREYS_DIV("jeffreys_div", true) {
-      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.jeffreysDivergence(p, q, n, b, norm, eps); }
-      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.jeffreysDivergenceSparse(size, pi, pv, pn, qi, qv, qn, b, norm, eps); }
-    },
-    ENTROPY("dist_entropy", false) {
-      double dense(double[] p, double[] q, int n, double b, boolean norm, double eps) { return Divergence.entropy(p, n, b, norm, eps); }
-      double sparse(int size, int[] pi, double[] pv, int pn, int[] qi, double[] qv, int qn, double b, boolean norm, double eps) { return Divergence.entropySparse(size, pi, pv, pn, b, norm, eps); }
-    };
-
-    final String sqlName;
-    final boolean pair;
-
-    Measure(String sqlName, boolean pair) {
-      this.sqlName = sqlName;
-      this.pair = pair;
-    }
-
-    abstract double dense(double[] p, double[] q, int n, double base, boolean normalize, double eps);
-
-    abstract double sparse(int size, int[] pIdx, double[] pVal, int pNnz, int[] qIdx, double[] qVal,
-        int qNnz, double base, boolean normalize, double eps);
-  }
-
-  private static final String[] PAIR_PARAMS = {"p", "q", "base", "normalize", "eps"};
-  private static final String[] SINGLE_PARAMS = {"p", "base", "normalize", "eps"};
   private static final int[] MATH_ARGS = {0, 1};
 
-  private final Measure measure;
+  private final DistributionMeasure measure;
 
-  DistributionFunction(Measure measure, String usage) {
-    super(measure.sqlName, usage);
+  DistributionFunction(DistributionMeasure measure) {
+    super(measure.sqlName(), measure.usage());
     this.measure = measure;
   }
 
   @Override
   public BoundFunction bind(StructType input) {
     StructField[] f = input.fields();
-    int dists = measure.pair ? 2 : 1;
-    if (f.length < dists || f.length > dists + 3) {
+    String[] params = measure.parameters();
+    int dists = measure.pair() ? 2 : 1;
+    if (f.length < dists || f.length > params.length) {
       throw Representation.unsupported(name(), usage, input,
-          "expects " + dists + " to " + (dists + 3) + " arguments but got " + f.length);
+          "expects " + dists + " to " + params.length + " arguments but got " + f.length);
     }
     Representation rep = Representation.of(f[0].dataType());
     if (rep == null) {
       throw Representation.unsupported(name(), usage, input,
           "argument `p` must be " + Representation.EXPECTED + " but was " + f[0].dataType().simpleString());
     }
-    if (measure.pair) {
+    if (measure.pair()) {
       Representation repQ = Representation.of(f[1].dataType());
       if (repQ != rep && !(f[1].dataType() instanceof org.apache.spark.sql.types.NullType)) {
         throw Representation.unsupported(name(), usage, input,
@@ -95,21 +53,19 @@ public final class DistributionFunction extends SqlFunction {
     DataType[] types = new DataType[f.length];
     boolean nullableOption = false;
     for (int i = 0; i < f.length; i++) {
-      int option = i - dists; // 0 = base, 1 = normalize, 2 = eps
-      if (option < 0) {
+      if (i < dists) {
         types[i] = rep.sqlType;
         continue;
       }
-      boolean ok = option == 1 ? Representation.isBoolean(f[i].dataType()) : Representation.isNumeric(f[i].dataType());
+      boolean flag = params[i].equals("normalize");
+      boolean ok = flag ? Representation.isBoolean(f[i].dataType()) : Representation.isNumeric(f[i].dataType());
       if (!ok) {
-        String param = measure.pair ? PAIR_PARAMS[i] : SINGLE_PARAMS[i];
-        throw Representation.unsupported(name(), usage, input, "argument `" + param + "` must be "
-            + (option == 1 ? "boolean" : "numeric") + " but was " + f[i].dataType().simpleString());
+        throw Representation.unsupported(name(), usage, input, "argument `" + params[i] + "` must be "
+            + (flag ? "boolean" : "numeric") + " but was " + f[i].dataType().simpleString());
       }
-      types[i] = option == 1 ? DataTypes.BooleanType : DataTypes.DoubleType;
+      types[i] = flag ? DataTypes.BooleanType : DataTypes.DoubleType;
       nullableOption |= f[i].nullable();
     }
-    String[] params = measure.pair ? PAIR_PARAMS : SINGLE_PARAMS;
     // A primitive magic-method argument cannot carry NULL, so nullable options take the
     // produceResult path (subclasses that declare no invoke); the extension avoids this by
     // null-guarding such arguments itself.
@@ -122,13 +78,16 @@ public final class DistributionFunction extends SqlFunction {
 
   /** Shared row logic: options, null propagation and the produceResult fallback. */
   abstract static class Bound<T> extends BoundScalar<Double> {
-    final Measure measure;
+    final DistributionMeasure measure;
     private final int dists;
+    /** Position of {@code normalize} in the call: after base, if the measure has one. */
+    private final int normalizeAt;
 
-    Bound(Measure measure, String rep, StructType input, DataType[] types, String[] params) {
-      super(measure.sqlName, rep, input, types, DataTypes.DoubleType, params);
+    Bound(DistributionMeasure measure, String rep, StructType input, DataType[] types, String[] params) {
+      super(measure.sqlName(), rep, input, types, DataTypes.DoubleType, params);
       this.measure = measure;
-      this.dists = measure.pair ? 2 : 1;
+      this.dists = measure.pair() ? 2 : 1;
+      this.normalizeAt = dists + (measure.takesBase() ? 1 : 0);
     }
 
     abstract T read(InternalRow row, int ordinal);
@@ -136,11 +95,12 @@ public final class DistributionFunction extends SqlFunction {
     /** p and q are non-null here and options are validated. */
     abstract double compute(T p, T q, double base, boolean normalize, double eps);
 
+    /** {@code base} is e for a measure without one. */
     final Double eval(T p, T q, double base, boolean normalize, double eps) {
-      if (p == null || (measure.pair && q == null)) return null;
+      if (p == null || (measure.pair() && q == null)) return null;
       if (invalidBase(base)) return invalidBase(dists, base);
       if (!(eps >= 0) || eps == Double.POSITIVE_INFINITY) {
-        return invalid(dists + 2, "(eps) must be finite and >= 0 but was " + eps);
+        return invalid(normalizeAt + 1, "(eps) must be finite and >= 0 but was " + eps);
       }
       try {
         return compute(p, q, base, normalize, eps);
@@ -156,16 +116,16 @@ public final class DistributionFunction extends SqlFunction {
         if (row.isNullAt(i)) return null;
       }
       T p = row.isNullAt(0) ? null : read(row, 0);
-      T q = measure.pair && !row.isNullAt(1) ? read(row, 1) : null;
-      double base = n > dists ? row.getDouble(dists) : Math.E;
-      boolean normalize = n > dists + 1 && row.getBoolean(dists + 1);
-      double eps = n > dists + 2 ? row.getDouble(dists + 2) : 0.0;
+      T q = measure.pair() && !row.isNullAt(1) ? read(row, 1) : null;
+      double base = measure.takesBase() && n > dists ? row.getDouble(dists) : Math.E;
+      boolean normalize = n > normalizeAt && row.getBoolean(normalizeAt);
+      double eps = n > normalizeAt + 1 ? row.getDouble(normalizeAt + 1) : 0.0;
       return eval(p, q, base, normalize, eps);
     }
   }
 
   public static class OnArrays extends Bound<ArrayData> {
-    OnArrays(Measure m, StructType input, DataType[] types, String[] params) { super(m, "array", input, types, params); }
+    OnArrays(DistributionMeasure m, StructType input, DataType[] types, String[] params) { super(m, "array", input, types, params); }
 
     public Double invoke(ArrayData p) { return eval(p, null, Math.E, false, 0.0); }
     public Double invoke(ArrayData p, double base) { return eval(p, null, base, false, 0.0); }
@@ -175,6 +135,9 @@ public final class DistributionFunction extends SqlFunction {
     public Double invoke(ArrayData p, ArrayData q, double base) { return eval(p, q, base, false, 0.0); }
     public Double invoke(ArrayData p, ArrayData q, double base, boolean normalize) { return eval(p, q, base, normalize, 0.0); }
     public Double invoke(ArrayData p, ArrayData q, double base, boolean normalize, double eps) { return eval(p, q, base, normalize, eps); }
+    // measures without a log base: (p, q[, normalize[, eps]])
+    public Double invoke(ArrayData p, ArrayData q, boolean normalize) { return eval(p, q, Math.E, normalize, 0.0); }
+    public Double invoke(ArrayData p, ArrayData q, boolean normalize, double eps) { return eval(p, q, Math.E, normalize, eps); }
 
     @Override ArrayData read(InternalRow row, int i) { return row.getArray(i); }
 
@@ -193,7 +156,7 @@ public final class DistributionFunction extends SqlFunction {
     }
 
     static final class NullSafe extends OnArrays {
-      NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+      NullSafe(DistributionMeasure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
 
       // Declared here because Spark finds produceResult with getDeclaredMethod as well.
       @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }
@@ -202,7 +165,7 @@ public final class DistributionFunction extends SqlFunction {
 
   /** Vectors arrive as the VectorUDT's internal struct (Spark maps UDT arguments to Object). */
   public static class OnVectors extends Bound<InternalRow> {
-    OnVectors(Measure m, StructType input, DataType[] types, String[] params) { super(m, "vector", input, types, params); }
+    OnVectors(DistributionMeasure m, StructType input, DataType[] types, String[] params) { super(m, "vector", input, types, params); }
 
     public Double invoke(Object p) { return eval((InternalRow) p, null, Math.E, false, 0.0); }
     public Double invoke(Object p, double base) { return eval((InternalRow) p, null, base, false, 0.0); }
@@ -212,6 +175,9 @@ public final class DistributionFunction extends SqlFunction {
     public Double invoke(Object p, Object q, double base) { return eval((InternalRow) p, (InternalRow) q, base, false, 0.0); }
     public Double invoke(Object p, Object q, double base, boolean normalize) { return eval((InternalRow) p, (InternalRow) q, base, normalize, 0.0); }
     public Double invoke(Object p, Object q, double base, boolean normalize, double eps) { return eval((InternalRow) p, (InternalRow) q, base, normalize, eps); }
+    // measures without a log base: (p, q[, normalize[, eps]])
+    public Double invoke(Object p, Object q, boolean normalize) { return eval((InternalRow) p, (InternalRow) q, Math.E, normalize, 0.0); }
+    public Double invoke(Object p, Object q, boolean normalize, double eps) { return eval((InternalRow) p, (InternalRow) q, Math.E, normalize, eps); }
 
     @Override InternalRow read(InternalRow row, int i) { return row.getStruct(i, 4); }
 
@@ -248,7 +214,7 @@ public final class DistributionFunction extends SqlFunction {
     }
 
     static final class NullSafe extends OnVectors {
-      NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+      NullSafe(DistributionMeasure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
 
       // Declared here because Spark finds produceResult with getDeclaredMethod as well.
       @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }
@@ -256,7 +222,7 @@ public final class DistributionFunction extends SqlFunction {
   }
 
   public static class OnMaps extends Bound<MapData> {
-    OnMaps(Measure m, StructType input, DataType[] types, String[] params) { super(m, "map", input, types, params); }
+    OnMaps(DistributionMeasure m, StructType input, DataType[] types, String[] params) { super(m, "map", input, types, params); }
 
     public Double invoke(MapData p) { return eval(p, null, Math.E, false, 0.0); }
     public Double invoke(MapData p, double base) { return eval(p, null, base, false, 0.0); }
@@ -266,6 +232,9 @@ public final class DistributionFunction extends SqlFunction {
     public Double invoke(MapData p, MapData q, double base) { return eval(p, q, base, false, 0.0); }
     public Double invoke(MapData p, MapData q, double base, boolean normalize) { return eval(p, q, base, normalize, 0.0); }
     public Double invoke(MapData p, MapData q, double base, boolean normalize, double eps) { return eval(p, q, base, normalize, eps); }
+    // measures without a log base: (p, q[, normalize[, eps]])
+    public Double invoke(MapData p, MapData q, boolean normalize) { return eval(p, q, Math.E, normalize, 0.0); }
+    public Double invoke(MapData p, MapData q, boolean normalize, double eps) { return eval(p, q, Math.E, normalize, eps); }
 
     @Override MapData read(InternalRow row, int i) { return row.getMap(i); }
 
@@ -281,7 +250,7 @@ public final class DistributionFunction extends SqlFunction {
     }
 
     static final class NullSafe extends OnMaps {
-      NullSafe(Measure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
+      NullSafe(DistributionMeasure m, StructType input, DataType[] types, String[] params) { super(m, input, types, params); }
 
       // Declared here because Spark finds produceResult with getDeclaredMethod as well.
       @Override public Double produceResult(InternalRow row) { return super.produceResult(row); }

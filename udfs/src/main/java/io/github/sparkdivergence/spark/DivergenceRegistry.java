@@ -1,6 +1,6 @@
 package io.github.sparkdivergence.spark;
 
-import io.github.sparkdivergence.spark.DistributionFunction.Measure;
+import io.github.sparkdivergence.math.DistributionMeasure;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,8 +14,10 @@ import java.util.Map;
 public final class DivergenceRegistry {
   private DivergenceRegistry() {}
 
-  private static final String OPTIONS_ARGS = """
+  private static final String BASE_OPTION = """
             * base - logarithm base (numeric, > 0, not 1). Default e (nats); 2 gives bits.
+      """;
+  private static final String OPTIONS_ARGS = """
             * normalize - boolean. When true, each distribution is divided by its own sum first
                 (as scipy.stats.entropy does). Default false: then each must already sum to 1
                 within 1e-5 (float32 model outputs do), else the row is invalid input.
@@ -59,59 +61,7 @@ public final class DivergenceRegistry {
   private static final Map<String, FunctionSpec> FUNCTIONS = new LinkedHashMap<>();
 
   static {
-    distribution(Measure.KL_DIV,
-        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Kullback-Leibler divergence KL(p || q) = "
-            + "sum p_i * log(p_i / q_i), with scipy.special.rel_entr conventions: a term is 0 where "
-            + "p_i = 0 and the result is +Infinity where p_i > 0 = q_i.",
-        """
-            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
-             0.5108256237659907
-            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1), 2);
-             0.7369655941662062
-            > SELECT _FUNC_(array(1, 1), array(9, 1), 2, true);
-             0.7369655941662062
-            > SELECT _FUNC_(map('a', 1.0), map('a', 0.5, 'b', 0.5));
-             0.6931471805599453
-      """);
-    distribution(Measure.CROSS_ENTROPY,
-        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Cross-entropy H(p, q) = -sum p_i * log(q_i) "
-            + "= H(p) + KL(p || q); +Infinity where p_i > 0 = q_i.",
-        """
-            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
-             1.203972804325936
-      """);
-    distribution(Measure.JS_DIV,
-        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Jensen-Shannon divergence "
-            + "0.5 * KL(p || m) + 0.5 * KL(q || m) with m = (p + q) / 2; always finite, at most log(2).",
-        """
-            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
-             0.10174922507919676
-      """);
-    distribution(Measure.JS_DISTANCE,
-        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Jensen-Shannon distance, the square root of "
-            + "js_div (a metric); equals scipy.spatial.distance.jensenshannon with normalize = true.",
-        """
-            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
-             0.31898154347735663
-            > SELECT _FUNC_(array(1, 0), array(0, 1), 2);
-             1.0
-      """);
-    distribution(Measure.JEFFREYS_DIV,
-        "_FUNC_(p, q[, base[, normalize[, eps]]]) - Jeffreys (symmetric) divergence "
-            + "KL(p || q) + KL(q || p).",
-        """
-            > SELECT _FUNC_(array(0.5, 0.5), array(0.9, 0.1));
-             0.8788898309344878
-      """);
-    distribution(Measure.ENTROPY,
-        "_FUNC_(p[, base[, normalize[, eps]]]) - Shannon entropy H(p) = -sum p_i * log(p_i) of a "
-            + "probability vector (scipy.special.entr conventions).",
-        """
-            > SELECT _FUNC_(array(0.5, 0.25, 0.25), 2);
-             1.5
-            > SELECT _FUNC_(array(2, 1, 1), 2, true);
-             1.5
-      """);
+    for (DistributionMeasure m : DistributionMeasure.values()) distribution(m);
 
     add(new FunctionSpec("kl_div_log", new LogSpaceFunction("kl_div_log", false, LOG_USAGE), LOG_USAGE,
         """
@@ -296,12 +246,11 @@ public final class DivergenceRegistry {
     add(new FunctionSpec(m.sqlName, new InformationAggregate(m, usage), usage, args, examples, true));
   }
 
-  private static void distribution(Measure m, String usage, String examples) {
-    String args = (m.pair ? DIST_ARGS : DIST_ARGS.replace("p, q -", "p -")
+  private static void distribution(DistributionMeasure m) {
+    String args = (m.pair() ? DIST_ARGS : DIST_ARGS.replace("p, q -", "p -")
         .replace("Both must use the same representation.", ""))
-        + OPTIONS_ARGS;
-    add(new FunctionSpec(m.sqlName, new DistributionFunction(m, usage), usage, args,
-        examples, false));
+        + (m.takesBase() ? BASE_OPTION : "") + OPTIONS_ARGS;
+    add(new FunctionSpec(m.sqlName(), new DistributionFunction(m), m.usage(), args, m.examples(), false));
   }
 
   static void add(FunctionSpec spec) {

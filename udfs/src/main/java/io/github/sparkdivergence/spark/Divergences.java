@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.spark;
 
+import io.github.sparkdivergence.math.DistributionMeasure;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
@@ -38,6 +39,24 @@ public final class Divergences {
   public static Column distEntropy(Column p, double base) { return call("dist_entropy", p, functions.lit(base)); }
   public static Column distEntropy(Column p, double base, boolean normalize, double eps) {
     return call("dist_entropy", p, functions.lit(base), functions.lit(normalize), functions.lit(eps));
+  }
+
+  /**
+   * Any {@link DistributionMeasure} of two distributions (e.g. {@code HELLINGER_DISTANCE}) or of one
+   * ({@code DIST_ENTROPY}: q is then null), with its defaults.
+   */
+  public static Column measure(DistributionMeasure m, Column p, Column q) {
+    return m.pair() ? call(m.sqlName(), p, q) : call(m.sqlName(), p);
+  }
+
+  /** {@code m} with its options; {@code base} is ignored by a measure without one (see {@link DistributionMeasure#takesBase()}). */
+  public static Column measure(DistributionMeasure m, Column p, Column q, double base, boolean normalize, double eps) {
+    java.util.List<Column> args = new java.util.ArrayList<>(java.util.List.of(p));
+    if (m.pair()) args.add(q);
+    if (m.takesBase()) args.add(functions.lit(base));
+    args.add(functions.lit(normalize));
+    args.add(functions.lit(eps));
+    return call(m.sqlName(), args.toArray(new Column[0]));
   }
 
   public static Column klDivLog(Column logP, Column logQ) { return call("kl_div_log", logP, logQ); }

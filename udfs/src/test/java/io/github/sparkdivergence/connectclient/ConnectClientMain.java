@@ -44,6 +44,8 @@ public final class ConnectClientMain {
           + p + ", " + q + ", 2)").first());
       check("call_function", () -> pq.select(call_function("kl_div", col("p"), col("q")),
           call_function("js_distance", col("p"), col("q"), lit(2))).first());
+      check("call_function_catalog", () -> pq.select(call_function("divergence.kl_div", col("p"), col("q")),
+          call_function("divergence.js_distance", col("p"), col("q"), lit(2))).first());
       check("expr", () -> pq.select(expr("kl_div(p, q)"), expr("js_distance(p, q, 2)")).first());
 
       Dataset<Row> titanic = spark.read().option("header", "true").csv(titanicPath);

@@ -113,20 +113,6 @@ final class Checks {
     return s;
   }
 
-  /** Natural log of a validated base; exactly 1.0 for Math.E so natural-log results are unscaled. */
-  static double lnBase(double base, int arg) {
-    if (base == Math.E) {
-      return 1.0;
-    }
-    if (!(base > 0) || base == 1.0) {
-      throw new InvalidInputException(arg, "log base must be positive and not 1 but was " + base);
-    }
-    if (base == Double.POSITIVE_INFINITY) {
-      throw new InvalidInputException(arg, "log base must be finite but was " + base);
-    }
-    return Math.log(base);
-  }
-
   static void eps(double eps, int arg) {
     if (!(eps >= 0)) {
       throw new InvalidInputException(arg, "eps must be >= 0 but was " + eps);

@@ -26,7 +26,7 @@ public final class Gaussian {
     checkSigma(sigma1, 1, -1);
     checkMu(mu2, 2, -1);
     checkSigma(sigma2, 3, -1);
-    return klNat(mu1, sigma1, mu2, sigma2) / Checks.lnBase(base, 4);
+    return klNat(mu1, sigma1, mu2, sigma2) / LogBase.ln(base, 4);
   }
 
   public static double klGaussian(double mu1, double sigma1, double mu2, double sigma2) {
@@ -52,7 +52,7 @@ public final class Gaussian {
     for (int i = 0; i < n; i++) {
       checkSigma(sigma2[i], 3, i);
     }
-    double lnBase = Checks.lnBase(base, 4);
+    double lnBase = LogBase.ln(base, 4);
     double s = 0;
     double c = 0;
     double special = 0;
@@ -74,7 +74,7 @@ public final class Gaussian {
     if (Double.isNaN(logVar)) {
       throw new InvalidInputException(1, "is NaN");
     }
-    return stdNat(mu, logVar) / Checks.lnBase(base, 2);
+    return stdNat(mu, logVar) / LogBase.ln(base, 2);
   }
 
   public static double klStdNormal(double mu, double logVar) {
@@ -87,7 +87,7 @@ public final class Gaussian {
     Checks.noNaN(mu, n, 0);
     Checks.vector(logVar, n, 1);
     Checks.noNaN(logVar, n, 1);
-    double lnBase = Checks.lnBase(base, 2);
+    double lnBase = LogBase.ln(base, 2);
     double s = 0;
     double c = 0;
     double special = 0;

@@ -1,7 +1,6 @@
 package io.github.sparkdivergence.math;
 
 import java.util.Arrays;
-import java.util.Locale;
 import org.apache.commons.math3.special.Gamma;
 
 /**
@@ -112,7 +111,7 @@ public final class InformationMeasures {
               + ") in " + nRows + " x " + nCols);
         }
         if (!(v >= 0) || v == Double.POSITIVE_INFINITY) {
-          throw new IllegalArgumentException("cell " + k + " count must be finite and >= 0: " + v);
+          throw new InvalidInputException(0, "cell " + k + " count must be finite and >= 0: " + v);
         }
         if (v == 0) {
           continue;
@@ -268,7 +267,7 @@ public final class InformationMeasures {
    * {@code -sum p log p} with {@code p = c / sum(c)}, zero counts skipped. All-zero or empty
    * input gives 0.0 (scipy gives 0.0 for empty and NaN for all zeros).
    *
-   * @throws IllegalArgumentException on a negative, NaN or infinite count, or a bad base
+   * @throws InvalidInputException on a negative, NaN or infinite count, or a bad base
    */
   public static double entropyFromCounts(double[] counts, int n, double base) {
     double lnBase = lnBase(base);
@@ -279,7 +278,7 @@ public final class InformationMeasures {
     for (int i = 0; i < n; i++) {
       double v = counts[i];
       if (!(v >= 0) || v == Double.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("count " + i + " must be finite and >= 0: " + v);
+        throw new InvalidInputException(0, "count " + i + " must be finite and >= 0: " + v);
       }
       tot.add(v);
     }
@@ -359,7 +358,7 @@ public final class InformationMeasures {
    * @param averageMethod "arithmetic", "geometric", "min" or "max" (case-insensitive)
    */
   public static double normalizedMutualInfo(Table t, String averageMethod) {
-    int method = averageMethod(averageMethod);
+    AverageMethod method = AverageMethod.parse(averageMethod, 1);
     int r = t.observedRows;
     int c = t.observedCols;
     if (r == c && (r == 1 || r == 0)) {
@@ -371,7 +370,7 @@ public final class InformationMeasures {
     }
     double hx = entropyNats(t.rowSum, t.nRows, t.total);
     double hy = entropyNats(t.colSum, t.nCols, t.total);
-    return mi / generalizedAverage(hx, hy, method);
+    return mi / method.average(hx, hy);
   }
 
   /** {@link #normalizedMutualInfo(Table, String)} with "arithmetic", sklearn's default. */
@@ -384,10 +383,10 @@ public final class InformationMeasures {
    * table is empty), else {@code (MI - EMI) / (mean(H(X), H(Y)) - EMI)} with the denominator
    * pushed away from 0 to at least eps in magnitude, keeping its sign, as sklearn does.
    *
-   * @throws IllegalArgumentException if a count is not an integer (see class doc)
+   * @throws InvalidInputException if a count is not an integer (see class doc)
    */
   public static double adjustedMutualInfo(Table t, String averageMethod) {
-    int method = averageMethod(averageMethod);
+    AverageMethod method = AverageMethod.parse(averageMethod, 1);
     int r = t.observedRows;
     int c = t.observedCols;
     if (r == c && (r == 1 || r == 0)) {
@@ -398,7 +397,7 @@ public final class InformationMeasures {
     double emi = expectedMutualInfo(t);
     double hx = entropyNats(t.rowSum, t.nRows, t.total);
     double hy = entropyNats(t.colSum, t.nCols, t.total);
-    double denominator = generalizedAverage(hx, hy, method) - emi;
+    double denominator = method.average(hx, hy) - emi;
     if (denominator < 0) {
       denominator = Math.min(denominator, -EPS);
     } else {
@@ -432,7 +431,7 @@ public final class InformationMeasures {
    * distinct counts) that is orders of magnitude fewer terms, and the result no longer depends on
    * the order of the levels.
    *
-   * @throws IllegalArgumentException if a count is not an integer or N > 2^53
+   * @throws InvalidInputException if a count is not an integer or N > 2^53
    */
   public static double expectedMutualInfo(Table t) {
     requireIntegral(t, "expectedMutualInfo");
@@ -594,57 +593,21 @@ public final class InformationMeasures {
 
   private static void requireIntegral(Table t, String what) {
     if (!t.integral) {
-      throw new IllegalArgumentException(what + " needs integer counts with total <= 2^53"
+      throw new InvalidInputException(0, what + " needs integer counts with total <= 2^53"
           + " (its hypergeometric model is defined for label counts only)");
     }
   }
 
-  private static final int ARITHMETIC = 0;
-  private static final int GEOMETRIC = 1;
-  private static final int MIN = 2;
-  private static final int MAX = 3;
-
-  private static int averageMethod(String m) {
-    switch (m == null ? "" : m.toLowerCase(Locale.ROOT)) {
-      case "arithmetic":
-        return ARITHMETIC;
-      case "geometric":
-        return GEOMETRIC;
-      case "min":
-        return MIN;
-      case "max":
-        return MAX;
-      default:
-        throw new IllegalArgumentException(
-            "averageMethod must be 'min', 'geometric', 'arithmetic', or 'max': " + m);
-    }
-  }
-
-  private static double generalizedAverage(double u, double v, int method) {
-    switch (method) {
-      case MIN:
-        return Math.min(u, v);
-      case GEOMETRIC:
-        return Math.sqrt(u * v);
-      case MAX:
-        return Math.max(u, v);
-      default:
-        return (u + v) / 2;
-    }
-  }
-
+  /** ln(base) of a valid base; the base is argument 1 of every measure (the table is 0). */
   static double lnBase(double base) {
-    if (!(base > 0) || base == 1 || base == Double.POSITIVE_INFINITY) {
-      throw new IllegalArgumentException("base must be finite, > 0 and != 1: " + base);
-    }
-    return Math.log(base);
+    return LogBase.ln(base, 1);
   }
 
   /** Neumaier step on {@code sums[i]}; returns the new compensation. */
   private static double neumaier(double[] sums, double comp, int i, double x) {
     double s = sums[i];
     double t = s + x;
-    comp += Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
+    comp += Precise.sumError(s, x, t);
     sums[i] = t;
     return comp;
   }
@@ -656,7 +619,7 @@ public final class InformationMeasures {
 
     void add(double x) {
       double t = sum + x;
-      comp += Math.abs(sum) >= Math.abs(x) ? (sum - t) + x : (x - t) + sum;
+      comp += Precise.sumError(sum, x, t);
       sum = t;
     }
 

@@ -32,7 +32,7 @@ public final class LogSpace {
     Checks.finiteAbove(logP, n, 0);
     Checks.vector(logQ, n, 1);
     Checks.finiteAbove(logQ, n, 1);
-    double lnBase = Checks.lnBase(base, 2);
+    double lnBase = LogBase.ln(base, 2);
     double s = 0;
     double c = 0;
     double special = 0;
@@ -115,7 +115,7 @@ public final class LogSpace {
         ly = Math.log1p(s + c);
       }
     }
-    double lnBase = Checks.lnBase(base, 2);
+    double lnBase = LogBase.ln(base, 2);
     double s = 0;
     double c = 0;
     double special = 0;

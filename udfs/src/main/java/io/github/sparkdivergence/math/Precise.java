@@ -17,7 +17,13 @@ final class Precise {
 
   static final double LN2 = Math.log(2.0);
 
-  /** Rounding error of t = s + x (Neumaier's variant: correct whichever operand is larger). */
+  /**
+   * Rounding error of t = s + x (Neumaier's variant: correct whichever operand is larger): the one
+   * compensated-summation step. The per-row kernels inline the loop around it
+   * ({@code t = s + x; c += sumError(s, x, t); s = t}) rather than use an accumulator object, so
+   * they stay allocation-free whatever the JIT decides; {@link InformationMeasures.Sum} wraps it
+   * for the aggregates.
+   */
   static double sumError(double s, double x, double t) {
     return Math.abs(s) >= Math.abs(x) ? (s - t) + x : (x - t) + s;
   }

@@ -1,6 +1,7 @@
 package io.github.sparkdivergence.spark;
 
 import io.github.sparkdivergence.math.InvalidInputException;
+import io.github.sparkdivergence.math.LogBase;
 import org.apache.spark.sql.connector.catalog.functions.ScalarFunction;
 import org.apache.spark.sql.internal.SQLConf;
 import org.apache.spark.sql.types.DataType;
@@ -64,11 +65,11 @@ abstract class BoundScalar<R> implements ScalarFunction<R> {
   }
 
   final boolean invalidBase(double base) {
-    return !(base > 0) || base == 1.0 || base == Double.POSITIVE_INFINITY;
+    return !LogBase.isValid(base);
   }
 
   final R invalidBase(int argument, double base) {
-    return invalid(argument, "(log base) must be positive, finite and not 1 but was " + base);
+    return invalid(argument, LogBase.problem(base));
   }
 
   /**

@@ -1,8 +1,10 @@
 package io.github.sparkdivergence.spark;
 
+import io.github.sparkdivergence.math.AverageMethod;
 import io.github.sparkdivergence.math.ContingencyState;
 import io.github.sparkdivergence.math.InformationMeasures;
 import io.github.sparkdivergence.math.InformationMeasures.Table;
+import io.github.sparkdivergence.math.LogBase;
 import java.io.Serializable;
 import java.util.Locale;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -306,15 +308,14 @@ public final class InformationAggregate extends SqlFunction {
         state.optionNull = true; // NULL option, NULL result: like the per-row functions
       } else if (measure.option == Option.METHOD) {
         state.rawMethod = row.getUTF8String(option).toString();
-        String m = state.rawMethod.toLowerCase(Locale.ROOT);
-        if (!m.equals("arithmetic") && !m.equals("geometric") && !m.equals("min") && !m.equals("max")) {
-          invalid(state, "`method`", "must be 'arithmetic', 'geometric', 'min' or 'max' but was '" + m + "'");
+        if (AverageMethod.of(state.rawMethod) == null) {
+          invalid(state, "`method`", AverageMethod.problem(state.rawMethod));
         }
       } else {
         double b = row.getDouble(option);
         state.rawBase = b;
-        if (!(b > 0) || b == 1.0 || b == Double.POSITIVE_INFINITY) {
-          invalid(state, "`base`", "(log base) must be positive, finite and not 1 but was " + b);
+        if (!LogBase.isValid(b)) {
+          invalid(state, "`base`", LogBase.problem(b));
         }
       }
     }

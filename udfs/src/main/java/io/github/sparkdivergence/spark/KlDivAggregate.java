@@ -2,6 +2,7 @@ package io.github.sparkdivergence.spark;
 
 import io.github.sparkdivergence.math.Divergence;
 import io.github.sparkdivergence.math.InvalidInputException;
+import io.github.sparkdivergence.math.LogBase;
 import java.io.Serializable;
 import java.util.Arrays;
 import org.apache.spark.sql.catalyst.InternalRow;
@@ -168,9 +169,9 @@ public final class KlDivAggregate extends SqlFunction {
       if (!(eps >= 0) || eps == Double.POSITIVE_INFINITY) {
         argument = "`eps`";
         problem = "must be finite and >= 0 but was " + eps;
-      } else if (!(base > 0) || base == 1.0 || base == Double.POSITIVE_INFINITY) {
+      } else if (!LogBase.isValid(base)) {
         argument = "`base`";
-        problem = "(log base) must be positive, finite and not 1 but was " + base;
+        problem = LogBase.problem(base);
       } else {
         try {
           return Divergence.klDivergence(s.p, s.q, s.n, base, true, eps);

@@ -55,8 +55,10 @@ enum Representation {
       if (types.length() > 0) types.append(", ");
       types.append(f.dataType().simpleString());
     }
-    return new UnsupportedOperationException(
-        function + "(" + types + "): " + problem + ". Usage: " + usage.replace("_FUNC_", function));
+    // Spark ends the message with its own full stop
+    String u = usage.replace("_FUNC_", function);
+    if (u.endsWith(".")) u = u.substring(0, u.length() - 1);
+    return new UnsupportedOperationException(function + "(" + types + "): " + problem + ". Usage: " + u);
   }
 
   static String ordinal(int i) {

@@ -58,17 +58,17 @@ class InvalidInputTest {
 
   @Test
   void options() {
-    invalid(2, "log base must be positive and not 1 but was 1.0",
+    invalid(2, "log base must be positive, finite and not 1 but was 1.0",
         () -> Divergence.klDivergence(P, Q, 3, 1.0, false, 0));
-    invalid(2, "log base must be positive and not 1 but was 0.0",
+    invalid(2, "log base must be positive, finite and not 1 but was 0.0",
         () -> Divergence.jsDistance(P, Q, 3, 0.0, false, 0));
-    invalid(2, "log base must be positive and not 1 but was -2.0",
+    invalid(2, "log base must be positive, finite and not 1 but was -2.0",
         () -> Divergence.jeffreysDivergence(P, Q, 3, -2.0, false, 0));
-    invalid(2, "log base must be positive and not 1 but was NaN",
+    invalid(2, "log base must be positive, finite and not 1 but was NaN",
         () -> Divergence.crossEntropy(P, Q, 3, Double.NaN, false, 0));
-    invalid(2, "log base must be finite but was Infinity",
+    invalid(2, "log base must be positive, finite and not 1 but was Infinity",
         () -> Divergence.jsDivergence(P, Q, 3, Double.POSITIVE_INFINITY, false, 0));
-    invalid(1, "log base must be positive and not 1 but was 1.0",
+    invalid(1, "log base must be positive, finite and not 1 but was 1.0",
         () -> Divergence.entropy(P, 3, 1.0, false, 0));
     invalid(4, "eps must be >= 0 but was -1.0",
         () -> Divergence.klDivergence(P, Q, 3, 2, true, -1));
@@ -81,7 +81,7 @@ class InvalidInputTest {
     invalid(0, "sums to 0", () -> Divergence.klDivergence(new double[3], Q, 3, 2, true, 0));
     invalid(1, "sums to 0", () -> Divergence.jsDistance(P, new double[3], 3, 2, true, 0.1));
     invalid(0, "sums to 0", () -> Divergence.entropy(new double[] {0, -0.0}, 2, 2, true, 0));
-    invalid(0, "log base must be positive and not 1 but was 1.0", () -> Divergence.logScale(1));
+    invalid(0, "log base must be positive, finite and not 1 but was 1.0", () -> Divergence.logScale(1));
   }
 
   /**
@@ -173,7 +173,7 @@ class InvalidInputTest {
         3, IDX, VAL, 2, IDX, null, 2, Math.E, false, 0));
     invalid(1, "sums to 0", () -> Divergence.klDivergenceSparse(
         3, IDX, VAL, 2, IDX, VAL, 0, Math.E, true, 0));
-    invalid(2, "log base must be positive and not 1 but was 1.0",
+    invalid(2, "log base must be positive, finite and not 1 but was 1.0",
         () -> Divergence.klDivergenceSparse(3, IDX, VAL, 2, IDX, VAL, 2, 1.0, false, 0));
     invalid(4, "eps must be >= 0 but was -1.0",
         () -> Divergence.klDivergenceSparse(3, IDX, VAL, 2, IDX, VAL, 2, 2.0, false, -1));
@@ -195,7 +195,7 @@ class InvalidInputTest {
     invalid(0, "is empty", () -> LogSpace.logSumExp(new double[0]));
     invalid(1, "length 1 does not match length 2 of the first argument",
         () -> LogSpace.klDivergenceFromLogProbs(new double[2], new double[1]));
-    invalid(2, "log base must be positive and not 1 but was 1.0",
+    invalid(2, "log base must be positive, finite and not 1 but was 1.0",
         () -> LogSpace.klDivergenceFromLogits(new double[2], new double[2], 2, 1.0));
   }
 
@@ -207,7 +207,7 @@ class InvalidInputTest {
         () -> Gaussian.klGaussian(0, 1, 0, Double.NaN, 2));
     invalid(0, "is NaN", () -> Gaussian.klGaussian(Double.NaN, 1, 0, 1));
     invalid(2, "is NaN", () -> Gaussian.klGaussian(0, 1, Double.NaN, 1));
-    invalid(4, "log base must be positive and not 1 but was 1.0",
+    invalid(4, "log base must be positive, finite and not 1 but was 1.0",
         () -> Gaussian.klGaussian(0, 1, 0, 1, 1.0));
     double[] ones = {1, 1};
     invalid(1, "sigma must be > 0 but was 0.0 at index 1",
@@ -222,7 +222,7 @@ class InvalidInputTest {
     invalid(0, "is NaN", () -> Gaussian.klStdNormal(Double.NaN, 0, 2));
     invalid(1, "contains NaN at index 0",
         () -> Gaussian.klStdNormal(ones, new double[] {Double.NaN, 0}, 2, Math.E));
-    invalid(2, "log base must be positive and not 1 but was 1.0",
+    invalid(2, "log base must be positive, finite and not 1 but was 1.0",
         () -> Gaussian.klStdNormal(ones, ones, 2, 1.0));
   }
 

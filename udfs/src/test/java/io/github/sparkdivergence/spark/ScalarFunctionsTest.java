@@ -3,6 +3,7 @@ package io.github.sparkdivergence.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.sparkdivergence.math.DistributionMeasure;
 import io.github.sparkdivergence.math.Divergence;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,7 +28,9 @@ import org.junit.jupiter.api.Test;
  */
 class ScalarFunctionsTest {
   private static SparkSession spark;
-  private static final String[] PAIR = {"kl_div", "cross_entropy", "js_div", "js_distance", "jeffreys_div"};
+  /** Every measure of two distributions, from the one list of measures. */
+  private static final String[] PAIR = Arrays.stream(DistributionMeasure.values()).filter(DistributionMeasure::pair)
+      .map(DistributionMeasure::sqlName).toArray(String[]::new);
   private static final double[][][] ROWS = {
       {{0.5, 0.5}, {0.9, 0.1}},
       {{0.1, 0.2, 0.3, 0.4}, {0.25, 0.25, 0.25, 0.25}},
@@ -84,7 +87,7 @@ class ScalarFunctionsTest {
       case "js_distance" -> Divergence.jsDistance(p, q, n, base, norm, eps);
       case "jeffreys_div" -> Divergence.jeffreysDivergence(p, q, n, base, norm, eps);
       case "dist_entropy" -> Divergence.entropy(p, n, base, norm, eps);
-      default -> throw new IllegalArgumentException(fn);
+      default -> DistributionMeasure.bySqlName(fn).dense(p, q, n, base, norm, eps);
     };
   }
 
@@ -107,10 +110,13 @@ class ScalarFunctionsTest {
   void everyRepresentationAndEntryPointAgrees() {
     spark.conf().set("spark.sql.ansi.enabled", "false");
     String[] optionSets = {"", ", 2", ", 2, true", ", 10, true, 0.01", ", 2.718281828459045, false, 0.001"};
+    // measures without a log base: the same calls minus the base
+    String[] noBaseSets = {"", "", ", true", ", true, 0.01", ", false, 0.001"};
     double[][] opts = {{Math.E, 0, 0}, {2, 0, 0}, {2, 1, 0}, {10, 1, 0.01}, {2.718281828459045, 0, 0.001}};
     for (String fn : PAIR) {
+      boolean takesBase = DistributionMeasure.bySqlName(fn).takesBase();
       for (int o = 0; o < optionSets.length; o++) {
-        String a = optionSets[o];
+        String a = takesBase ? optionSets[o] : noBaseSets[o];
         List<Row> rows = spark.sql("SELECT id, " + fn + "(p, q" + a + "), " + fn + "(pv, qv" + a + "), "
             + fn + "(ps, qs" + a + "), " + fn + "(pm, qm" + a + "), divergence." + fn + "(p, q" + a + "), "
             + fn + "(pv, qs" + a + ") FROM dists ORDER BY id").collectAsList();
@@ -125,6 +131,30 @@ class ScalarFunctionsTest {
         }
       }
     }
+  }
+
+  /** Hellinger, total variation and L-infinity have no base; their options are normalize and eps. */
+  @Test
+  void boundedMeasuresTakeNoBase() {
+    List<Row> r = spark.sql("SELECT hellinger_distance(array(1, 0), array(0, 1)), total_variation(p, q, true), "
+        + "linf_distance(pm, qm, false, 0.0), hellinger_distance(p, q) = hellinger_distance(q, p) FROM dists WHERE id = 0")
+        .collectAsList();
+    assertEquals(1.0, r.get(0).getDouble(0), "disjoint supports");
+    assertEquals(0.4, r.get(0).getDouble(1), 1e-15);
+    assertEquals(0.4, r.get(0).getDouble(2), 1e-15);
+    assertTrue(r.get(0).getBoolean(3), "symmetric");
+    for (String fn : new String[] {"hellinger_distance", "total_variation", "linf_distance"}) {
+      AnalysisException e = assertThrows(AnalysisException.class,
+          () -> spark.sql("SELECT " + fn + "(p, q, 2) FROM dists").collect(), fn);
+      assertTrue(e.getMessage().contains("argument `normalize` must be boolean but was int"), e.getMessage());
+      e = assertThrows(AnalysisException.class, () -> spark.sql("SELECT " + fn + "(p, q, true, 0.1, 2) FROM dists").collect());
+      assertTrue(e.getMessage().contains("expects 2 to 4 arguments but got 5"), e.getMessage());
+    }
+    spark.conf().set("spark.sql.ansi.enabled", "false"); // the unnormalised row is NULL without normalize
+    Dataset<Row> df = spark.table("dists").where("id < " + ROWS.length).orderBy("id");
+    assertEquals(df.selectExpr("hellinger_distance(pv, qv, true, 0.01)", "total_variation(ps, qs)").collectAsList(),
+        df.select(Divergences.measure(DistributionMeasure.HELLINGER_DISTANCE, col("pv"), col("qv"), 2, true, 0.01),
+            Divergences.measure(DistributionMeasure.TOTAL_VARIATION, col("ps"), col("qs"))).collectAsList());
   }
 
   @Test

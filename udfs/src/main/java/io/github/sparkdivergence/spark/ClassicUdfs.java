@@ -102,23 +102,23 @@ public final class ClassicUdfs {
           return sq == null ? m.sparse(n, sp.indices(), sp.values(), sp.values().length, null, null, 0, Math.E, false, 0.0)
               : m.sparse(n, sp.indices(), sp.values(), sp.values().length, sq.indices(), sq.values(), sq.values().length, Math.E, false, 0.0);
         }
-        return m.dense(dense(pv, s.a(n)), qv == null ? null : dense(qv, s.b(n)), n, Math.E, false, 0.0);
+        return m.dense(dense(pv, s.first(n)), qv == null ? null : dense(qv, s.second(n)), n, Math.E, false, 0.0);
       }
       if (p instanceof Seq<?> ps) {
-        int n = copy(ps, s.a(ps.size()), 0);
-        if (q == null) return m.dense(s.a, null, n, Math.E, false, 0.0);
+        int n = copy(ps, s.first(ps.size()), 0);
+        if (q == null) return m.dense(s.first, null, n, Math.E, false, 0.0);
         Seq<?> qs = as(Seq.class, q, m.sqlName(), p);
         if (qs.size() != n) throw new InvalidInputException(1, "has length " + qs.size() + " but `p` has length " + n);
-        copy(qs, s.b(n), 1);
-        return m.dense(s.a, s.b, n, Math.E, false, 0.0);
+        copy(qs, s.second(n), 1);
+        return m.dense(s.first, s.second, n, Math.E, false, 0.0);
       }
       if (p instanceof scala.collection.Map<?, ?> pm) {
         if (q == null) {
-          int n = copy(pm.values().toSeq(), s.a(pm.size()), 0);
-          return m.dense(s.a, null, n, Math.E, false, 0.0);
+          int n = copy(pm.values().toSeq(), s.first(pm.size()), 0);
+          return m.dense(s.first, null, n, Math.E, false, 0.0);
         }
         int n = alignMaps(pm, as(scala.collection.Map.class, q, m.sqlName(), p), s);
-        return m.dense(s.a, s.b, n, Math.E, false, 0.0);
+        return m.dense(s.first, s.second, n, Math.E, false, 0.0);
       }
       throw unsupported(m.sqlName(), p);
     } catch (InvalidInputException e) {
@@ -132,10 +132,10 @@ public final class ClassicUdfs {
       Scratch s = Scratch.get();
       Seq<?> xs = seq(name, x);
       Seq<?> ys = seq(name, y);
-      int n = copy(xs, s.a(xs.size()), 0);
+      int n = copy(xs, s.first(xs.size()), 0);
       if (ys.size() != n) throw new InvalidInputException(1, "has length " + ys.size() + " but the first argument has length " + n);
-      copy(ys, s.b(n), 1);
-      return logits ? LogSpace.klDivergenceFromLogits(s.a, s.b, n, Math.E) : LogSpace.klDivergenceFromLogProbs(s.a, s.b, n, Math.E);
+      copy(ys, s.second(n), 1);
+      return logits ? LogSpace.klDivergenceFromLogits(s.first, s.second, n, Math.E) : LogSpace.klDivergenceFromLogProbs(s.first, s.second, n, Math.E);
     } catch (InvalidInputException e) {
       return invalid(name, logits ? new String[] {"x", "y"} : new String[] {"log_p", "log_q"}, e);
     }
@@ -150,11 +150,11 @@ public final class ClassicUdfs {
       Scratch s = Scratch.get();
       int n = seq("kl_gaussian", mu1).size();
       // Same order of checks as the V2 function: sigma1, mu1, mu2, sigma2.
-      sameLength("kl_gaussian", s1, s.b(n), n, 1);
-      sameLength("kl_gaussian", mu1, s.a(n), n, 0);
-      sameLength("kl_gaussian", mu2, s.c(n), n, 2);
-      sameLength("kl_gaussian", s2, s.d(n), n, 3);
-      return Gaussian.klGaussianDiagonal(s.a, s.b, s.c, s.d, n, Math.E);
+      sameLength("kl_gaussian", s1, s.second(n), n, 1);
+      sameLength("kl_gaussian", mu1, s.first(n), n, 0);
+      sameLength("kl_gaussian", mu2, s.third(n), n, 2);
+      sameLength("kl_gaussian", s2, s.fourth(n), n, 3);
+      return Gaussian.klGaussianDiagonal(s.first, s.second, s.third, s.fourth, n, Math.E);
     } catch (InvalidInputException e) {
       return invalid("kl_gaussian", GAUSS, e);
     }
@@ -166,9 +166,9 @@ public final class ClassicUdfs {
       if (mu instanceof Number) return Gaussian.klStdNormal(num("kl_std_normal", mu), num("kl_std_normal", logVar), Math.E);
       Scratch s = Scratch.get();
       int n = seq("kl_std_normal", mu).size();
-      sameLength("kl_std_normal", logVar, s.b(n), n, 1);
-      sameLength("kl_std_normal", mu, s.a(n), n, 0);
-      return Gaussian.klStdNormal(s.a, s.b, n, Math.E);
+      sameLength("kl_std_normal", logVar, s.second(n), n, 1);
+      sameLength("kl_std_normal", mu, s.first(n), n, 0);
+      return Gaussian.klStdNormal(s.first, s.second, n, Math.E);
     } catch (InvalidInputException e) {
       return invalid("kl_std_normal", STD_NORMAL, e);
     }
@@ -184,11 +184,11 @@ public final class ClassicUdfs {
       Seq<?> rf = seq(name, ref);
       int n = lp.size();
       if (rf.size() != n) throw new InvalidInputException(1, "has length " + rf.size() + " but `logp` has length " + n);
-      copy(lp, s.a(n), 0);
-      copy(rf, s.b(n), 1);
-      if (name.equals("rlhf_kl")) return (R) (Double) RlhfKl.maskedSum(s.a, s.b, null, n, RlhfKl.Estimator.K3);
+      copy(lp, s.first(n), 0);
+      copy(rf, s.second(n), 1);
+      if (name.equals("rlhf_kl")) return (R) (Double) RlhfKl.maskedSum(s.first, s.second, null, n, RlhfKl.Estimator.K3);
       double[] out = new double[n];
-      RlhfKl.perToken(s.a, s.b, null, n, RlhfKl.Estimator.K3, out);
+      RlhfKl.perToken(s.first, s.second, null, n, RlhfKl.Estimator.K3, out);
       return (R) out;
     } catch (InvalidInputException e) {
       return invalid(name, RLHF, e);
@@ -225,12 +225,12 @@ public final class ClassicUdfs {
     return buf;
   }
 
-  /** Union of keys into s.a / s.b, p's keys first; a missing key is 0. */
+  /** Union of keys into s.first / s.second, p's keys first; a missing key is 0. */
   private static int alignMaps(scala.collection.Map<?, ?> p, scala.collection.Map<?, ?> q, Scratch s) {
     nullValues(p, 0);
     nullValues(q, 1);
-    double[] a = s.a(p.size() + q.size());
-    double[] b = s.b(p.size() + q.size());
+    double[] a = s.first(p.size() + q.size());
+    double[] b = s.second(p.size() + q.size());
     int n = 0;
     scala.collection.Map<Object, Object> qq = (scala.collection.Map<Object, Object>) q;
     for (Iterator<? extends Tuple2<?, ?>> it = p.iterator(); it.hasNext(); n++) {

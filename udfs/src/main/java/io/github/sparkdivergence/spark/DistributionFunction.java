@@ -145,12 +145,12 @@ public final class DistributionFunction extends SqlFunction {
     double compute(ArrayData p, ArrayData q, double base, boolean normalize, double eps) {
       Scratch s = Scratch.get();
       int n = p.numElements();
-      double[] a = s.a(n);
+      double[] a = s.first(n);
       Inputs.copyDoubles(p, a, n, 0);
       if (q == null) return measure.dense(a, null, n, base, normalize, eps);
       int m = q.numElements();
       if (m != n) throw new InvalidInputException(1, "has length " + m + " but `p` has length " + n);
-      double[] b = s.b(m);
+      double[] b = s.second(m);
       Inputs.copyDoubles(q, b, m, 1);
       return measure.dense(a, b, n, base, normalize, eps);
     }
@@ -192,23 +192,23 @@ public final class DistributionFunction extends SqlFunction {
       if (sparseP && (q == null || Inputs.isSparse(q))) {
         ArrayData pv = p.getArray(3);
         int pn = pv.numElements();
-        int[] pi = s.ia(pn);
-        double[] pa = s.a(pn);
+        int[] pi = s.firstIndices(pn);
+        double[] pa = s.first(pn);
         Inputs.copyInts(p.getArray(2), pi, pn, 0);
         Inputs.copyDoubles(pv, pa, pn, 0);
         if (q == null) return measure.sparse(n, pi, pa, pn, null, null, 0, base, normalize, eps);
         ArrayData qv = q.getArray(3);
         int qn = qv.numElements();
-        int[] qi = s.ib(qn);
-        double[] qa = s.b(qn);
+        int[] qi = s.secondIndices(qn);
+        double[] qa = s.second(qn);
         Inputs.copyInts(q.getArray(2), qi, qn, 1);
         Inputs.copyDoubles(qv, qa, qn, 1);
         return measure.sparse(n, pi, pa, pn, qi, qa, qn, base, normalize, eps);
       }
-      double[] a = s.a(n);
+      double[] a = s.first(n);
       Inputs.densify(p, a, n, 0);
       if (q == null) return measure.dense(a, null, n, base, normalize, eps);
-      double[] b = s.b(n);
+      double[] b = s.second(n);
       Inputs.densify(q, b, n, 1);
       return measure.dense(a, b, n, base, normalize, eps);
     }
@@ -242,11 +242,11 @@ public final class DistributionFunction extends SqlFunction {
     double compute(MapData p, MapData q, double base, boolean normalize, double eps) {
       Scratch s = Scratch.get();
       if (q == null) {
-        int n = Inputs.mapValues(p, s.a(p.numElements()), 0);
-        return measure.dense(s.a, null, n, base, normalize, eps);
+        int n = Inputs.mapValues(p, s.first(p.numElements()), 0);
+        return measure.dense(s.first, null, n, base, normalize, eps);
       }
       int n = Inputs.alignMaps(p, q, s, 0, 1);
-      return measure.dense(s.a, s.b, n, base, normalize, eps);
+      return measure.dense(s.first, s.second, n, base, normalize, eps);
     }
 
     static final class NullSafe extends OnMaps {

@@ -63,7 +63,7 @@ public final class DivergenceRegistry {
   static {
     for (DistributionMeasure m : DistributionMeasure.values()) distribution(m);
 
-    add(new FunctionSpec("kl_div_log", new LogSpaceFunction("kl_div_log", false, LOG_USAGE), LOG_USAGE,
+    add(new FunctionSpec("kl_div_log", LogSpaceFunction.klDivLog(LOG_USAGE), LOG_USAGE,
         """
 
             Arguments:
@@ -75,7 +75,7 @@ public final class DivergenceRegistry {
             > SELECT _FUNC_(array(ln(0.5), ln(0.5)), array(ln(0.9), ln(0.1)));
              0.5108256237659907
             """, false));
-    add(new FunctionSpec("kl_div_logits", new LogSpaceFunction("kl_div_logits", true, LOGITS_USAGE), LOGITS_USAGE,
+    add(new FunctionSpec("kl_div_logits", LogSpaceFunction.klDivLogits(LOGITS_USAGE), LOGITS_USAGE,
         """
 
             Arguments:
@@ -87,7 +87,7 @@ public final class DivergenceRegistry {
             > SELECT _FUNC_(array(0.0, 0.0), array(2.0, 0.0));
              0.4337808304830269
             """, false));
-    add(new FunctionSpec("kl_gaussian", new GaussianFunction("kl_gaussian", false, GAUSSIAN_USAGE), GAUSSIAN_USAGE,
+    add(new FunctionSpec("kl_gaussian", GaussianFunction.klGaussian(GAUSSIAN_USAGE), GAUSSIAN_USAGE,
         """
 
             Arguments:
@@ -102,7 +102,7 @@ public final class DivergenceRegistry {
             > SELECT _FUNC_(array(0, 0), array(1, 1), array(1, 1), array(2, 2));
              0.8862943611198906
             """, false));
-    add(new FunctionSpec("kl_std_normal", new GaussianFunction("kl_std_normal", true, STD_NORMAL_USAGE), STD_NORMAL_USAGE,
+    add(new FunctionSpec("kl_std_normal", GaussianFunction.klStdNormal(STD_NORMAL_USAGE), STD_NORMAL_USAGE,
         """
 
             Arguments:
@@ -114,7 +114,7 @@ public final class DivergenceRegistry {
             > SELECT _FUNC_(array(0.0, 1.0), array(0.0, 0.0));
              0.5
             """, false));
-    add(new FunctionSpec("rlhf_kl", new RlhfKlFunction("rlhf_kl", false, RLHF_USAGE), RLHF_USAGE,
+    add(new FunctionSpec("rlhf_kl", RlhfKlFunction.perSequence(RLHF_USAGE), RLHF_USAGE,
         RLHF_ARGS + """
       * reduction - 'sum' (default) or 'mean' over the unmasked tokens; the mean of a
           sequence with no unmasked token is NULL.
@@ -125,7 +125,7 @@ public final class DivergenceRegistry {
             > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), array(1, 0), 'k2', 'mean');
              0.125
             """, false));
-    add(new FunctionSpec("rlhf_kl_per_token", new RlhfKlFunction("rlhf_kl_per_token", true, RLHF_TOKENS_USAGE),
+    add(new FunctionSpec("rlhf_kl_per_token", RlhfKlFunction.perToken(RLHF_TOKENS_USAGE),
         RLHF_TOKENS_USAGE, RLHF_ARGS,
         """
             > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), array(1, 0), 'k1');

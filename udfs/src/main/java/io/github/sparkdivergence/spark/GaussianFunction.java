@@ -20,10 +20,16 @@ public final class GaussianFunction extends SqlFunction {
 
   private final boolean standardNormal;
 
-  GaussianFunction(String name, boolean standardNormal, String usage) {
+  private GaussianFunction(String name, boolean standardNormal, String usage) {
     super(name, usage);
     this.standardNormal = standardNormal;
   }
+
+  /** {@code kl_gaussian(mu1, sigma1, mu2, sigma2[, base])}. */
+  static GaussianFunction klGaussian(String usage) { return new GaussianFunction("kl_gaussian", false, usage); }
+
+  /** {@code kl_std_normal(mu, logvar[, base])}: KL to N(0, 1), the VAE term. */
+  static GaussianFunction klStdNormal(String usage) { return new GaussianFunction("kl_std_normal", true, usage); }
 
   @Override
   public BoundFunction bind(StructType input) {
@@ -138,11 +144,11 @@ public final class GaussianFunction extends SqlFunction {
       try {
         int n = a0.numElements();
         Scratch s = Scratch.get();
-        double[] x0 = copy(a1, s.b(n), n, 1);
-        double[] mu = copy(a0, s.a(n), n, 0);
+        double[] x0 = copy(a1, s.second(n), n, 1);
+        double[] mu = copy(a0, s.first(n), n, 0);
         if (standardNormal) return Gaussian.klStdNormal(mu, x0, n, base);
-        double[] mu2 = copy(a2, s.c(n), n, 2);
-        double[] s2 = copy(a3, s.d(n), n, 3);
+        double[] mu2 = copy(a2, s.third(n), n, 2);
+        double[] s2 = copy(a3, s.fourth(n), n, 3);
         return Gaussian.klGaussianDiagonal(mu, x0, mu2, s2, n, base);
       } catch (InvalidInputException e) {
         return invalid(e, MATH_ARGS);

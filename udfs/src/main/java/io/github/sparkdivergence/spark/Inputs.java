@@ -97,7 +97,7 @@ final class Inputs {
   }
 
   /**
-   * Aligns two maps on the union of their keys into {@code s.a} / {@code s.b} (a missing key is 0)
+   * Aligns two maps on the union of their keys into {@code s.first} / {@code s.second} (a missing key is 0)
    * and returns the union's size: p's keys first, in p's order, then q's other keys in q's order.
    *
    * <p>Rows of one column usually repeat the same keys in the same order (a fixed vocabulary). The
@@ -109,8 +109,8 @@ final class Inputs {
     int np = p.numElements();
     int nq = q.numElements();
     int max = np + nq;
-    double[] a = s.a(max);
-    double[] b = s.b(max);
+    double[] a = s.first(max);
+    double[] b = s.second(max);
     ArrayData pk = p.keyArray();
     ArrayData pv = p.valueArray();
     ArrayData qk = q.keyArray();

@@ -21,10 +21,16 @@ public final class LogSpaceFunction extends SqlFunction {
 
   private final boolean logits;
 
-  LogSpaceFunction(String name, boolean logits, String usage) {
+  private LogSpaceFunction(String name, boolean logits, String usage) {
     super(name, usage);
     this.logits = logits;
   }
+
+  /** {@code kl_div_log}: KL from normalized log-probabilities. */
+  static LogSpaceFunction klDivLog(String usage) { return new LogSpaceFunction("kl_div_log", false, usage); }
+
+  /** {@code kl_div_logits}: KL between the softmaxes of raw logits. */
+  static LogSpaceFunction klDivLogits(String usage) { return new LogSpaceFunction("kl_div_logits", true, usage); }
 
   @Override
   public BoundFunction bind(StructType input) {
@@ -76,8 +82,8 @@ public final class LogSpaceFunction extends SqlFunction {
         int m = b.numElements();
         if (m != n) throw new InvalidInputException(1, "has length " + m + " but the first argument has length " + n);
         Scratch s = Scratch.get();
-        double[] x = s.a(n);
-        double[] y = s.b(n);
+        double[] x = s.first(n);
+        double[] y = s.second(n);
         Inputs.copyDoubles(a, x, n, 0);
         Inputs.copyDoubles(b, y, n, 1);
         return logits ? LogSpace.klDivergenceFromLogits(x, y, n, base)

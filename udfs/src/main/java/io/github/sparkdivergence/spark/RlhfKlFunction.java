@@ -30,10 +30,16 @@ public final class RlhfKlFunction extends SqlFunction {
 
   private final boolean perToken;
 
-  RlhfKlFunction(String name, boolean perToken, String usage) {
+  private RlhfKlFunction(String name, boolean perToken, String usage) {
     super(name, usage);
     this.perToken = perToken;
   }
+
+  /** {@code rlhf_kl}: one estimate per sequence (masked sum or mean). */
+  static RlhfKlFunction perSequence(String usage) { return new RlhfKlFunction("rlhf_kl", false, usage); }
+
+  /** {@code rlhf_kl_per_token}: the per-token estimates as an array. */
+  static RlhfKlFunction perToken(String usage) { return new RlhfKlFunction("rlhf_kl_per_token", true, usage); }
 
   @Override
   public BoundFunction bind(StructType input) {
@@ -71,17 +77,17 @@ public final class RlhfKlFunction extends SqlFunction {
   }
 
   /**
-   * Reads the arrays into scratch, checks lengths; returns n, with s.a = logp, s.b = ref, s.c = mask
+   * Reads the arrays into scratch, checks lengths; returns n, with s.first = logp, s.second = ref, s.third = mask
    * (a boolean mask as 1.0 / 0.0).
    */
   private static int load(ArrayData lp, ArrayData ref, ArrayData mask, boolean booleanMask, Scratch s) {
     int n = lp.numElements();
     if (ref.numElements() != n) throw new InvalidInputException(1, "has length " + ref.numElements() + " but `logp` has length " + n);
-    Inputs.copyDoubles(lp, s.a(n), n, 0);
-    Inputs.copyDoubles(ref, s.b(n), n, 1);
+    Inputs.copyDoubles(lp, s.first(n), n, 0);
+    Inputs.copyDoubles(ref, s.second(n), n, 1);
     if (mask != null) {
       if (mask.numElements() != n) throw new InvalidInputException(2, "has length " + mask.numElements() + " but `logp` has length " + n);
-      double[] m = s.c(n);
+      double[] m = s.third(n);
       if (booleanMask) {
         for (int i = 0; i < n; i++) {
           if (mask.isNullAt(i)) throw Inputs.nullElement(2, i);
@@ -180,8 +186,8 @@ public final class RlhfKlFunction extends SqlFunction {
       try {
         Scratch s = Scratch.get();
         int n = load(lp, ref, mask, booleanMask, s);
-        double[] m = mask == null ? null : s.c;
-        double v = mean ? RlhfKl.maskedMean(s.a, s.b, m, n, e) : RlhfKl.maskedSum(s.a, s.b, m, n, e);
+        double[] m = mask == null ? null : s.third;
+        double v = mean ? RlhfKl.maskedMean(s.first, s.second, m, n, e) : RlhfKl.maskedSum(s.first, s.second, m, n, e);
         // A sequence whose tokens are all masked has no mean: NULL, like avg() over no rows.
         return Double.isNaN(v) && mean ? null : v;
       } catch (InvalidInputException ex) {
@@ -210,7 +216,7 @@ public final class RlhfKlFunction extends SqlFunction {
         Scratch s = Scratch.get();
         int n = load(lp, ref, mask, booleanMask, s);
         double[] out = new double[n];
-        RlhfKl.perToken(s.a, s.b, mask == null ? null : s.c, n, e, out);
+        RlhfKl.perToken(s.first, s.second, mask == null ? null : s.third, n, e, out);
         return UnsafeArrayData.fromPrimitiveArray(out);
       } catch (InvalidInputException ex) {
         return invalid(ex, MATH_ARGS);

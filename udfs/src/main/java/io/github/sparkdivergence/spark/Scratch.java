@@ -9,12 +9,14 @@ final class Scratch {
 
   static Scratch get() { return LOCAL.get(); }
 
-  double[] a = new double[256];
-  double[] b = new double[256];
-  double[] c = new double[256];
-  double[] d = new double[256];
-  int[] ia = new int[256];
-  int[] ib = new int[256];
+  /** Values of the function's first, second, ... vector argument, in call order. */
+  double[] first = new double[256];
+  double[] second = new double[256];
+  double[] third = new double[256];
+  double[] fourth = new double[256];
+  /** Indices of the first and second sparse vector. */
+  int[] firstIndices = new int[256];
+  int[] secondIndices = new int[256];
   final StringUnion union = new StringUnion();
 
   /**
@@ -28,12 +30,12 @@ final class Scratch {
   int[] mapQPos = new int[256];
   int mapUnionSize;
 
-  double[] a(int n) { return a.length >= n ? a : (a = new double[grow(n)]); }
-  double[] b(int n) { return b.length >= n ? b : (b = new double[grow(n)]); }
-  double[] c(int n) { return c.length >= n ? c : (c = new double[grow(n)]); }
-  double[] d(int n) { return d.length >= n ? d : (d = new double[grow(n)]); }
-  int[] ia(int n) { return ia.length >= n ? ia : (ia = new int[grow(n)]); }
-  int[] ib(int n) { return ib.length >= n ? ib : (ib = new int[grow(n)]); }
+  double[] first(int n) { return first.length >= n ? first : (first = new double[grow(n)]); }
+  double[] second(int n) { return second.length >= n ? second : (second = new double[grow(n)]); }
+  double[] third(int n) { return third.length >= n ? third : (third = new double[grow(n)]); }
+  double[] fourth(int n) { return fourth.length >= n ? fourth : (fourth = new double[grow(n)]); }
+  int[] firstIndices(int n) { return firstIndices.length >= n ? firstIndices : (firstIndices = new int[grow(n)]); }
+  int[] secondIndices(int n) { return secondIndices.length >= n ? secondIndices : (secondIndices = new int[grow(n)]); }
   int[] mapQPos(int n) { return mapQPos.length >= n ? mapQPos : (mapQPos = new int[grow(n)]); }
 
   private static int grow(int n) { return Math.max(n, Integer.highestOneBit(Math.max(n, 1)) << 1); }

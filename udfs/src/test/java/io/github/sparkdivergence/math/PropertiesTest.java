@@ -81,8 +81,8 @@ class PropertiesTest {
       }
       double eps = r.nextBoolean() ? 0 : 1e-6;
       double base = r.nextBoolean() ? Math.E : 2;
-      GoldenTest.Sparse ps = GoldenTest.Sparse.of(p, false);
-      GoldenTest.Sparse qs = GoldenTest.Sparse.of(q, false);
+      DivergenceGoldenTest.Sparse ps = DivergenceGoldenTest.Sparse.of(p, false);
+      DivergenceGoldenTest.Sparse qs = DivergenceGoldenTest.Sparse.of(q, false);
       String what = "trial " + trial;
       assertEquals(Divergence.klDivergence(p, q, n, base, normalize, eps),
           Divergence.klDivergenceSparse(
@@ -273,8 +273,8 @@ class PropertiesTest {
     for (int i = 0; i < n; i++) {
       sigma[i] = 0.5 + p[i];
     }
-    GoldenTest.Sparse ps = GoldenTest.Sparse.of(p, false);
-    GoldenTest.Sparse qs = GoldenTest.Sparse.of(q, false);
+    DivergenceGoldenTest.Sparse ps = DivergenceGoldenTest.Sparse.of(p, false);
+    DivergenceGoldenTest.Sparse qs = DivergenceGoldenTest.Sparse.of(q, false);
     double[] pn = normalized(p);
     double[] qn = normalized(q);
     double[] lp = new double[n];

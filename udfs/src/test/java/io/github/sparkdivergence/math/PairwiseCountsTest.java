@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
  * pair states it emits, flushed and merged in any split, counted in dense matrices, hash tables or
  * both, hold exactly the same cells.
  */
-class InfoPairwiseCountsTest {
+class PairwiseCountsTest {
   private static final int[][] PAIRS = {{0, 1}, {0, 2}, {1, 2}, {2, 0}};
 
   /** Row r, column c: a value of mixed kind, NULL now and then, with some dependence between columns. */
@@ -102,10 +102,10 @@ class InfoPairwiseCountsTest {
     }
     for (int p = 0; p < PAIRS.length; p++) {
       String what = "pair " + p + ", flush every " + every + ", dense bytes " + denseBytes + ", dropNulls " + dropNulls;
-      assertEquals(InfoStateTest.byValue(expected[p]), InfoStateTest.byValue(merged[p]), what);
-      assertEquals(InfoStateTest.byValue(expected[p]), InfoStateTest.byValue(streamed[p]), what + ", merged from bytes");
+      assertEquals(ContingencyStateTest.byValue(expected[p]), ContingencyStateTest.byValue(merged[p]), what);
+      assertEquals(ContingencyStateTest.byValue(expected[p]), ContingencyStateTest.byValue(streamed[p]), what + ", merged from bytes");
       assertEquals(expected[p].totalWeight(), streamed[p].totalWeight(), 0.0, what + ", merged from bytes");
-      assertEquals(InfoStateTest.byValue(expected[p]), InfoStateTest.byValue(reduced[p].pairCounts(0)), what + ", merged into PairwiseCounts");
+      assertEquals(ContingencyStateTest.byValue(expected[p]), ContingencyStateTest.byValue(reduced[p].pairCounts(0)), what + ", merged into PairwiseCounts");
       assertEquals((long) expected[p].totalWeight(), reduced[p].rows(0), what + ", merged into PairwiseCounts");
       assertEquals(expected[p].totalWeight(), merged[p].totalWeight(), 0.0, what);
       assertEquals(InformationMeasures.mutualInformation(expected[p].toTable(), Math.E),

@@ -14,7 +14,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-class InfoDictionaryTest {
+class CategoryDictionaryTest {
 
   @Test
   void kindsAreDistinctCategories() {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-class InfoMeasuresTest {
+class InformationMeasuresTest {
   private static final double LN2 = Math.log(2);
   private static final Table UCB_ADMIT_GENDER =
       Table.fromMatrix(new double[][] {{1198, 557}, {1493, 1278}});

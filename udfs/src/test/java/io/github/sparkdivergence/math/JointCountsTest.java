@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class InfoJointCountsTest {
+class JointCountsTest {
 
   @Test
   void growsAndKeepsEveryCell() {

@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * partial states, each serialized with ObjectOutputStream and read back, then merged in random
  * order and serialized once more before the measures run.
  */
-class InfoGoldenTest {
+class InformationGoldenTest {
   private static final String NULL = "\\N";
   private static final String[] METHODS = {"arithmetic", "geometric", "min", "max"};
   /** Largest |ours - reference| / |reference| seen per metric, printed at the end. */
@@ -55,7 +55,7 @@ class InfoGoldenTest {
   }
 
   private static List<String[]> csv(String resource) {
-    try (InputStream is = InfoGoldenTest.class.getResourceAsStream(resource)) {
+    try (InputStream is = InformationGoldenTest.class.getResourceAsStream(resource)) {
       if (is == null) {
         throw new IllegalStateException("missing resource " + resource);
       }
@@ -200,14 +200,14 @@ class InfoGoldenTest {
     }
     List<ContingencyState> list = new ArrayList<>();
     for (ContingencyState s : states) {
-      list.add(InfoStateTest.javaRoundTrip(s));
+      list.add(ContingencyStateTest.javaRoundTrip(s));
     }
     Collections.shuffle(list, rnd);
     ContingencyState acc = new ContingencyState();
     for (ContingencyState s : list) {
       acc.merge(s);
     }
-    return InfoStateTest.javaRoundTrip(acc);
+    return ContingencyStateTest.javaRoundTrip(acc);
   }
 
   /** Feeds bytes at a non-zero offset of a shared buffer, as a Spark adapter would. */

@@ -17,7 +17,7 @@ import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-class InfoStateTest {
+class ContingencyStateTest {
 
   /** Cell weights keyed by the categories' values, independent of id assignment. */
   static Map<String, Double> byValue(ContingencyState s) {

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.TestFactory;
  * which sums the terms of any input; this library rejects them instead (the class comments of
  * {@link Divergence} and {@link LogSpace}), and these rows check that it does, dense and sparse.
  */
-class GoldenTest {
+class DivergenceGoldenTest {
 
   /** The golden file's columns: the first five by their earlier names, the others by SQL name. */
   private static final String[] PAIR_FUNCTIONS = {
@@ -39,7 +39,7 @@ class GoldenTest {
   /** Every measure of two distributions has golden values here. */
   @org.junit.jupiter.api.Test
   void everyPairMeasureIsCovered() {
-    List<DistributionMeasure> covered = Arrays.stream(PAIR_FUNCTIONS).map(GoldenTest::measure).toList();
+    List<DistributionMeasure> covered = Arrays.stream(PAIR_FUNCTIONS).map(DivergenceGoldenTest::measure).toList();
     for (DistributionMeasure m : DistributionMeasure.values()) {
       if (m.pair()) assertTrue(covered.contains(m), m + " has no golden column");
     }

@@ -271,15 +271,26 @@ public final class MutualInformation {
     }
   }
 
-  /** A pair's row of the tidy table; a pair without rows (all dropped as NULL) has n = 0 and NULLs. */
+  /**
+   * A pair's row of the tidy table, each column taken by name from the summary aggregate's values;
+   * a pair without rows (all dropped as NULL) has n = 0, no levels and NULL measures.
+   */
   private static Row tidyRow(String[] pair, ContingencyState state, double base) {
-    if (state.totalWeight() == 0) {
-      return RowFactory.create(pair[0], pair[1], 0L, null, null, null, null, null, null, null, null, null, 0L, 0L);
+    boolean empty = state.totalWeight() == 0;
+    Object[] summary = empty ? null : InformationAggregate.summaryValues(state, state.toTable(), base);
+    StructType fields = InformationAggregate.SUMMARY_TYPE;
+    Object[] row = new Object[TIDY.size()];
+    for (int i = 0; i < row.length; i++) {
+      String name = TIDY.fields()[i].name();
+      row[i] = switch (name) {
+        case "col_a" -> pair[0];
+        case "col_b" -> pair[1];
+        case "n" -> empty ? 0L : (long) (double) (Double) summary[fields.fieldIndex("n")];
+        case "levels_a", "levels_b" -> empty ? 0L : summary[fields.fieldIndex(name)];
+        default -> empty ? null : summary[fields.fieldIndex(name)];
+      };
     }
-    Object[] s = InformationAggregate.summaryValues(state, state.toTable(), base);
-    // SUMMARY_TYPE: n, levels_a, levels_b, cells, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value
-    return RowFactory.create(pair[0], pair[1], (long) (double) (Double) s[0], s[4], s[5], s[6], s[7], s[8], s[9],
-        s[10], s[11], s[12], s[1], s[2]);
+    return RowFactory.create(row);
   }
 
   /**

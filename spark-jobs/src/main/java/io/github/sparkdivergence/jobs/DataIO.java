@@ -47,6 +47,7 @@ public final class DataIO {
   private DataIO() {}
 
   public static final List<String> FORMATS = List.of("parquet", "csv", "json", "orc", "table");
+  /** --mode choices; the first is the default. */
   public static final List<String> MODES = List.of("error", "overwrite");
 
   /** The reader / writer flags every job takes. */
@@ -55,26 +56,29 @@ public final class DataIO {
         JobArgs.Option.value("input-format", "FMT", "parquet, csv, json, orc or table (default: from the extension;\n"
             + "a name that is not an existing path but a catalog table is read as a table)"),
         JobArgs.Option.value("input-schema", "DDL", "schema for csv/json input, e.g. 'id INT, p ARRAY<DOUBLE>'\n"
-            + "(default: csv schema inferred, json inferred)"),
+            + "(default: csv schema inferred, json inferred; json maps need it)"),
         JobArgs.Option.repeated("option", "KEY=VALUE", "extra reader option, e.g. --option sep=';' (csv/json are read\n"
-            + "with mode=FAILFAST unless --option mode=...; PERMISSIVE reads malformed rows as nulls)"));
+            + "with mode=FAILFAST unless --option mode=...; PERMISSIVE reads malformed\n"
+            + "rows as nulls)"));
   }
 
   public static List<JobArgs.Option> outputOptions(boolean required) {
     return List.of(
-        JobArgs.Option.value("output", "PATH", (required ? "" : "optional: ")
-            + "where to write the result (a directory written by Spark)"),
+        JobArgs.Option.value("output", "PATH", (required ? "required: " : "optional: ")
+            + "where to write the result (a directory written by Spark);\n"
+            + "must not be, contain or lie inside an input"),
         JobArgs.Option.value("output-format", "FMT", "parquet, csv, json, orc or table (default: from the\n"
             + "extension of --output, else parquet; table saves as a catalog table)"),
-        JobArgs.Option.value("mode", "MODE", "error (default: fail if the output exists, unless it holds no\n"
-            + "committed output: a failed run's leftover) or overwrite (atomic on file/hdfs/viewfs)"),
+        JobArgs.Option.value("mode", "MODE", "error: fail if the output exists, unless it holds no committed\n"
+            + "output (a failed run's leftover); overwrite: replace it, atomically on\n"
+            + "file/hdfs/viewfs, in place elsewhere", MODES.get(0)),
         JobArgs.Option.flag("csv-neutralize-formulas", "in CSV outputs, prefix string cells starting with = + - @\n"
             + "tab or CR with a single quote (spreadsheet formula injection)"));
   }
 
   public static List<JobArgs.Option> commonOptions() {
     return List.of(
-        JobArgs.Option.value("master", "URL", "Spark master when not started by spark-submit (default local[*])"),
+        JobArgs.Option.value("master", "URL", "Spark master when not started by spark-submit", "local[*]"),
         JobArgs.Option.repeated("conf", "KEY=VALUE", "Spark configuration when not started by spark-submit"),
         JobArgs.Option.flag("verbose", "print stack traces of errors"),
         JobArgs.Option.flag("help", "print this help"));
@@ -106,8 +110,8 @@ public final class DataIO {
     String location = required ? args.require(flag) : args.get(flag);
     if (location == null) return null;
     if (location.isBlank()) throw JobException.usage("option --" + flag + " is empty");
-    String mode = args.choice("mode", "error", MODES);
-    String format = args.choice("output-format", null, FORMATS);
+    String mode = args.choice("mode", MODES);
+    String format = args.choice("output-format", FORMATS);
     if (format == null) {
       format = formatFromName(location);
       if (format == null) format = "parquet";
@@ -382,7 +386,7 @@ public final class DataIO {
    */
   static Input locateInput(java.util.function.Supplier<SparkSession> spark, Configuration conf, JobArgs args,
       String location, String what, boolean allowMissing) {
-    String format = args.choice("input-format", null, FORMATS);
+    String format = args.choice("input-format", FORMATS);
     args.pairs("option");
     inputSchema(args);
     if ("table".equals(format)) {

@@ -134,21 +134,23 @@ public final class DriftJob implements Job {
             + "the session allows, reflect/java_method included"),
         JobArgs.Option.value("current-filter", "EXPR", "SQL condition selecting the current rows (with --input,\n"
             + "or applied to --current)"),
-        JobArgs.Option.value("columns", "A,B,...", "columns to compare (default: every numeric, string and boolean column)"),
+        JobArgs.Option.value("columns", "A,B,...", "columns to compare (default: every numeric, string and boolean column;\n"
+            + "others are skipped with a note)"),
         JobArgs.Option.value("categorical", "A,B,...", "treat these columns as categorical even if numeric (or date)"),
-        JobArgs.Option.value("bins", "N", "quantile buckets for numeric columns (default 10)"),
-        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles (default 0.001)"),
-        JobArgs.Option.value("eps", "X", "additive smoothing of the proportions (default 1e-4)"),
-        JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e (default), 2, 10, ..."),
-        JobArgs.Option.repeated("threshold", "METRIC=VALUE", "fail (exit 3) when a column's metric exceeds VALUE;\n"
+        JobArgs.Option.value("bins", "N", "quantile buckets for numeric columns", "10"),
+        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact", "0.001"),
+        JobArgs.Option.value("eps", "X", "additive smoothing of the proportions", "1e-4"),
+        JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e, 2, 10, ...; base 2 puts js_distance\n"
+            + "in [0, 1]", "e"),
+        JobArgs.Option.repeated("threshold", "METRIC=VALUE", "exit 3 and name the columns whose metric exceeds VALUE;\n"
             + "metrics: " + String.join(", ", METRICS.subList(0, 5)) + ",\n"
             + "the same with _raw (unsmoothed), " + String.join(", ", METRICS.subList(10, METRICS.size())) + ";\n"
-            + "one value per metric"),
+            + "one value per metric: a metric given twice is a usage error"),
         JobArgs.Option.value("categories-output", "PATH", "also write the per-category counts and proportions (column,\n"
             + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode;\n"
             + "must not be, contain or lie inside --output or an input"),
-        JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this (default 10000)"),
-        JobArgs.Option.value("top", "N", "rows of the printed table (default 50)")));
+        JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this", "10000"),
+        JobArgs.Option.value("top", "N", "rows of the printed table", "50")));
     o.addAll(DataIO.inputOptions("input"));
     o.addAll(DataIO.outputOptions(false));
     o.addAll(DataIO.commonOptions());
@@ -167,12 +169,12 @@ public final class DriftJob implements Job {
 
   @Override
   public int run(JobContext ctx, JobArgs args) {
-    int bins = args.intValue("bins", 10, 2, 10_000);
-    double relErr = args.doubleValue("relative-error", 0.001, 0, false, 1);
-    double eps = args.doubleValue("eps", 1e-4, 0, false, 1);
+    int bins = args.intValue("bins", 2, 10_000);
+    double relErr = args.doubleValue("relative-error", 0, false, 1);
+    double eps = args.doubleValue("eps", 0, false, 1);
     double base = args.base("base");
-    int maxCategories = args.intValue("max-categories", 10_000, 1, Integer.MAX_VALUE);
-    int top = args.intValue("top", 50, 1, Integer.MAX_VALUE);
+    int maxCategories = args.intValue("max-categories", 1, Integer.MAX_VALUE);
+    int top = args.intValue("top", 1, Integer.MAX_VALUE);
     Map<String, Double> thresholds = new LinkedHashMap<>();
     for (String kv : args.all("threshold")) {
       Map.Entry<String, String> t = JobArgs.pair("threshold", kv);

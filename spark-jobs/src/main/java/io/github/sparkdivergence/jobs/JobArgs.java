@@ -13,23 +13,42 @@ import java.util.Map;
  */
 public final class JobArgs {
 
-  /** One declared flag. */
-  public record Option(String name, String metavar, String help, boolean repeatable) {
-    static Option value(String name, String metavar, String help) { return new Option(name, metavar, help, false); }
-    static Option repeated(String name, String metavar, String help) { return new Option(name, metavar, help, true); }
-    static Option flag(String name, String help) { return new Option(name, null, help, false); }
+  /**
+   * One declared flag. {@code dflt} is the value an absent flag has, as it would be typed (null:
+   * none, or one that depends on other flags and is described in {@code help}); the help text and
+   * the README tables show it and {@link #get} returns it, so it is written nowhere else.
+   */
+  public record Option(String name, String metavar, String help, boolean repeatable, String dflt) {
+    static Option value(String name, String metavar, String help) { return value(name, metavar, help, null); }
+    static Option value(String name, String metavar, String help, String dflt) {
+      return new Option(name, metavar, help, false, dflt);
+    }
+    static Option repeated(String name, String metavar, String help) { return new Option(name, metavar, help, true, null); }
+    static Option flag(String name, String help) { return new Option(name, null, help, false, null); }
     boolean takesValue() { return metavar != null; }
+
+    /** The help text with the default and repeatability appended: the same words in --help and the README. */
+    String describe() {
+      return help + (dflt == null ? "" : " (default " + dflt + ")") + (repeatable ? " (repeatable)" : "");
+    }
+
+    /** {@code --name METAVAR}. */
+    String head() { return "--" + name + (takesValue() ? " " + metavar : ""); }
   }
 
   private final String job;
+  private final Map<String, Option> declared;
   private final Map<String, List<String>> values = new LinkedHashMap<>();
 
-  private JobArgs(String job) { this.job = job; }
+  private JobArgs(String job, Map<String, Option> declared) {
+    this.job = job;
+    this.declared = declared;
+  }
 
   public static JobArgs parse(String job, List<Option> options, String[] args) {
     Map<String, Option> byName = new LinkedHashMap<>();
     for (Option o : options) byName.put(o.name(), o);
-    JobArgs parsed = new JobArgs(job);
+    JobArgs parsed = new JobArgs(job, byName);
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       if (!a.startsWith("--") || a.length() == 2) {
@@ -63,16 +82,24 @@ public final class JobArgs {
 
   public String job() { return job; }
 
+  /** Whether the flag was given on the command line (a declared default does not count). */
   public boolean has(String name) { return values.containsKey(name); }
 
+  /** The value given, else the declared default (null when there is none). */
   public String get(String name) {
     List<String> v = values.get(name);
-    return v == null ? null : v.get(0);
+    if (v != null) return v.get(0);
+    Option o = declared.get(name);
+    // a name no job declares is a typo in the code, not on the command line
+    if (o == null) throw new IllegalArgumentException("option --" + name + " is not declared by " + job);
+    return o.dflt();
   }
 
-  public String get(String name, String dflt) {
+  /** {@link #get} for a value parsed as a number: such an option is declared with a default. */
+  private String valueOrDefault(String name) {
     String v = get(name);
-    return v == null ? dflt : v;
+    if (v == null) throw new IllegalStateException("option --" + name + " of " + job + " has no declared default");
+    return v;
   }
 
   public String require(String name) {
@@ -98,9 +125,8 @@ public final class JobArgs {
 
   public boolean flag(String name) { return has(name); }
 
-  public int intValue(String name, int dflt, int min, int max) {
-    String v = get(name);
-    if (v == null) return dflt;
+  public int intValue(String name, int min, int max) {
+    String v = valueOrDefault(name);
     try {
       int x = Integer.parseInt(v.trim());
       if (x < min || x > max) throw new NumberFormatException();
@@ -111,9 +137,8 @@ public final class JobArgs {
   }
 
   /** A finite double in [min, max] (bounds inclusive unless {@code exclusiveMin}). */
-  public double doubleValue(String name, double dflt, double min, boolean exclusiveMin, double max) {
-    String v = get(name);
-    if (v == null) return dflt;
+  public double doubleValue(String name, double min, boolean exclusiveMin, double max) {
+    String v = valueOrDefault(name);
     double x = parseDouble(name, v);
     if (!Double.isFinite(x) || x < min || (exclusiveMin && x == min) || x > max) {
       throw JobException.usage("option --" + name + " must be a number " + (exclusiveMin ? "> " : ">= ") + fmt(min)
@@ -124,8 +149,8 @@ public final class JobArgs {
 
   /** A logarithm base: a number > 0 and not 1, or {@code e}. */
   public double base(String name) {
-    String v = get(name);
-    if (v == null || v.trim().equalsIgnoreCase("e")) return Math.E;
+    String v = valueOrDefault(name);
+    if (v.trim().equalsIgnoreCase("e")) return Math.E;
     double b = parseDouble(name, v);
     if (!(b > 0) || b == 1 || !Double.isFinite(b)) {
       throw JobException.usage("option --" + name + " must be e or a number > 0 other than 1 but was '" + v + "'");
@@ -133,10 +158,10 @@ public final class JobArgs {
     return b;
   }
 
-  /** One of {@code allowed} (case-insensitive), returned lower-case. */
-  public String choice(String name, String dflt, List<String> allowed) {
+  /** One of {@code allowed} (case-insensitive), returned lower-case; null when absent without a default. */
+  public String choice(String name, List<String> allowed) {
     String v = get(name);
-    if (v == null) return dflt;
+    if (v == null) return null;
     String lc = v.trim().toLowerCase(Locale.ROOT);
     if (!allowed.contains(lc)) {
       throw JobException.usage("option --" + name + " must be one of " + String.join(", ", allowed) + " but was '" + v + "'");
@@ -179,18 +204,15 @@ public final class JobArgs {
     sb.append("Usage: spark-divergence ").append(job).append(' ').append(synopsis).append("\n\n");
     sb.append(description.strip()).append("\n\nOptions:\n");
     int width = 0;
-    for (Option o : options) width = Math.max(width, head(o).length());
+    for (Option o : options) width = Math.max(width, o.head().length());
     for (Option o : options) {
-      String h = head(o);
+      String h = o.head();
       sb.append("  ").append(h).append(" ".repeat(width - h.length() + 2));
-      String[] lines = o.help().split("\n");
+      String[] lines = o.describe().split("\n");
       sb.append(lines[0]);
       for (int i = 1; i < lines.length; i++) sb.append('\n').append(" ".repeat(width + 4)).append(lines[i]);
-      if (o.repeatable()) sb.append(" (repeatable)");
       sb.append('\n');
     }
     return sb.toString();
   }
-
-  private static String head(Option o) { return "--" + o.name() + (o.takesValue() ? " " + o.metavar() : ""); }
 }

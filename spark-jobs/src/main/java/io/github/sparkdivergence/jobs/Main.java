@@ -107,7 +107,7 @@ public final class Main {
    */
   static SparkConf sessionConf(String job, JobArgs args) {
     SparkConf conf = new SparkConf(); // picks up spark.* system properties set by spark-submit
-    if (!conf.contains("spark.master")) conf.setMaster(args.get("master", "local[*]"));
+    if (!conf.contains("spark.master")) conf.setMaster(args.get("master"));
     else if (args.has("master")) JobContext.LOG.warn("{}: spark.master already set ({}); --master ignored", job, conf.get("spark.master"));
     conf.setAppName("spark-divergence " + job);
     for (Map.Entry<String, String> kv : args.pairs("conf").entrySet()) conf.set(kv.getKey(), kv.getValue());

@@ -44,13 +44,13 @@ public final class MutualInfoJob implements Job {
         The result is the tidy table col_a, col_b, n, h_a, h_b, h_ab (entropies), mi, nmi
         (normalised), ami (adjusted for chance), g (the G-test statistic 2*n*MI in nats), dof,
         p_value (G-test of independence), levels_a and levels_b (distinct values after binning),
-        written with --output and ranked by --rank-by (default ami).
+        written with --output and ranked by --rank-by (default %s).
 
         How to read it: mi is the information shared, in nats, and grows with the number of levels
         even for independent columns; nmi scales it to [0, 1]; ami subtracts what chance alone
         gives (0 = no more than chance, 1 = each column determines the other), so it ranks columns
         of different cardinality fairly. Date and timestamp columns are left out unless named in
-        --columns; columns with about one distinct value per row (ids) are flagged.""";
+        --columns; columns with about one distinct value per row (ids) are flagged.""".formatted(RANK_BY.get(0));
   }
 
   @Override
@@ -59,14 +59,15 @@ public final class MutualInfoJob implements Job {
         JobArgs.Option.value("input", "PATH", "input dataset (path or catalog table)"),
         JobArgs.Option.value("columns", "A,B,...", "columns to use (default: every numeric, string and boolean column;\n"
             + "date and timestamp columns only when named here)"),
-        JobArgs.Option.value("target", "COL", "rank the other columns by their dependence on this one"),
+        JobArgs.Option.value("target", "COL", "rank the other columns by their dependence on this one\n"
+            + "(default: every pair of columns)"),
         JobArgs.Option.value("rank-by", "MEASURE", "order of the rows: " + String.join(", ", RANK_BY)
-            + " (default ami;\np_value ranks the smallest first)"),
-        JobArgs.Option.value("bins", "N", "quantile bins for numeric columns (default 10)"),
-        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles (default 0.001)"),
-        JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes, used as categories (not binned)"),
+            + ";\np_value ranks the smallest first", RANK_BY.get(0)),
+        JobArgs.Option.value("bins", "N", "quantile bins for numeric columns", "10"),
+        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact", "0.001"),
+        JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes or ids, used as categories (not binned)"),
         JobArgs.Option.flag("drop-nulls", "leave out, per pair, the rows where either column is null (default: null is a category)"),
-        JobArgs.Option.value("top", "N", "rows of the printed table (default 20)")));
+        JobArgs.Option.value("top", "N", "rows of the printed table", "20")));
     o.addAll(DataIO.inputOptions("input"));
     o.addAll(DataIO.outputOptions(false));
     o.addAll(DataIO.commonOptions());
@@ -92,10 +93,10 @@ public final class MutualInfoJob implements Job {
   @Override
   public int run(JobContext ctx, JobArgs args) {
     String inputPath = args.require("input");
-    int bins = args.intValue("bins", 10, 2, 10_000);
-    double relErr = args.doubleValue("relative-error", 0.001, 0, false, 1);
-    int top = args.intValue("top", 20, 1, Integer.MAX_VALUE);
-    String rankBy = args.choice("rank-by", RANK_BY.get(0), RANK_BY);
+    int bins = args.intValue("bins", 2, 10_000);
+    double relErr = args.doubleValue("relative-error", 0, false, 1);
+    int top = args.intValue("top", 1, Integer.MAX_VALUE);
+    String rankBy = args.choice("rank-by", RANK_BY);
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
     inputs.put("input", inputPath);
     DataIO.Output output = DataIO.checkOutputs(ctx, args, inputs, java.util.Collections.singletonList(

@@ -41,6 +41,9 @@ public final class ScoreJob implements Job {
   /** Short forms accepted on the command line (earlier releases' names). */
   static final Map<String, String> ALIASES = Map.of("kl", "kl_div", "reverse_kl", "reverse_kl_div", "js", "js_div",
       "jeffreys", "jeffreys_div");
+  /** --metrics when absent: it depends on --input-kind, so the help states it in words built from these. */
+  static final List<String> DEFAULT_METRICS = List.of("kl_div", "js_distance");
+  static final List<String> DEFAULT_LOG_METRICS = List.of("kl_div");
 
   static {
     for (DistributionMeasure m : DistributionMeasure.values()) {
@@ -88,18 +91,22 @@ public final class ScoreJob implements Job {
         JobArgs.Option.value("input", "PATH", "input dataset (path or catalog table)"),
         JobArgs.Option.value("p", "COL", "column holding the first distribution p"),
         JobArgs.Option.value("q", "COL", "column holding the second distribution q"),
-        JobArgs.Option.value("input-kind", "KIND", "array, vector, map, logprobs or logits (default: from the type)"),
-        JobArgs.Option.value("metrics", "M,M,...", "metrics to compute (default kl_div,js_distance; logprobs/logits:\n"
-            + "kl_div)"),
-        JobArgs.Option.value("base", "B", "logarithm base: e (default), 2, 10, ..."),
+        JobArgs.Option.value("input-kind", "KIND", "array (array<double>), vector (MLlib), map (map<string,double>,\n"
+            + "aligned on the union of keys), logprobs (natural-log probabilities) or\n"
+            + "logits (softmaxed); default: from the column type (array, vector or map)"),
+        JobArgs.Option.value("metrics", "M,M,...", wrap("metrics to compute, each written as the output column of that name: "
+            + String.join(", ", DIST_METRICS) + "; for logprobs/logits " + String.join(", ", LOG_METRICS)
+            + "; short forms " + String.join(", ", new java.util.TreeSet<>(ALIASES.keySet())) + " (default "
+            + String.join(",", DEFAULT_METRICS) + "; logprobs/logits: " + String.join(",", DEFAULT_LOG_METRICS) + ")", 72)),
+        JobArgs.Option.value("base", "B", "logarithm base: e, 2, 10, ...", "e"),
         JobArgs.Option.flag("normalize", "divide each distribution by its sum first (array/vector/map)"),
-        JobArgs.Option.value("eps", "X", "additive smoothing (x + eps) / (1 + K*eps) after normalising\n"
-            + "(array/vector/map; default 0)"),
+        JobArgs.Option.value("eps", "X", "additive smoothing (x + eps) / (1 + K*eps) after normalising,\n"
+            + "for array/vector/map", "0"),
         JobArgs.Option.value("group-by", "A,B,...", "summarise the scores per group of these columns"),
         JobArgs.Option.value("summary-output", "PATH", "also write the summary table there (same --output-format and --mode;\n"
             + "must not be, contain or lie inside --output or --input)"),
         JobArgs.Option.flag("strict", "fail on the first invalid row instead of scoring it NULL"),
-        JobArgs.Option.value("top", "N", "rows of the printed summary (default 50)")));
+        JobArgs.Option.value("top", "N", "rows of the printed summary", "50")));
     o.addAll(DataIO.inputOptions("input"));
     o.addAll(DataIO.outputOptions(true));
     o.addAll(DataIO.commonOptions());
@@ -111,11 +118,11 @@ public final class ScoreJob implements Job {
     String inputPath = args.require("input");
     String pName = args.require("p");
     String qName = args.require("q");
-    String kindFlag = args.choice("input-kind", null, KINDS);
+    String kindFlag = args.choice("input-kind", KINDS);
     double base = args.base("base");
-    double eps = args.doubleValue("eps", 0.0, 0, false, Double.MAX_VALUE);
+    double eps = args.doubleValue("eps", 0, false, Double.MAX_VALUE);
     boolean normalize = args.flag("normalize");
-    int top = args.intValue("top", 50, 1, Integer.MAX_VALUE);
+    int top = args.intValue("top", 1, Integer.MAX_VALUE);
     List<String> metricNames = args.list("metrics");
     DataIO.Output summaryRequested = DataIO.output(args, "summary-output", false);
     Map<String, String> inputs = new LinkedHashMap<>();
@@ -142,7 +149,7 @@ public final class ScoreJob implements Job {
       throw JobException.usage("--normalize and --eps apply to array, vector and map inputs, not " + kind);
     }
     List<String> allowed = logSpace ? LOG_METRICS : DIST_METRICS;
-    if (metricNames.isEmpty()) metricNames = logSpace ? List.of("kl_div") : List.of("kl_div", "js_distance");
+    if (metricNames.isEmpty()) metricNames = logSpace ? DEFAULT_LOG_METRICS : DEFAULT_METRICS;
     LinkedHashSet<String> metrics = new LinkedHashSet<>();
     for (String m : metricNames) {
       String key = m.toLowerCase(Locale.ROOT);
@@ -242,11 +249,13 @@ public final class ScoreJob implements Job {
   }
 
   /** Lines of at most 96 characters, indented like the rest of the description. */
-  private static String wrap(String text) {
+  private static String wrap(String text) { return wrap(text, 96); }
+
+  private static String wrap(String text, int width) {
     StringBuilder out = new StringBuilder();
     int lineStart = 0;
     for (String word : text.split(" ")) {
-      if (out.length() - lineStart + word.length() + 1 > 96 && out.length() > lineStart) {
+      if (out.length() - lineStart + word.length() + 1 > width && out.length() > lineStart) {
         out.append('\n');
         lineStart = out.length();
       } else if (out.length() > lineStart) {

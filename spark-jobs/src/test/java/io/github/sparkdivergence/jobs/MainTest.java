@@ -34,11 +34,13 @@ class MainTest {
 
   @Test
   void parser() {
-    List<JobArgs.Option> opts = List.of(JobArgs.Option.value("bins", "N", "x"), JobArgs.Option.flag("verbose", "v"),
+    List<JobArgs.Option> opts = List.of(JobArgs.Option.value("bins", "N", "x", "10"), JobArgs.Option.flag("verbose", "v"),
         JobArgs.Option.repeated("threshold", "M=V", "t"), JobArgs.Option.value("columns", "A,B", "c"));
     JobArgs a = JobArgs.parse("drift", opts, new String[] {"--bins=7", "--verbose", "--threshold", "psi=0.2",
         "--threshold", "js_distance=0.1", "--columns", " a, b "});
-    assertEquals(7, a.intValue("bins", 10, 2, 100));
+    assertEquals(7, a.intValue("bins", 2, 100));
+    assertEquals(10, JobArgs.parse("drift", opts, new String[0]).intValue("bins", 2, 100), "the declared default");
+    assertFalse(JobArgs.parse("drift", opts, new String[0]).has("bins"), "a default is not given");
     assertTrue(a.flag("verbose"));
     assertEquals(Map.of("psi", "0.2", "js_distance", "0.1"), a.pairs("threshold"));
     assertEquals(List.of("a", "b"), a.list("columns"));
@@ -47,7 +49,7 @@ class MainTest {
     assertThrows(JobException.class, () -> JobArgs.parse("drift", opts, new String[] {"bins"}));
     assertThrows(JobException.class, () -> JobArgs.parse("drift", opts, new String[] {"--verbose=yes"}));
     JobException e = assertThrows(JobException.class,
-        () -> JobArgs.parse("drift", opts, new String[] {"--bins", "1"}).intValue("bins", 10, 2, 100));
+        () -> JobArgs.parse("drift", opts, new String[] {"--bins", "1"}).intValue("bins", 2, 100));
     assertEquals("option --bins must be an integer in [2, 100] but was '1'", e.getMessage());
     assertThrows(JobException.class, () -> JobArgs.parse("drift", opts, new String[] {"--columns", "a,,b"}).list("columns"));
   }

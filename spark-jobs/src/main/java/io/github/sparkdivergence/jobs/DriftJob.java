@@ -137,8 +137,10 @@ public final class DriftJob implements Job {
         JobArgs.Option.value("columns", "A,B,...", "columns to compare (default: every numeric, string and boolean column;\n"
             + "others are skipped with a note)"),
         JobArgs.Option.value("categorical", "A,B,...", "treat these columns as categorical even if numeric (or date)"),
-        JobArgs.Option.value("bins", "N", "quantile buckets for numeric columns", "10"),
-        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact", "0.001"),
+        JobArgs.Option.value("bins", "N", "quantile buckets for numeric columns",
+            String.valueOf(QuantileBinning.DEFAULT_BINS)),
+        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact",
+            String.valueOf(QuantileBinning.DEFAULT_RELATIVE_ERROR)),
         JobArgs.Option.value("eps", "X", "additive smoothing of the proportions", "1e-4"),
         JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e, 2, 10, ...; base 2 puts js_distance\n"
             + "in [0, 1]", "e"),

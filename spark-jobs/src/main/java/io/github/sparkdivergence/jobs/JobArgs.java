@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.jobs;
 
+import io.github.sparkdivergence.math.LogBase;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -152,7 +153,7 @@ public final class JobArgs {
     String v = valueOrDefault(name);
     if (v.trim().equalsIgnoreCase("e")) return Math.E;
     double b = parseDouble(name, v);
-    if (!(b > 0) || b == 1 || !Double.isFinite(b)) {
+    if (!LogBase.isValid(b)) {
       throw JobException.usage("option --" + name + " must be e or a number > 0 other than 1 but was '" + v + "'");
     }
     return b;

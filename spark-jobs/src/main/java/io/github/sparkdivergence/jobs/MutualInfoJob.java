@@ -1,6 +1,7 @@
 package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.spark.MutualInformation;
+import io.github.sparkdivergence.spark.QuantileBinning;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -63,8 +64,10 @@ public final class MutualInfoJob implements Job {
             + "(default: every pair of columns)"),
         JobArgs.Option.value("rank-by", "MEASURE", "order of the rows: " + String.join(", ", RANK_BY)
             + ";\np_value ranks the smallest first", RANK_BY.get(0)),
-        JobArgs.Option.value("bins", "N", "quantile bins for numeric columns", "10"),
-        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact", "0.001"),
+        JobArgs.Option.value("bins", "N", "quantile bins for numeric columns",
+            String.valueOf(QuantileBinning.DEFAULT_BINS)),
+        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact",
+            String.valueOf(QuantileBinning.DEFAULT_RELATIVE_ERROR)),
         JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes or ids, used as categories (not binned)"),
         JobArgs.Option.flag("drop-nulls", "leave out, per pair, the rows where either column is null (default: null is a category)"),
         JobArgs.Option.value("top", "N", "rows of the printed table", "20")));

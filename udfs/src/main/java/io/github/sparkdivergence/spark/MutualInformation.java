@@ -59,8 +59,8 @@ public final class MutualInformation {
   private final Dataset<Row> df;
   private List<String> columns;
   private String target;
-  private int bins = 10;
-  private double relativeError = 0.001;
+  private int bins = QuantileBinning.DEFAULT_BINS;
+  private double relativeError = QuantileBinning.DEFAULT_RELATIVE_ERROR;
   private final Set<String> categorical = new LinkedHashSet<>();
   private final java.util.Map<String, double[]> splits = new java.util.LinkedHashMap<>();
   private boolean dropNulls;

@@ -21,6 +21,11 @@ import org.slf4j.LoggerFactory;
  * Used by {@link MutualInformation} and the {@code drift} job.
  */
 public final class QuantileBinning {
+  /** Buckets per numeric column when the caller names none (MutualInformation, the jobs). */
+  public static final int DEFAULT_BINS = 10;
+  /** Relative error of the quantiles when the caller names none (Spark's approxQuantile's). */
+  public static final double DEFAULT_RELATIVE_ERROR = 0.001;
+
   private static final Logger LOG = LoggerFactory.getLogger(QuantileBinning.class);
 
   private QuantileBinning() {}

@@ -62,29 +62,23 @@ public final class DriftJob implements Job {
   private static final List<DistributionMeasure> BOUNDED = List.of(DistributionMeasure.HELLINGER_DISTANCE,
       DistributionMeasure.TOTAL_VARIATION, DistributionMeasure.LINF_DISTANCE);
 
-  static final StructType SCHEMA = new StructType()
+  static final StructType SCHEMA = withMetrics(new StructType()
       .add("column", DataTypes.StringType, false)
       .add("kind", DataTypes.StringType, false)
       .add("n_ref", DataTypes.LongType, false)
       .add("n_cur", DataTypes.LongType, false)
-      .add("categories", DataTypes.IntegerType, false)
-      .add("kl_ref_cur", DataTypes.DoubleType, false)
-      .add("kl_cur_ref", DataTypes.DoubleType, false)
-      .add("js_divergence", DataTypes.DoubleType, false)
-      .add("js_distance", DataTypes.DoubleType, false)
-      .add("psi", DataTypes.DoubleType, false)
-      .add("kl_ref_cur_raw", DataTypes.DoubleType, false)
-      .add("kl_cur_ref_raw", DataTypes.DoubleType, false)
-      .add("js_divergence_raw", DataTypes.DoubleType, false)
-      .add("js_distance_raw", DataTypes.DoubleType, false)
-      .add("psi_raw", DataTypes.DoubleType, false)
-      .add("hellinger_distance", DataTypes.DoubleType, false)
-      .add("total_variation", DataTypes.DoubleType, false)
-      .add("linf_distance", DataTypes.DoubleType, false)
+      .add("categories", DataTypes.IntegerType, false))
       .add("only_in_ref", DataTypes.createArrayType(DataTypes.StringType, true), false)
       .add("only_in_cur", DataTypes.createArrayType(DataTypes.StringType, true), false)
       // NULL when no --threshold was given: no verdict, as the printed "-" says
       .add("drifted", DataTypes.BooleanType, true);
+
+  /** {@code head} followed by one non-null double column per metric, in {@link #METRICS} order. */
+  private static StructType withMetrics(StructType head) {
+    StructType t = head;
+    for (String m : METRICS) t = t.add(m, DataTypes.DoubleType, false);
+    return t;
+  }
 
   /** --categories-output: the counts behind the metrics, one row per (column, category). */
   static final StructType CATEGORY_SCHEMA = new StructType()
@@ -510,20 +504,7 @@ public final class DriftJob implements Job {
       categoryRows.add(RowFactory.create(spec.name(), num ? bucketLabel(key, splits) : key, bucket,
           real ? splits[bucket] : null, real ? splits[bucket + 1] : null, c[0], c[1], p[i], q[i]));
     }
-    double[] ps = smooth(p, eps);
-    double[] qs = smooth(q, eps);
-    double[] m = new double[METRICS.size()];
-    m[0] = Divergence.klDivergence(ps, qs, kk, base, false, 0.0);
-    m[1] = Divergence.klDivergence(qs, ps, kk, base, false, 0.0);
-    m[2] = Divergence.jsDivergence(ps, qs, kk, base, false, 0.0);
-    m[3] = Divergence.jsDistance(ps, qs, kk, base, false, 0.0);
-    m[4] = psi(ps, qs);
-    m[5] = Divergence.klDivergence(p, q, kk, base, false, 0.0);
-    m[6] = Divergence.klDivergence(q, p, kk, base, false, 0.0);
-    m[7] = Divergence.jsDivergence(p, q, kk, base, false, 0.0);
-    m[8] = Divergence.jsDistance(p, q, kk, base, false, 0.0);
-    m[9] = psi(p, q);
-    for (int i = 0; i < BOUNDED.size(); i++) m[10 + i] = BOUNDED.get(i).dense(p, q, kk, Math.E, false, 0.0);
+    double[] m = metrics(p, q, kk, base, eps);
     List<String> reasons = new ArrayList<>();
     for (Map.Entry<String, Double> t : thresholds.entrySet()) {
       double v = m[METRICS.indexOf(t.getKey())];
@@ -533,20 +514,26 @@ public final class DriftJob implements Job {
         categoryRows);
   }
 
-  /** (x_i + eps) / (1 + K * eps): still sums to 1, no zero left when eps > 0. */
-  static double[] smooth(double[] x, double eps) {
-    double[] out = new double[x.length];
-    double z = 1 + x.length * eps;
-    for (int i = 0; i < x.length; i++) out[i] = (x[i] + eps) / z;
-    return out;
-  }
-
   /**
-   * PSI = sum (cur_i - ref_i) ln(cur_i / ref_i) = KL(ref||cur) + KL(cur||ref) in nats, i.e. the
-   * Jeffreys divergence; +inf when a category has mass on one side only.
+   * Every metric of {@link #METRICS}, in that order, from the proportions of the two sides: the
+   * library's measures with its eps smoothing, (x_i + eps) / (1 + K * eps), and without.
    */
-  static double psi(double[] ref, double[] cur) {
-    return Divergence.jeffreysDivergence(ref, cur, ref.length, Math.E, false, 0.0);
+  static double[] metrics(double[] ref, double[] cur, int k, double base, double eps) {
+    Map<String, Double> m = new HashMap<>();
+    for (int raw = 0; raw < 2; raw++) {
+      String suffix = raw == 1 ? "_raw" : "";
+      double e = raw == 1 ? 0.0 : eps;
+      m.put("kl_ref_cur" + suffix, DistributionMeasure.KL_DIV.dense(ref, cur, k, base, false, e));
+      m.put("kl_cur_ref" + suffix, DistributionMeasure.KL_DIV.dense(cur, ref, k, base, false, e));
+      m.put("js_divergence" + suffix, DistributionMeasure.JS_DIV.dense(ref, cur, k, base, false, e));
+      m.put("js_distance" + suffix, DistributionMeasure.JS_DISTANCE.dense(ref, cur, k, base, false, e));
+      // PSI = sum (cur_i - ref_i) ln(cur_i / ref_i) = KL(ref||cur) + KL(cur||ref) in nats: Jeffreys
+      m.put("psi" + suffix, DistributionMeasure.JEFFREYS_DIV.dense(ref, cur, k, Math.E, false, e));
+    }
+    for (DistributionMeasure b : BOUNDED) m.put(b.sqlName(), b.dense(ref, cur, k, Math.E, false, 0.0));
+    double[] out = new double[METRICS.size()];
+    for (int i = 0; i < out.length; i++) out[i] = m.get(METRICS.get(i));
+    return out;
   }
 
   static String bucketLabel(String key, double[] splits) {

@@ -53,38 +53,47 @@ public final class DriftJob implements Job {
   static final List<String> METRICS = List.of("kl_ref_cur", "kl_cur_ref", "js_divergence", "js_distance", "psi",
       "kl_ref_cur_raw", "kl_cur_ref_raw", "js_divergence_raw", "js_distance_raw", "psi_raw");
 
-  static final StructType SCHEMA = new StructType()
-      .add("column", DataTypes.StringType, false)
-      .add("kind", DataTypes.StringType, false)
-      .add("n_ref", DataTypes.LongType, false)
-      .add("n_cur", DataTypes.LongType, false)
-      .add("categories", DataTypes.IntegerType, false)
-      .add("kl_ref_cur", DataTypes.DoubleType, false)
-      .add("kl_cur_ref", DataTypes.DoubleType, false)
-      .add("js_divergence", DataTypes.DoubleType, false)
-      .add("js_distance", DataTypes.DoubleType, false)
-      .add("psi", DataTypes.DoubleType, false)
-      .add("kl_ref_cur_raw", DataTypes.DoubleType, false)
-      .add("kl_cur_ref_raw", DataTypes.DoubleType, false)
-      .add("js_divergence_raw", DataTypes.DoubleType, false)
-      .add("js_distance_raw", DataTypes.DoubleType, false)
-      .add("psi_raw", DataTypes.DoubleType, false)
-      .add("only_in_ref", DataTypes.createArrayType(DataTypes.StringType, true), false)
-      .add("only_in_cur", DataTypes.createArrayType(DataTypes.StringType, true), false)
-      // NULL when no --threshold was given: no verdict, as the printed "-" says
-      .add("drifted", DataTypes.BooleanType, true);
+  /**
+   * The output schemas, built on first use: Spark 4's StringType starts its ICU collations (~0.2 s),
+   * which Main's list of jobs would otherwise pay on every start, a mistake reported before the
+   * session included.
+   */
+  static final class Schemas {
+    static final StructType SCHEMA = new StructType()
+        .add("column", DataTypes.StringType, false)
+        .add("kind", DataTypes.StringType, false)
+        .add("n_ref", DataTypes.LongType, false)
+        .add("n_cur", DataTypes.LongType, false)
+        .add("categories", DataTypes.IntegerType, false)
+        .add("kl_ref_cur", DataTypes.DoubleType, false)
+        .add("kl_cur_ref", DataTypes.DoubleType, false)
+        .add("js_divergence", DataTypes.DoubleType, false)
+        .add("js_distance", DataTypes.DoubleType, false)
+        .add("psi", DataTypes.DoubleType, false)
+        .add("kl_ref_cur_raw", DataTypes.DoubleType, false)
+        .add("kl_cur_ref_raw", DataTypes.DoubleType, false)
+        .add("js_divergence_raw", DataTypes.DoubleType, false)
+        .add("js_distance_raw", DataTypes.DoubleType, false)
+        .add("psi_raw", DataTypes.DoubleType, false)
+        .add("only_in_ref", DataTypes.createArrayType(DataTypes.StringType, true), false)
+        .add("only_in_cur", DataTypes.createArrayType(DataTypes.StringType, true), false)
+        // NULL when no --threshold was given: no verdict, as the printed "-" says
+        .add("drifted", DataTypes.BooleanType, true);
 
-  /** --categories-output: the counts behind the metrics, one row per (column, category). */
-  static final StructType CATEGORY_SCHEMA = new StructType()
-      .add("column", DataTypes.StringType, false)
-      .add("category", DataTypes.StringType, true)
-      .add("bucket", DataTypes.IntegerType, true)
-      .add("lower", DataTypes.DoubleType, true)
-      .add("upper", DataTypes.DoubleType, true)
-      .add("n_ref", DataTypes.LongType, false)
-      .add("n_cur", DataTypes.LongType, false)
-      .add("p_ref", DataTypes.DoubleType, false)
-      .add("p_cur", DataTypes.DoubleType, false);
+    /** --categories-output: the counts behind the metrics, one row per (column, category). */
+    static final StructType CATEGORY_SCHEMA = new StructType()
+        .add("column", DataTypes.StringType, false)
+        .add("category", DataTypes.StringType, true)
+        .add("bucket", DataTypes.IntegerType, true)
+        .add("lower", DataTypes.DoubleType, true)
+        .add("upper", DataTypes.DoubleType, true)
+        .add("n_ref", DataTypes.LongType, false)
+        .add("n_cur", DataTypes.LongType, false)
+        .add("p_ref", DataTypes.DoubleType, false)
+        .add("p_cur", DataTypes.DoubleType, false);
+
+    private Schemas() {}
+  }
 
   @Override public String name() { return "drift"; }
   @Override public String summary() { return "per-column drift (KL, JS, PSI) between a reference and a current dataset"; }
@@ -247,7 +256,7 @@ public final class DriftJob implements Job {
     if (output != null) {
       List<Row> rows = new ArrayList<>();
       for (Result r : results) {
-        Object[] v = new Object[SCHEMA.size()];
+        Object[] v = new Object[Schemas.SCHEMA.size()];
         int i = 0;
         v[i++] = r.column();
         v[i++] = r.kind();
@@ -260,13 +269,13 @@ public final class DriftJob implements Job {
         v[i] = thresholds.isEmpty() ? null : !r.reasons().isEmpty();
         rows.add(RowFactory.create(v));
       }
-      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(rows, SCHEMA), output, true));
+      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(rows, Schemas.SCHEMA), output, true));
     }
     if (categoriesOutput != null) {
       List<Row> rows = new ArrayList<>();
       for (Result r : results) rows.addAll(r.categoryRows());
       DataIO.Output co = categoriesOutput;
-      ctx.stage("write categories", () -> DataIO.write(spark.createDataFrame(rows, CATEGORY_SCHEMA), co, true));
+      ctx.stage("write categories", () -> DataIO.write(spark.createDataFrame(rows, Schemas.CATEGORY_SCHEMA), co, true));
     }
 
     print(ctx, results, n, bins, eps, base, thresholds, output, top);

@@ -62,35 +62,44 @@ public final class DriftJob implements Job {
   private static final List<DistributionMeasure> BOUNDED = List.of(DistributionMeasure.HELLINGER_DISTANCE,
       DistributionMeasure.TOTAL_VARIATION, DistributionMeasure.LINF_DISTANCE);
 
-  static final StructType SCHEMA = withMetrics(new StructType()
-      .add("column", DataTypes.StringType, false)
-      .add("kind", DataTypes.StringType, false)
-      .add("n_ref", DataTypes.LongType, false)
-      .add("n_cur", DataTypes.LongType, false)
-      .add("categories", DataTypes.IntegerType, false))
-      .add("only_in_ref", DataTypes.createArrayType(DataTypes.StringType, true), false)
-      .add("only_in_cur", DataTypes.createArrayType(DataTypes.StringType, true), false)
-      // NULL when no --threshold was given: no verdict, as the printed "-" says
-      .add("drifted", DataTypes.BooleanType, true);
+  /**
+   * The output schemas, built on first use: Spark 4's StringType starts its ICU collations (~0.2 s),
+   * which Main's list of jobs would otherwise pay on every start, a mistake reported before the
+   * session included.
+   */
+  static final class Schemas {
+    static final StructType SCHEMA = withMetrics(new StructType()
+        .add("column", DataTypes.StringType, false)
+        .add("kind", DataTypes.StringType, false)
+        .add("n_ref", DataTypes.LongType, false)
+        .add("n_cur", DataTypes.LongType, false)
+        .add("categories", DataTypes.IntegerType, false))
+        .add("only_in_ref", DataTypes.createArrayType(DataTypes.StringType, true), false)
+        .add("only_in_cur", DataTypes.createArrayType(DataTypes.StringType, true), false)
+        // NULL when no --threshold was given: no verdict, as the printed "-" says
+        .add("drifted", DataTypes.BooleanType, true);
 
-  /** {@code head} followed by one non-null double column per metric, in {@link #METRICS} order. */
-  private static StructType withMetrics(StructType head) {
-    StructType t = head;
-    for (String m : METRICS) t = t.add(m, DataTypes.DoubleType, false);
-    return t;
+    /** --categories-output: the counts behind the metrics, one row per (column, category). */
+    static final StructType CATEGORY_SCHEMA = new StructType()
+        .add("column", DataTypes.StringType, false)
+        .add("category", DataTypes.StringType, true)
+        .add("bucket", DataTypes.IntegerType, true)
+        .add("lower", DataTypes.DoubleType, true)
+        .add("upper", DataTypes.DoubleType, true)
+        .add("n_ref", DataTypes.LongType, false)
+        .add("n_cur", DataTypes.LongType, false)
+        .add("p_ref", DataTypes.DoubleType, false)
+        .add("p_cur", DataTypes.DoubleType, false);
+
+    /** {@code head} followed by one non-null double column per metric, in {@link #METRICS} order. */
+    private static StructType withMetrics(StructType head) {
+      StructType t = head;
+      for (String m : METRICS) t = t.add(m, DataTypes.DoubleType, false);
+      return t;
+    }
+
+    private Schemas() {}
   }
-
-  /** --categories-output: the counts behind the metrics, one row per (column, category). */
-  static final StructType CATEGORY_SCHEMA = new StructType()
-      .add("column", DataTypes.StringType, false)
-      .add("category", DataTypes.StringType, true)
-      .add("bucket", DataTypes.IntegerType, true)
-      .add("lower", DataTypes.DoubleType, true)
-      .add("upper", DataTypes.DoubleType, true)
-      .add("n_ref", DataTypes.LongType, false)
-      .add("n_cur", DataTypes.LongType, false)
-      .add("p_ref", DataTypes.DoubleType, false)
-      .add("p_cur", DataTypes.DoubleType, false);
 
   @Override public String name() { return "drift"; }
   @Override public String summary() { return "per-column drift (KL, JS, PSI) between a reference and a current dataset"; }
@@ -258,7 +267,7 @@ public final class DriftJob implements Job {
     if (output != null) {
       List<Row> rows = new ArrayList<>();
       for (Result r : results) {
-        Object[] v = new Object[SCHEMA.size()];
+        Object[] v = new Object[Schemas.SCHEMA.size()];
         int i = 0;
         v[i++] = r.column();
         v[i++] = r.kind();
@@ -271,13 +280,13 @@ public final class DriftJob implements Job {
         v[i] = thresholds.isEmpty() ? null : !r.reasons().isEmpty();
         rows.add(RowFactory.create(v));
       }
-      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(rows, SCHEMA), output, true));
+      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(rows, Schemas.SCHEMA), output, true));
     }
     if (categoriesOutput != null) {
       List<Row> rows = new ArrayList<>();
       for (Result r : results) rows.addAll(r.categoryRows());
       DataIO.Output co = categoriesOutput;
-      ctx.stage("write categories", () -> DataIO.write(spark.createDataFrame(rows, CATEGORY_SCHEMA), co, true));
+      ctx.stage("write categories", () -> DataIO.write(spark.createDataFrame(rows, Schemas.CATEGORY_SCHEMA), co, true));
     }
 
     print(ctx, results, n, bins, eps, base, thresholds, output, top);

@@ -205,7 +205,7 @@ class DriftJobTest {
     assertTrue(r.err().contains("cat (js_distance="), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
 
-    List<Row> c = spark.read().schema(DriftJob.CATEGORY_SCHEMA).json(cats).filter("column = 'x'").collectAsList();
+    List<Row> c = spark.read().schema(DriftJob.Schemas.CATEGORY_SCHEMA).json(cats).filter("column = 'x'").collectAsList();
     Map<String, long[]> byLabel = new HashMap<>();
     long curTotal = 0;
     for (Row row : c) {
@@ -230,7 +230,7 @@ class DriftJobTest {
     assertEquals((long) Math.ceil(firstUpper), first.getLong(first.fieldIndex("n_ref")), "reference 0..99 below " + firstUpper);
 
     // JSON holds non-finite doubles as "Infinity" strings: read with the table's schema
-    List<Row> rows = spark.read().schema(DriftJob.SCHEMA).json(out).collectAsList();
+    List<Row> rows = spark.read().schema(DriftJob.Schemas.SCHEMA).json(out).collectAsList();
     Row cat = byColumn(rows, "cat");
     assertTrue(cat.getBoolean(cat.fieldIndex("drifted")));
     assertEquals(List.of("b"), cat.getList(cat.fieldIndex("only_in_ref")).subList(0, 1));

@@ -211,7 +211,15 @@ public final class PerRowBenchmark {
     }
     return RowFactory.create(id, p, q, Vectors.dense(p.clone()), Vectors.dense(q.clone()),
         Vectors.sparse(dims, idx, ps), Vectors.sparse(dims, idx2, qs),
-        pm, qm, qx); // Java maps: Spark converts them like Scala ones
+        scalaMap(pm), scalaMap(qm), scalaMap(qx));
+  }
+
+  /** A Scala map in the same key order (a Row's map column must be one), Scala 2.12 and 2.13 alike. */
+  private static scala.collection.Map<String, Double> scalaMap(java.util.Map<String, Double> m) {
+    if (m == null) return null;
+    scala.collection.mutable.LinkedHashMap<String, Double> out = new scala.collection.mutable.LinkedHashMap<>();
+    for (java.util.Map.Entry<String, Double> e : m.entrySet()) out.put(e.getKey(), e.getValue());
+    return out;
   }
 
   private static double[] positive(SplittableRandom r, int n) {

@@ -35,15 +35,16 @@ echo "mutual-info exit status: $?"
   --output "$OUT/birdstrikes-mi.parquet" --mode overwrite
 echo "mutual-info exit status: $?"
 
-# score: per-row KL and JS distance between two probability arrays, summarised per segment
-"$RUN" score --input "$S/distributions.jsonl" --p p --q q --metrics kl,reverse_kl,js_distance \
+# score: per-row KL both ways, JS distance and Hellinger distance between two probability arrays,
+# summarised per segment
+"$RUN" score --input "$S/distributions.jsonl" --p p --q q --metrics kl_div,reverse_kl_div,js_distance,hellinger_distance \
   --group-by segment --output "$OUT/scored.parquet" --summary-output "$OUT/scored-summary.csv" --mode overwrite
 echo "score exit status: $?"
 
 # score: the same distributions as map<string,double> (needs a schema for JSON maps), in bits
 "$RUN" score --input "$S/distributions.jsonl" \
   --input-schema "id INT, segment STRING, p ARRAY<DOUBLE>, q ARRAY<DOUBLE>, logp ARRAY<DOUBLE>, logq ARRAY<DOUBLE>, p_map MAP<STRING,DOUBLE>, q_map MAP<STRING,DOUBLE>" \
-  --p p_map --q q_map --metrics kl,js --base 2 --output "$OUT/scored-maps.json" --mode overwrite
+  --p p_map --q q_map --metrics kl_div,js_div,total_variation --base 2 --output "$OUT/scored-maps.json" --mode overwrite
 echo "score exit status: $?"
 
 # score: KL from log-probabilities (LLM-style logprobs)

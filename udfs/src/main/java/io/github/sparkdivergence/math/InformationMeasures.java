@@ -82,7 +82,7 @@ public final class InformationMeasures {
     }
 
     /** Takes ownership of the arrays (no copy); {@code owned} only tells the overloads apart. */
-    Table(int nRows, int nCols, int[] rowId, int[] colId, double[] count, int nnz,
+    public Table(int nRows, int nCols, int[] rowId, int[] colId, double[] count, int nnz,
         boolean owned) {
       if (nRows < 0 || nCols < 0 || nnz < 0 || nnz > rowId.length || nnz > colId.length
           || nnz > count.length) {
@@ -613,17 +613,17 @@ public final class InformationMeasures {
   }
 
   /** Neumaier (improved Kahan-Babuska) summation. */
-  static final class Sum {
+  public static final class Sum {
     private double sum;
     private double comp;
 
-    void add(double x) {
+    public void add(double x) {
       double t = sum + x;
       comp += Precise.sumError(sum, x, t);
       sum = t;
     }
 
-    double value() {
+    public double value() {
       return sum + comp;
     }
 

@@ -1,10 +1,15 @@
 package io.github.sparkdivergence.spark;
 
+import io.github.sparkdivergence.math.DistributionMeasure;
 import io.github.sparkdivergence.math.Gaussian;
 import io.github.sparkdivergence.math.InvalidInputException;
 import io.github.sparkdivergence.math.LogSpace;
 import io.github.sparkdivergence.math.RlhfKl;
-import io.github.sparkdivergence.math.DistributionMeasure;
+import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
+import io.github.sparkdivergence.spark.functions.FunctionSpec;
+import io.github.sparkdivergence.spark.input.Inputs;
+import io.github.sparkdivergence.spark.input.Representation;
+import io.github.sparkdivergence.spark.input.Scratch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.ml.linalg.DenseVector;

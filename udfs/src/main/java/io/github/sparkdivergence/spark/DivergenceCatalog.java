@@ -1,5 +1,7 @@
 package io.github.sparkdivergence.spark;
 
+import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
+import io.github.sparkdivergence.spark.functions.FunctionSpec;
 import org.apache.spark.sql.catalyst.analysis.NoSuchFunctionException;
 import org.apache.spark.sql.connector.catalog.FunctionCatalog;
 import org.apache.spark.sql.connector.catalog.Identifier;

@@ -1,5 +1,8 @@
 package io.github.sparkdivergence.spark;
 
+import io.github.sparkdivergence.spark.catalyst.FunctionBinder;
+import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
+import io.github.sparkdivergence.spark.functions.FunctionSpec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;

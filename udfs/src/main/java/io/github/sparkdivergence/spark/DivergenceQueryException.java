@@ -28,16 +28,16 @@ public final class DivergenceQueryException extends RuntimeException implements 
     this.sqlState = sqlState;
   }
 
-  static DivergenceQueryException stateTooLarge(String message) {
+  public static DivergenceQueryException stateTooLarge(String message) {
     return new DivergenceQueryException(STATE_TOO_LARGE, "54000", message);
   }
 
-  static DivergenceQueryException nonConstantOption(String function, String argument) {
+  public static DivergenceQueryException nonConstantOption(String function, String argument) {
     return new DivergenceQueryException(NON_CONSTANT_OPTION, "42K09", function + ": argument " + argument
         + " must be the same for every row of a group (a literal, or a constant expression); it changed within one.");
   }
 
-  static DivergenceQueryException invalidConf(String key, String value, String rule) {
+  public static DivergenceQueryException invalidConf(String key, String value, String rule) {
     return new DivergenceQueryException(INVALID_CONF, "22022", key + " must be " + rule + " but was '" + value + "'.");
   }
 

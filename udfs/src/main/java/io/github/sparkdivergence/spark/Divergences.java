@@ -1,6 +1,9 @@
 package io.github.sparkdivergence.spark;
 
 import io.github.sparkdivergence.math.DistributionMeasure;
+import io.github.sparkdivergence.spark.catalyst.SparkLine;
+import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
+import io.github.sparkdivergence.spark.functions.FunctionSpec;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;

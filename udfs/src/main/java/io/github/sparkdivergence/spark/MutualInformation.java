@@ -2,8 +2,10 @@ package io.github.sparkdivergence.spark;
 
 import static org.apache.spark.sql.functions.col;
 
-import io.github.sparkdivergence.math.ContingencyState;
-import io.github.sparkdivergence.math.PairwiseCounts;
+import io.github.sparkdivergence.counts.ContingencyState;
+import io.github.sparkdivergence.counts.PairwiseCounts;
+import io.github.sparkdivergence.spark.functions.InformationAggregate;
+import io.github.sparkdivergence.spark.input.CategoryReader;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;

@@ -5,7 +5,7 @@ import static org.apache.spark.sql.functions.count;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.sum;
 
-import io.github.sparkdivergence.math.ContingencyState;
+import io.github.sparkdivergence.counts.ContingencyState;
 import io.github.sparkdivergence.math.InformationMeasures;
 import io.github.sparkdivergence.spark.DivergenceCatalog;
 import io.github.sparkdivergence.spark.DivergenceExtensions;

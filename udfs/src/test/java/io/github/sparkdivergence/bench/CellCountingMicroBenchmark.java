@@ -1,6 +1,6 @@
 package io.github.sparkdivergence.bench;
 
-import io.github.sparkdivergence.math.JointCounts;
+import io.github.sparkdivergence.counts.JointCounts;
 import java.util.Locale;
 import java.util.Random;
 

@@ -3,6 +3,9 @@ package io.github.sparkdivergence.math;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparkdivergence.counts.CategoryDictionary;
+import io.github.sparkdivergence.counts.ContingencyState;
+import io.github.sparkdivergence.counts.ContingencyStateTest;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -2,6 +2,7 @@ package io.github.sparkdivergence.spark;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.sparkdivergence.spark.functions.InformationAggregate;
 import org.apache.spark.sql.AnalysisException;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;

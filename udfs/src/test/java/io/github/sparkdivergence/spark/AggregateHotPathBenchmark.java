@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.spark;
 
+import io.github.sparkdivergence.spark.functions.InformationAggregate;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.SplittableRandom;
@@ -56,8 +57,8 @@ public final class AggregateHotPathBenchmark {
         double[] jointNs = new double[repeats];
         long sink = 0;
         for (int r = 0; r < repeats; r++) {
-          io.github.sparkdivergence.math.CategoryDictionary dx = new io.github.sparkdivergence.math.CategoryDictionary();
-          io.github.sparkdivergence.math.CategoryDictionary dy = new io.github.sparkdivergence.math.CategoryDictionary();
+          io.github.sparkdivergence.counts.CategoryDictionary dx = new io.github.sparkdivergence.counts.CategoryDictionary();
+          io.github.sparkdivergence.counts.CategoryDictionary dy = new io.github.sparkdivergence.counts.CategoryDictionary();
           int[] ix = new int[rows.n];
           int[] iy = new int[rows.n];
           long t0 = System.nanoTime();
@@ -69,7 +70,7 @@ public final class AggregateHotPathBenchmark {
             iy[i] = dy.idOfBytes(rows.bytes, base + (int) (y >> 32), (int) y);
           }
           dictNs[r] = (System.nanoTime() - t0) / (double) n;
-          io.github.sparkdivergence.math.JointCounts j = new io.github.sparkdivergence.math.JointCounts();
+          io.github.sparkdivergence.counts.JointCounts j = new io.github.sparkdivergence.counts.JointCounts();
           t0 = System.nanoTime();
           for (int i = 0; i < rows.n; i++) j.add(ix[i], iy[i], 1.0);
           jointNs[r] = (System.nanoTime() - t0) / (double) n;

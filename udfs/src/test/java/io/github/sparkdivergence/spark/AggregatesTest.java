@@ -3,6 +3,7 @@ package io.github.sparkdivergence.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.sparkdivergence.spark.functions.InformationAggregate;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -316,7 +317,7 @@ class AggregatesTest {
   /** Spark serializes a pair's merge state only when it spills; the round trip keeps every cell. */
   @Test
   void mergedPairSurvivesJavaSerialization() throws Exception {
-    io.github.sparkdivergence.math.ContingencyState s = new io.github.sparkdivergence.math.ContingencyState();
+    io.github.sparkdivergence.counts.ContingencyState s = new io.github.sparkdivergence.counts.ContingencyState();
     for (int i = 0; i < 5_000; i++) {
       byte[] label = ("v" + i % 97).getBytes(java.nio.charset.StandardCharsets.UTF_8);
       s.add(s.x().idOfBytes(label, 0, label.length), s.y().idOfLong(i % 13), 1.0);
@@ -330,7 +331,7 @@ class AggregatesTest {
     try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
       back = (MutualInformation.MergedPair) in.readObject();
     }
-    io.github.sparkdivergence.math.ContingencyState after = back.counts().pairCounts(0);
+    io.github.sparkdivergence.counts.ContingencyState after = back.counts().pairCounts(0);
     assertEquals(5_000.0, after.totalWeight(), 0.0);
     assertEquals(s.cells(), after.cells());
     assertEquals(io.github.sparkdivergence.math.InformationMeasures.mutualInformation(s.toTable(), Math.E),

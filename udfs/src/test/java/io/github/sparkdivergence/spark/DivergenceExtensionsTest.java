@@ -2,14 +2,17 @@ package io.github.sparkdivergence.spark;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.sparkdivergence.spark.catalyst.SparkLine;
+import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
+import io.github.sparkdivergence.spark.functions.FunctionSpec;
 import java.io.StringWriter;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.Logger;
 import org.apache.logging.log4j.core.appender.WriterAppender;
 import org.apache.logging.log4j.core.layout.PatternLayout;
 import org.apache.spark.sql.SparkSessionExtensions;
-import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.catalyst.analysis.FunctionRegistry$;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.junit.jupiter.api.Test;
 
 class DivergenceExtensionsTest {

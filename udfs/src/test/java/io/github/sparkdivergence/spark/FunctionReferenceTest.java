@@ -2,6 +2,8 @@ package io.github.sparkdivergence.spark;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
+import io.github.sparkdivergence.spark.functions.FunctionSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -2,6 +2,8 @@ package io.github.sparkdivergence.spark;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
+import io.github.sparkdivergence.spark.functions.FunctionSpec;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.spark.sql.Row;

@@ -1,0 +1,411 @@
+package io.github.sparkdivergence.counts;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+
+/**
+ * Interns category values to dense int ids {@code 0, 1, 2, ...} in first-seen order.
+ *
+ * <p>A value is one of three kinds, and equality includes the kind: {@link #KIND_NULL} (a single
+ * category), {@link #KIND_LONG} (integral, boolean, date, timestamp, unscaled decimal, and
+ * doubles passed as {@link #normalizedDoubleBits}) and {@link #KIND_BYTES} (e.g. UTF-8 string
+ * bytes). Equality is exact: hashes only pick the probe sequence, values are always compared.
+ *
+ * <p>Layout: one linear-probing {@code long[]} slot table (hash in the high 32 bits, id + 1 in the
+ * low 32, 0 = empty; load factor at most 0.6, doubling) over per-id arrays {@code byte kind, long
+ * value, long head}; a bytes value's {@code long} is its (offset, length) in one shared {@code
+ * byte[]} arena and its head is its first 8 bytes (little-endian, zero-padded). A probe compares
+ * the hash in the slot before touching the per-id arrays, and values of up to 8 bytes -- most
+ * category labels -- then compare as two longs without reading the arena. Looking up a seen value
+ * allocates nothing. Memory per distinct category: 17 bytes of per-id arrays (up to 1.5x slack
+ * while growing) plus 13.3-26.7 bytes of slot table, plus the value's length for bytes (arena
+ * doubles, up to 2x slack) -- about 30-45 bytes + length.
+ *
+ * <p>Spark adapters: a {@code UTF8String} whose {@code getBaseObject()} is a {@code byte[]} can
+ * be passed without copying as {@code idOfBytes((byte[]) base, (int) (offset -
+ * Platform.BYTE_ARRAY_OFFSET), numBytes)}; an off-heap one is copied once into {@link
+ * #scratch(int)} with {@code writeToMemory(scratch, Platform.BYTE_ARRAY_OFFSET)}. This keeps the
+ * class free of Spark and {@code sun.misc.Unsafe}.
+ *
+ * <p>Not thread-safe.
+ */
+public final class CategoryDictionary {
+  public static final byte KIND_NULL = 0;
+  public static final byte KIND_LONG = 1;
+  public static final byte KIND_BYTES = 2;
+
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+  private static final long SEED_LONG = 0x2545F4914F6CDD1DL;
+  private static final long SEED_BYTES = 0x9E3779B97F4A7C15L;
+  private static final int MAX_CAPACITY = 1 << 30;
+
+  private long[] slots;
+  private int mask;
+  private int threshold;
+  private int size;
+  private byte[] kinds;
+  private long[] values;
+  /** First 8 bytes of a bytes value, little-endian, zero-padded; 0 for other kinds. */
+  private long[] heads;
+  private byte[] arena;
+  private int arenaUsed;
+  private int nullId = -1;
+  private byte[] scratch;
+
+  public CategoryDictionary() {
+    this(8);
+  }
+
+  /** Pre-sizes for {@code expected} categories. */
+  public CategoryDictionary(int expected) {
+    int cap = tableCapacityFor(Math.max(expected, 4));
+    slots = new long[cap];
+    mask = cap - 1;
+    threshold = thresholdOf(cap);
+    int n = Math.max(expected, 4);
+    kinds = new byte[n];
+    values = new long[n];
+    heads = new long[n];
+    arena = new byte[0];
+  }
+
+  /**
+   * Spark's grouping semantics for floating point keys: -0.0 equals 0.0 and every NaN equals
+   * every other NaN. Pass the result to {@link #idOfLong}.
+   */
+  public static long normalizedDoubleBits(double d) {
+    if (d == 0.0) {
+      return 0L;
+    }
+    if (d != d) {
+      return 0x7ff8000000000000L;
+    }
+    return Double.doubleToRawLongBits(d);
+  }
+
+  public int size() {
+    return size;
+  }
+
+  /** The id of the null category, interning it on first use. */
+  public int idOfNull() {
+    if (nullId < 0) {
+      nullId = append(KIND_NULL, 0L, 0L);
+    }
+    return nullId;
+  }
+
+  public int idOfLong(long v) {
+    int h = hashLong(v);
+    int s = h & mask;
+    while (true) {
+      long e = slots[s];
+      if (e == 0) {
+        return insert(s, KIND_LONG, h, v, 0L);
+      }
+      int id = (int) e - 1;
+      if ((int) (e >>> 32) == h && values[id] == v && kinds[id] == KIND_LONG) {
+        return id;
+      }
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** Id of the byte string {@code bytes[off, off + len)}; the bytes are copied only when new. */
+  public int idOfBytes(byte[] bytes, int off, int len) {
+    long head = head(bytes, off, len);
+    int h = len <= 8 ? hashShort(head, len) : hashBytes(bytes, off, len);
+    int s = h & mask;
+    while (true) {
+      long e = slots[s];
+      if (e == 0) {
+        int at = arenaAppend(bytes, off, len);
+        return insert(s, KIND_BYTES, h, ((long) at << 32) | len, head);
+      }
+      if ((int) (e >>> 32) == h) {
+        int id = (int) e - 1;
+        if (heads[id] == head && kinds[id] == KIND_BYTES && (int) values[id] == len
+            && (len <= 8 || sameBytes(arena, (int) (values[id] >>> 32) + 8, bytes, off + 8, len - 8))) {
+          return id;
+        }
+      }
+      s = (s + 1) & mask;
+    }
+  }
+
+  /** The first min(len, 8) bytes of the range as a little-endian long, zero-padded. */
+  private static long head(byte[] b, int off, int len) {
+    if (len >= 8) {
+      return (long) LONG_LE.get(b, off);
+    }
+    if (len > 0 && off + 8 <= b.length) {
+      return (long) LONG_LE.get(b, off) & (-1L >>> (64 - 8 * len)); // bytes past the range are masked off
+    }
+    long v = 0;
+    for (int i = 0; i < len; i++) {
+      v |= (b[off + i] & 0xFFL) << (8 * i);
+    }
+    return v;
+  }
+
+  /**
+   * A reusable buffer of at least {@code minLength} bytes for callers that must copy a value
+   * before {@link #idOfBytes}; its content is not preserved between calls.
+   */
+  public byte[] scratch(int minLength) {
+    if (scratch == null || scratch.length < minLength) {
+      scratch = new byte[Math.max(minLength, 64)];
+    }
+    return scratch;
+  }
+
+  /** Interns the value with id {@code otherId} of another dictionary (used to merge states). */
+  public int idOfValueIn(CategoryDictionary other, int otherId) {
+    switch (other.kind(otherId)) {
+      case KIND_NULL:
+        return idOfNull();
+      case KIND_LONG:
+        return idOfLong(other.values[otherId]);
+      default:
+        long v = other.values[otherId];
+        return idOfBytes(other.arena, (int) (v >>> 32), (int) v);
+    }
+  }
+
+  /** Maps every id of {@code other} to this dictionary's id of the same value, interning. */
+  public int[] remap(CategoryDictionary other) {
+    int n = other.size;
+    int[] map = new int[n];
+    for (int i = 0; i < n; i++) {
+      map[i] = idOfValueIn(other, i);
+    }
+    return map;
+  }
+
+  public byte kind(int id) {
+    checkId(id);
+    return kinds[id];
+  }
+
+  /** The value of a {@link #KIND_LONG} id. */
+  public long longValue(int id) {
+    if (kind(id) != KIND_LONG) {
+      throw new IllegalArgumentException("id " + id + " is not a long");
+    }
+    return values[id];
+  }
+
+  /** Length of a {@link #KIND_BYTES} id. */
+  public int bytesLength(int id) {
+    if (kind(id) != KIND_BYTES) {
+      throw new IllegalArgumentException("id " + id + " is not bytes");
+    }
+    return (int) values[id];
+  }
+
+  /** Copies a {@link #KIND_BYTES} value into {@code dst} at {@code dstOff}; returns its length. */
+  public int copyBytes(int id, byte[] dst, int dstOff) {
+    int len = bytesLength(id);
+    System.arraycopy(arena, (int) (values[id] >>> 32), dst, dstOff, len);
+    return len;
+  }
+
+  /** A fresh copy of a {@link #KIND_BYTES} value. */
+  public byte[] bytesValue(int id) {
+    byte[] out = new byte[bytesLength(id)];
+    copyBytes(id, out, 0);
+    return out;
+  }
+
+  /** Heap bytes held by this dictionary's arrays (approximate, includes growth slack). */
+  public long estimatedBytes() {
+    return 64 + arrayBytes(slots.length, 8) + arrayBytes(kinds.length, 1)
+        + arrayBytes(values.length, 8) + arrayBytes(heads.length, 8)
+        + arrayBytes(arena.length, 1) + (scratch == null ? 0 : arrayBytes(scratch.length, 1));
+  }
+
+  static long arrayBytes(long length, int elementBytes) {
+    return 16 + ((length * elementBytes + 7) & ~7L);
+  }
+
+  // ---------------------------------------------------------------- wire format
+
+  /** {@code varint size}, then per id: kind byte, then zig-zag varint (long) or varint len + bytes. */
+  void writeTo(CompactCodec.Out out) {
+    out.writeVarLong(size);
+    for (int id = 0; id < size; id++) {
+      byte k = kinds[id];
+      out.writeByte(k);
+      if (k == KIND_LONG) {
+        out.writeZigZag(values[id]);
+      } else if (k == KIND_BYTES) {
+        long v = values[id];
+        out.writeVarLong((int) v);
+        out.writeBytes(arena, (int) (v >>> 32), (int) v);
+      }
+    }
+  }
+
+  static CategoryDictionary readFrom(CompactCodec.In in) {
+    int n = in.readVarInt();
+    CategoryDictionary d = new CategoryDictionary(n);
+    for (int i = 0; i < n; i++) {
+      int k = in.readByte();
+      int id;
+      if (k == KIND_NULL) {
+        id = d.nullId >= 0 ? -1 : d.idOfNull();
+      } else if (k == KIND_LONG) {
+        id = d.idOfLong(in.readZigZag());
+      } else if (k == KIND_BYTES) {
+        int len = in.readVarInt();
+        id = d.idOfBytes(in.array(), in.skip(len), len);
+      } else {
+        throw new IllegalArgumentException("unknown category kind " + k);
+      }
+      if (id != i) {
+        throw new IllegalArgumentException("duplicate category in serialized dictionary at " + i);
+      }
+    }
+    return d;
+  }
+
+  // ---------------------------------------------------------------- internals
+
+  private void checkId(int id) {
+    if (id < 0 || id >= size) {
+      throw new IndexOutOfBoundsException("id " + id + " not in [0, " + size + ")");
+    }
+  }
+
+  /**
+   * Byte-wise equality of two ranges (both in bounds), 8 bytes at a time. Category values are
+   * mostly short, where this beats {@code Arrays.equals(byte[], int, int, ...)}'s range checks and
+   * call into the vectorized mismatch.
+   */
+  static boolean sameBytes(byte[] a, int aOff, byte[] b, int bOff, int len) {
+    int i = 0;
+    for (; i + 8 <= len; i += 8) {
+      if ((long) LONG_LE.get(a, aOff + i) != (long) LONG_LE.get(b, bOff + i)) {
+        return false;
+      }
+    }
+    for (; i < len; i++) {
+      if (a[aOff + i] != b[bOff + i]) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private int insert(int slot, byte kind, int hash, long value, long head) {
+    int id = append(kind, value, head);
+    slots[slot] = ((long) hash << 32) | (id + 1L);
+    if (size > threshold) {
+      rehash(slots.length * 2);
+    }
+    return id;
+  }
+
+  private int append(byte kind, long value, long head) {
+    if (size == kinds.length) {
+      int n = (int) Math.min(Integer.MAX_VALUE - 8, size + (size >> 1) + 1L);
+      if (n == size) {
+        throw new IllegalStateException("too many categories");
+      }
+      kinds = Arrays.copyOf(kinds, n);
+      values = Arrays.copyOf(values, n);
+      heads = Arrays.copyOf(heads, n);
+    }
+    int id = size++;
+    kinds[id] = kind;
+    values[id] = value;
+    heads[id] = head;
+    return id;
+  }
+
+  private int arenaAppend(byte[] b, int off, int len) {
+    if (arena.length - arenaUsed < len) {
+      long cap = Math.max(Math.max(64L, arena.length * 2L), (long) arenaUsed + len);
+      if (cap > Integer.MAX_VALUE - 8) {
+        cap = Integer.MAX_VALUE - 8;
+        if (cap - arenaUsed < len) {
+          throw new IllegalStateException("category bytes exceed 2 GiB");
+        }
+      }
+      arena = Arrays.copyOf(arena, (int) cap);
+    }
+    System.arraycopy(b, off, arena, arenaUsed, len);
+    int at = arenaUsed;
+    arenaUsed += len;
+    return at;
+  }
+
+  private void rehash(int cap) {
+    if (cap > MAX_CAPACITY) {
+      throw new IllegalStateException("too many categories: " + size);
+    }
+    long[] t = new long[cap];
+    int m = cap - 1;
+    for (long e : slots) {
+      if (e == 0) {
+        continue;
+      }
+      int s = (int) (e >>> 32) & m;
+      while (t[s] != 0) {
+        s = (s + 1) & m;
+      }
+      t[s] = e;
+    }
+    slots = t;
+    mask = m;
+    threshold = thresholdOf(cap);
+  }
+
+  private static int tableCapacityFor(int n) {
+    int cap = 16;
+    while (thresholdOf(cap) < n && cap < MAX_CAPACITY) {
+      cap <<= 1;
+    }
+    return cap;
+  }
+
+  private static int thresholdOf(int cap) {
+    return (int) (cap * 0.6);
+  }
+
+  static long fmix64(long h) {
+    h ^= h >>> 33;
+    h *= 0xff51afd7ed558ccdL;
+    h ^= h >>> 33;
+    h *= 0xc4ceb9fe1a85ec53L;
+    h ^= h >>> 33;
+    return h;
+  }
+
+  private static int hashLong(long v) {
+    return (int) fmix64(v ^ SEED_LONG);
+  }
+
+  /** Hash of a byte string of at most 8 bytes from its head word (hashBytes' mixing, one word). */
+  private static int hashShort(long head, int len) {
+    return (int) fmix64((SEED_BYTES ^ (len * 0xC2B2AE3D27D4EB4FL)) ^ (head * 0x87C37B91114253D5L));
+  }
+
+  static int hashBytes(byte[] b, int off, int len) {
+    long h = SEED_BYTES ^ (len * 0xC2B2AE3D27D4EB4FL);
+    int i = 0;
+    for (; i + 8 <= len; i += 8) {
+      long k = (long) LONG_LE.get(b, off + i);
+      h = Long.rotateLeft(h ^ (k * 0x87C37B91114253D5L), 31) * 0x4CF5AD432745937FL;
+    }
+    long tail = 0;
+    for (int shift = 0; i < len; i++, shift += 8) {
+      tail |= (b[off + i] & 0xFFL) << shift;
+    }
+    h ^= tail * 0x87C37B91114253D5L;
+    return (int) fmix64(h);
+  }
+}

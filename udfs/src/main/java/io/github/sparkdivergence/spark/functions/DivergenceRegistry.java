@@ -1,0 +1,265 @@
+package io.github.sparkdivergence.spark.functions;
+
+import io.github.sparkdivergence.math.DistributionMeasure;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every SQL function of the library, by name. The session extension, the V2 function catalog, the
+ * DataFrame API and the classic registration all read this one map.
+ */
+public final class DivergenceRegistry {
+  private DivergenceRegistry() {}
+
+  private static final String BASE_OPTION = """
+            * base - logarithm base (numeric, > 0, not 1). Default e (nats); 2 gives bits.
+      """;
+  private static final String OPTIONS_ARGS = """
+            * normalize - boolean. When true, each distribution is divided by its own sum first
+                (as scipy.stats.entropy does). Default false: then each must already sum to 1
+                within 1e-5 (float32 model outputs do), else the row is invalid input.
+            * eps - additive smoothing >= 0, applied after normalisation as
+                (x_i + eps) / (1 + K * eps) over the K entries. Default 0.
+      """;
+
+  private static final String DIST_ARGS = """
+            * p, q - probability vectors stored as array<double> (other numeric arrays are cast),
+                MLlib vectors (dense or sparse) or map<string,double> (aligned on the union of keys,
+                a missing key counts as 0). Both must use the same representation. Entries are
+                finite and >= 0 (NaN, negative and +Infinity entries are invalid input).
+      """;
+
+
+  private static final String LOG_USAGE = "_FUNC_(log_p, log_q[, base]) - KL(p || q) from "
+      + "log-probabilities: sum exp(log_p_i) * (log_p_i - log_q_i), PyTorch's "
+      + "kl_div(log_q, log_p, reduction='sum', log_target=True), except that a term with "
+      + "log_p_i = -Infinity is 0 (PyTorch gives NaN) and both must be normalized: sum exp(log_p_i) "
+      + "within 1e-5 of 1 (truncated top-k log-probabilities go to kl_div_logits, which renormalizes).";
+  private static final String LOGITS_USAGE = "_FUNC_(x, y[, base]) - KL(softmax(x) || softmax(y)) "
+      + "from raw logits, through a numerically stable log-softmax.";
+  private static final String GAUSSIAN_USAGE = "_FUNC_(mu1, sigma1, mu2, sigma2[, base]) - "
+      + "KL(N(mu1, sigma1^2) || N(mu2, sigma2^2)) = ln(sigma2/sigma1) + (sigma1^2 + (mu1 - mu2)^2) "
+      + "/ (2 sigma2^2) - 1/2, in closed form; summed over dimensions for arrays (diagonal covariance).";
+  private static final String STD_NORMAL_USAGE = "_FUNC_(mu, logvar[, base]) - The VAE term "
+      + "KL(N(mu, exp(logvar)) || N(0, 1)) = -1/2 * sum(1 + logvar - mu^2 - exp(logvar)).";
+  private static final String RLHF_USAGE = "_FUNC_(logp, ref_logp[, mask][, estimator[, reduction]]) "
+      + "- Per-sequence KL estimate between a policy and a reference model from the sampled tokens' "
+      + "log-probs: the masked sum (or mean) of k1 = logp - ref, k2 = (logp - ref)^2 / 2 or "
+      + "k3 = r - 1 - ln r with r = exp(ref - logp) (default k3).";
+  private static final String RLHF_TOKENS_USAGE = "_FUNC_(logp, ref_logp[, mask][, estimator]) - "
+      + "Per-token KL estimates (k1, k2 or k3, default k3) as array<double>; masked tokens are 0.";
+  private static final String RLHF_ARGS = """
+      * logp, ref_logp - array<double> of the sampled tokens' log-probs under the policy and
+          the reference model, same length.
+      * mask - optional array of 0/1 (numeric or boolean), 1 = token counts.
+      * estimator - 'k1', 'k2' or 'k3' (default 'k3', always >= 0).
+      """;
+
+  private static final Map<String, FunctionSpec> FUNCTIONS = new LinkedHashMap<>();
+
+  static {
+    for (DistributionMeasure m : DistributionMeasure.values()) distribution(m);
+
+    add(new FunctionSpec("kl_div_log", LogSpaceFunction.klDivLog(LOG_USAGE), LOG_USAGE,
+        """
+
+            Arguments:
+              * log_p, log_q - arrays of natural-log probabilities (e.g. LLM token logprobs over a
+                  vocabulary), same length; -Infinity is a probability of 0, +Infinity is invalid.
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(array(ln(0.5), ln(0.5)), array(ln(0.9), ln(0.1)));
+             0.5108256237659907
+            """, false));
+    add(new FunctionSpec("kl_div_logits", LogSpaceFunction.klDivLogits(LOGITS_USAGE), LOGITS_USAGE,
+        """
+
+            Arguments:
+              * x, y - arrays of raw logits (unnormalised log-probabilities), same length; -Infinity
+                  masks an entry, +Infinity (or every entry -Infinity) is invalid input.
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(array(0.0, 0.0), array(2.0, 0.0));
+             0.4337808304830269
+            """, false));
+    add(new FunctionSpec("kl_gaussian", GaussianFunction.klGaussian(GAUSSIAN_USAGE), GAUSSIAN_USAGE,
+        """
+
+            Arguments:
+              * mu1, sigma1, mu2, sigma2 - means and standard deviations (sigma > 0): all numeric for
+                  univariate normals, or all array<double> of one length for diagonal multivariate
+                  normals (the result sums over dimensions).
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(0, 1, 1, 2);
+             0.4431471805599453
+            > SELECT _FUNC_(array(0, 0), array(1, 1), array(1, 1), array(2, 2));
+             0.8862943611198906
+            """, false));
+    add(new FunctionSpec("kl_std_normal", GaussianFunction.klStdNormal(STD_NORMAL_USAGE), STD_NORMAL_USAGE,
+        """
+
+            Arguments:
+              * mu, logvar - mean and log-variance of the encoder's Gaussian: numeric, or
+                  array<double> of one length (summed over latent dimensions, the VAE loss term).
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(array(0.0, 1.0), array(0.0, 0.0));
+             0.5
+            """, false));
+    add(new FunctionSpec("rlhf_kl", RlhfKlFunction.perSequence(RLHF_USAGE), RLHF_USAGE,
+        RLHF_ARGS + """
+      * reduction - 'sum' (default) or 'mean' over the unmasked tokens; the mean of a
+          sequence with no unmasked token is NULL.
+      """,
+        """
+            > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), 'k1');
+             -0.5
+            > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), array(1, 0), 'k2', 'mean');
+             0.125
+            """, false));
+    add(new FunctionSpec("rlhf_kl_per_token", RlhfKlFunction.perToken(RLHF_TOKENS_USAGE),
+        RLHF_TOKENS_USAGE, RLHF_ARGS,
+        """
+            > SELECT _FUNC_(array(-1.0, -2.0), array(-1.5, -1.0), array(1, 0), 'k1');
+             [0.5,0.0]
+            """, false));
+  }
+
+  private static final String CATEGORY_ARGS = """
+      * x, y - categorical columns of any of these types: string, binary, boolean, integral,
+          float, double (exact values; -0.0 = 0.0 and NaN is one category), decimal, date,
+          timestamp. NULL is a category of its own; to drop rows with NULLs use
+          FILTER (WHERE x IS NOT NULL AND y IS NOT NULL).
+      * w - optional numeric weight per row (pre-aggregated counts); rows with a NULL weight
+          count nothing, negative, NaN or infinite weights are invalid input, and so is a group
+          whose weights sum past the largest double (1.8e308).
+      """;
+  private static final String BASE_ARG = """
+      * base - logarithm base (numeric, > 0, not 1; default e = nats). Needs the weight
+          argument before it: use 1 for unweighted rows. A constant (it applies to the whole
+          group); NULL gives NULL.
+      """;
+  private static final String METHOD_ARG = """
+      * method - how H(X) and H(Y) are averaged in the denominator, as scikit-learn's
+          average_method: 'arithmetic' (default), 'geometric', 'min' or 'max'. A constant;
+          NULL gives NULL.
+      """;
+
+  static {
+    information(InformationAggregate.Measure.MUTUAL_INFO,
+        "_FUNC_(x, y[, w[, base]]) - Mutual information I(X;Y) = KL(P_XY || P_X P_Y) of the "
+            + "empirical joint distribution of x and y (scikit-learn's mutual_info_score in nats).",
+        """
+        > SELECT _FUNC_(x, y) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.21576155433883565
+        > SELECT _FUNC_(x, y, n, 2) FROM VALUES ('a', 1, 2), ('b', 2, 1), ('b', 1, 1) AS t(x, y, n);
+         0.31127812445913283
+        """);
+    information(InformationAggregate.Measure.ENTROPY,
+        "_FUNC_(x[, w[, base]]) - Shannon entropy H(X) of the empirical distribution of x "
+            + "(scipy.stats.entropy of its value counts).",
+        """
+        > SELECT _FUNC_(x, 1, 2) FROM VALUES ('a'), ('a'), ('b'), (NULL) AS t(x);
+         1.5
+        """);
+    information(InformationAggregate.Measure.JOINT_ENTROPY,
+        "_FUNC_(x, y[, w[, base]]) - Joint entropy H(X, Y) of the empirical joint distribution.",
+        """
+        > SELECT _FUNC_(x, y, 1, 2) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         1.5
+        """);
+    information(InformationAggregate.Measure.CONDITIONAL_ENTROPY,
+        "_FUNC_(x, y[, w[, base]]) - Conditional entropy H(X | Y) = H(X, Y) - H(Y).",
+        """
+        > SELECT _FUNC_(x, y, 1, 2) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.6887218755408672
+        """);
+    information(InformationAggregate.Measure.NORMALIZED_MUTUAL_INFO,
+        "_FUNC_(x, y[, w][, method]) - Normalised mutual information MI / mean(H(X), H(Y)), "
+            + "scikit-learn's normalized_mutual_info_score including its special cases (1.0 when "
+            + "both columns have a single value, 0.0 when MI is 0).",
+        """
+        > SELECT _FUNC_(x, y) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.34371101848545077
+        > SELECT _FUNC_(x, y, 'max') FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.31127812445913283
+        """);
+    information(InformationAggregate.Measure.ADJUSTED_MUTUAL_INFO,
+        "_FUNC_(x, y[, w][, method]) - Adjusted mutual information (MI - E[MI]) / (mean(H(X), "
+            + "H(Y)) - E[MI]) under the hypergeometric model, scikit-learn's "
+            + "adjusted_mutual_info_score. Needs integral weights (NULL otherwise).",
+        """
+        > SELECT _FUNC_(x, y) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 2), ('c', 3), ('c', 3) AS t(x, y);
+         1.0
+        """);
+    information(InformationAggregate.Measure.VARIATION_OF_INFORMATION,
+        "_FUNC_(x, y[, w[, base]]) - Variation of information H(X) + H(Y) - 2 I(X;Y), a metric "
+            + "between labelings.",
+        """
+        > SELECT _FUNC_(x, y, 1, 2) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         1.1887218755408673
+        """);
+    information(InformationAggregate.Measure.G_TEST,
+        "_FUNC_(x, y[, w]) - G-test of independence: struct<g, dof, p_value> with G = 2 N I(X;Y) "
+            + "(nats), dof = (levels(x) - 1)(levels(y) - 1) and the chi-squared p-value; "
+            + "scipy.stats.chi2_contingency(table, lambda_='log-likelihood', correction=False).",
+        """
+        > SELECT _FUNC_(x, y).dof FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         1
+        """);
+    information(InformationAggregate.Measure.SUMMARY,
+        "_FUNC_(x, y[, w[, base]]) - Everything about a pair in one pass: struct<n, levels_a, "
+            + "levels_b, cells, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value> (entropies and MI in "
+            + "the given base; nmi and ami with the arithmetic mean).",
+        """
+        > SELECT _FUNC_(x, y).cells FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         3
+        """);
+    String klUsage = "_FUNC_(p, q[, eps[, base]]) - KL(P || Q) over long-format rows, one row per "
+        + "category with its two masses: P and Q are p and q normalised by their sums and smoothed as "
+        + "(x_i + eps) / (1 + K * eps) over the K rows. Rows with a NULL mass are skipped.";
+    add(new FunctionSpec("kl_div_agg", new KlDivAggregate(klUsage), klUsage, """
+        * p, q - numeric masses (counts or probabilities) of one category under each distribution.
+        * eps - additive smoothing >= 0 (default 0). A constant; NULL gives NULL.
+        * base - logarithm base (numeric, > 0, not 1). Default e. A constant; NULL gives NULL.
+        """,
+        """
+        > SELECT _FUNC_(p, q) FROM VALUES (1, 9), (1, 1) AS t(p, q);
+         0.5108256237659907
+        > SELECT _FUNC_(p, q, 0.01, 2) FROM VALUES (5, 5), (0, 10) AS t(p, q);
+         1.4818004477333233
+        """, true));
+  }
+
+  private static void information(InformationAggregate.Measure m, String usage, String examples) {
+    String args = CATEGORY_ARGS.replace("* x, y -", m.columns == 1 ? "* x -" : "* x, y -")
+        + (m.option == InformationAggregate.Option.METHOD ? METHOD_ARG
+            : m.option == InformationAggregate.Option.BASE ? BASE_ARG : "");
+    add(new FunctionSpec(m.sqlName, new InformationAggregate(m, usage), usage, args, examples, true));
+  }
+
+  private static void distribution(DistributionMeasure m) {
+    String args = (m.pair() ? DIST_ARGS : DIST_ARGS.replace("p, q -", "p -")
+        .replace("Both must use the same representation.", ""))
+        + (m.takesBase() ? BASE_OPTION : "") + OPTIONS_ARGS;
+    add(new FunctionSpec(m.sqlName(), new DistributionFunction(m), m.usage(), args, m.examples(), false));
+  }
+
+  static void add(FunctionSpec spec) {
+    if (FUNCTIONS.put(spec.name(), spec) != null) throw new IllegalStateException("duplicate " + spec.name());
+  }
+
+  /** All functions in registration order. */
+  public static Collection<FunctionSpec> all() { return Collections.unmodifiableCollection(FUNCTIONS.values()); }
+
+  /** The function of that name (case-insensitive), or null. */
+  public static FunctionSpec lookup(String name) { return FUNCTIONS.get(name.toLowerCase(Locale.ROOT)); }
+}

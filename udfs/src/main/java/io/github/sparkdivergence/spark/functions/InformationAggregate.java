@@ -1,0 +1,388 @@
+package io.github.sparkdivergence.spark.functions;
+
+import io.github.sparkdivergence.counts.ContingencyState;
+import io.github.sparkdivergence.math.AverageMethod;
+import io.github.sparkdivergence.math.InformationMeasures.Table;
+import io.github.sparkdivergence.math.InformationMeasures;
+import io.github.sparkdivergence.math.LogBase;
+import io.github.sparkdivergence.spark.DivergenceQueryException;
+import io.github.sparkdivergence.spark.InvalidDivergenceInputException;
+import io.github.sparkdivergence.spark.input.CategoryReader;
+import io.github.sparkdivergence.spark.input.Representation;
+import java.io.Serializable;
+import java.util.Locale;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
+import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Aggregates over the empirical joint distribution of one or two categorical columns:
+ * {@code mutual_info}, {@code entropy}, {@code joint_entropy}, {@code conditional_entropy},
+ * {@code normalized_mutual_info}, {@code adjusted_mutual_info}, {@code variation_of_information},
+ * {@code g_test} and {@code mutual_info_summary}. Arguments: the column(s), then an optional
+ * numeric weight (pre-aggregated counts), then the option: a log base (numeric) or, for NMI/AMI, the
+ * averaging method (string).
+ */
+public final class InformationAggregate extends SqlFunction {
+  /** Per group, at most this many distinct (x, y) cells (about 40 bytes each); see the README. */
+  public static final String MAX_CELLS_CONF = "spark.divergence.aggregate.maxCells";
+  public static final long DEFAULT_MAX_CELLS = 2_000_000L;
+  /**
+   * Per group, at most this many bytes of state (dictionaries and cells): guards long category
+   * values, which the cell count does not see. Default: a quarter of the JVM's heap divided by its
+   * cores (the concurrent tasks), taken where the state lives, so no group can take the heap.
+   */
+  public static final String MAX_STATE_BYTES_CONF = "spark.divergence.aggregate.maxStateBytes";
+
+  /** The state limits of a call, read from the session's conf when the call is bound. */
+  record Limits(long maxCells, long maxStateBytes) implements Serializable {
+    static Limits fromConf(SQLConf conf) {
+      long cells = positiveLong(conf, MAX_CELLS_CONF, Long.toString(DEFAULT_MAX_CELLS));
+      long bytes = positiveLong(conf, MAX_STATE_BYTES_CONF, "0");
+      return new Limits(cells, bytes);
+    }
+
+    /** The byte limit in this JVM: the conf, or the share of this JVM's heap. */
+    long stateBytes() {
+      if (maxStateBytes > 0) return maxStateBytes;
+      Runtime rt = Runtime.getRuntime();
+      return Math.max(16L << 20, rt.maxMemory() / 4 / Math.max(1, rt.availableProcessors()));
+    }
+
+    private static long positiveLong(SQLConf conf, String key, String dflt) {
+      String v = conf.getConfString(key, dflt).trim();
+      long x;
+      try {
+        x = Long.parseLong(v);
+      } catch (NumberFormatException e) {
+        x = -1;
+      }
+      boolean zeroMeansDefault = key.equals(MAX_STATE_BYTES_CONF);
+      if (x < 0 || (x == 0 && !zeroMeansDefault)) {
+        throw DivergenceQueryException.invalidConf(key, v, zeroMeansDefault
+            ? "a whole number of bytes >= 0 (0: the default share of the heap)" : "a whole number > 0");
+      }
+      return x;
+    }
+  }
+
+  enum Option { BASE, METHOD, NONE }
+
+  public enum Measure {
+    MUTUAL_INFO("mutual_info", 2, Option.BASE),
+    ENTROPY("entropy", 1, Option.BASE),
+    JOINT_ENTROPY("joint_entropy", 2, Option.BASE),
+    CONDITIONAL_ENTROPY("conditional_entropy", 2, Option.BASE),
+    NORMALIZED_MUTUAL_INFO("normalized_mutual_info", 2, Option.METHOD),
+    ADJUSTED_MUTUAL_INFO("adjusted_mutual_info", 2, Option.METHOD),
+    VARIATION_OF_INFORMATION("variation_of_information", 2, Option.BASE),
+    G_TEST("g_test", 2, Option.NONE),
+    SUMMARY("mutual_info_summary", 2, Option.BASE);
+
+    final String sqlName;
+    final int columns;
+    final Option option;
+
+    Measure(String sqlName, int columns, Option option) {
+      this.sqlName = sqlName;
+      this.columns = columns;
+      this.option = option;
+    }
+  }
+
+  static final StructType G_TEST_TYPE = new StructType()
+      .add("g", DataTypes.DoubleType, false)
+      .add("dof", DataTypes.LongType, false)
+      .add("p_value", DataTypes.DoubleType, false);
+
+  /** Everything the DataFrame-level API reports for a pair, in one pass. */
+  public static final StructType SUMMARY_TYPE = new StructType()
+      .add("n", DataTypes.DoubleType, false)
+      .add("levels_a", DataTypes.LongType, false)
+      .add("levels_b", DataTypes.LongType, false)
+      .add("cells", DataTypes.LongType, false)
+      .add("h_a", DataTypes.DoubleType, false)
+      .add("h_b", DataTypes.DoubleType, false)
+      .add("h_ab", DataTypes.DoubleType, false)
+      .add("mi", DataTypes.DoubleType, false)
+      .add("nmi", DataTypes.DoubleType, false)
+      .add("ami", DataTypes.DoubleType, true)
+      .add("g", DataTypes.DoubleType, false)
+      .add("dof", DataTypes.LongType, false)
+      .add("p_value", DataTypes.DoubleType, false);
+
+  private final Measure measure;
+
+  public InformationAggregate(Measure measure, String usage) {
+    super(measure.sqlName, usage);
+    this.measure = measure;
+  }
+
+  @Override
+  public BoundFunction bind(StructType input) {
+    StructField[] f = input.fields();
+    int k = measure.columns;
+    String[] params = k == 1 ? new String[] {"x", "w", "base"}
+        : new String[] {"x", "y", "w", measure.option == Option.METHOD ? "method" : "base"};
+    if (f.length < k || f.length > k + (measure.option == Option.NONE ? 1 : 2)) {
+      throw Representation.unsupported(name(), usage, input, "expects " + k + " to "
+          + (k + (measure.option == Option.NONE ? 1 : 2)) + " arguments but got " + f.length);
+    }
+    CategoryReader[] readers = new CategoryReader[k];
+    DataType[] types = new DataType[f.length];
+    for (int i = 0; i < k; i++) {
+      readers[i] = CategoryReader.of(f[i].dataType());
+      if (readers[i] == null) {
+        throw Representation.unsupported(name(), usage, input, "argument `" + params[i] + "` must be "
+            + CategoryReader.SUPPORTED + " but was " + f[i].dataType().simpleString());
+      }
+      types[i] = f[i].dataType();
+    }
+    int weight = -1;
+    int option = -1;
+    for (int i = k; i < f.length; i++) {
+      DataType t = f[i].dataType();
+      boolean methodArg = measure.option == Option.METHOD && Representation.isString(t)
+          && !(t instanceof org.apache.spark.sql.types.NullType && i == k);
+      if (i == k && !methodArg) {
+        if (!Representation.isNumeric(t)) {
+          throw Representation.unsupported(name(), usage, input, "argument `w` (weight) must be numeric but was " + t.simpleString());
+        }
+        weight = i;
+        types[i] = DataTypes.DoubleType;
+      } else if (measure.option == Option.METHOD) {
+        if (!Representation.isString(t)) {
+          throw Representation.unsupported(name(), usage, input, "argument `method` must be a string but was " + t.simpleString());
+        }
+        option = i;
+        types[i] = DataTypes.StringType;
+      } else {
+        if (measure.option == Option.NONE || !Representation.isNumeric(t)) {
+          throw Representation.unsupported(name(), usage, input, "argument `base` must be numeric but was " + t.simpleString());
+        }
+        option = i;
+        types[i] = DataTypes.DoubleType;
+      }
+    }
+    return new Bound(measure, readers, types, weight, option, SQLConf.get().ansiEnabled(),
+        Limits.fromConf(SQLConf.get()));
+  }
+
+  /** The values of {@link #SUMMARY_TYPE}, in its order, for a non-empty table. */
+  public static Object[] summaryValues(ContingencyState s, Table t, double base) {
+    InformationMeasures.GTest g = InformationMeasures.gTest(t);
+    return new Object[] {
+        s.totalWeight(), (long) t.observedRows(), (long) t.observedCols(), s.cells(),
+        InformationMeasures.entropyX(t, base), InformationMeasures.entropyY(t, base),
+        InformationMeasures.jointEntropy(t, base), InformationMeasures.mutualInformation(t, base),
+        InformationMeasures.normalizedMutualInfo(t, "arithmetic"), Bound.adjusted(t, "arithmetic"),
+        g.g(), g.dof(), g.pValue()};
+  }
+
+  public static final class Bound implements AggregateFunction<Serializable, Object>, ConstantOptions {
+    private final Measure measure;
+    private final CategoryReader[] readers;
+    private final DataType[] types;
+    private final int weight;
+    private final int option;
+    private final boolean ansi;
+    private final Limits limits;
+    private transient long maxStateBytes;
+
+    Bound(Measure measure, CategoryReader[] readers, DataType[] types, int weight, int option,
+        boolean ansi, Limits limits) {
+      this.measure = measure;
+      this.readers = readers;
+      this.types = types;
+      this.weight = weight;
+      this.option = option;
+      this.ansi = ansi;
+      this.limits = limits;
+    }
+
+    @Override public int[] constantArguments() { return option < 0 ? new int[0] : new int[] {option}; }
+    @Override public String parameterName(int i) { return i == option ? optionName() : i == weight ? "w" : "#" + (i + 1); }
+
+    private String optionName() { return measure.option == Option.METHOD ? "method" : "base"; }
+
+    @Override public String name() { return measure.sqlName; }
+    @Override public String canonicalName() { return "spark_divergence." + measure.sqlName; }
+    @Override public DataType[] inputTypes() { return types.clone(); }
+    @Override public boolean isResultNullable() { return true; }
+
+    @Override
+    public DataType resultType() {
+      return switch (measure) {
+        case G_TEST -> G_TEST_TYPE;
+        case SUMMARY -> SUMMARY_TYPE;
+        default -> DataTypes.DoubleType;
+      };
+    }
+
+    @Override public InformationState newAggregationState() { return new InformationState(); }
+
+    /** Argument i at position i of the row, as {@code V2Aggregator} passes it. */
+    private int[] identity;
+
+    @Override
+    public InformationState update(Serializable buffer, InternalRow row) {
+      if (identity == null) {
+        int[] at = new int[types.length];
+        for (int i = 0; i < at.length; i++) at[i] = i;
+        identity = at;
+      }
+      return update(buffer, row, identity);
+    }
+
+    /**
+     * Argument i read at position {@code at[i]} of {@code row}: {@link InformationAggregator} passes
+     * the aggregate's input row as it comes, without projecting the arguments into a new row first.
+     */
+    public InformationState update(Serializable buffer, InternalRow row, int[] at) {
+      InformationState state = InformationState.of(buffer);
+      double w = 1.0;
+      if (weight >= 0) {
+        int wi = at[weight];
+        if (row.isNullAt(wi)) return state; // like sum(): a row without weight counts nothing
+        w = row.getDouble(wi);
+        if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
+          return invalid(state, "`w`", "must be a finite weight >= 0 but was " + w);
+        }
+      }
+      if (option >= 0) readOption(state, row, at[option]);
+      if (state.invalid) return state;
+      ContingencyState t = state.table;
+      int x = readers[0].intern(t.x(), row, at[0], types[0]);
+      int y = readers.length > 1 ? readers[1].intern(t.y(), row, at[1], types[1]) : t.y().idOfNull();
+      t.add(x, y, w);
+      if (!(t.totalWeight() < Double.POSITIVE_INFINITY)) return overflow(state);
+      if (t.cells() > limits.maxCells()) throw tooManyCells();
+      if ((++state.rowsSinceCheck & 1023) == 0) checkBytes(t);
+      return state;
+    }
+
+    private RuntimeException tooManyCells() {
+      return DivergenceQueryException.stateTooLarge(measure.sqlName + ": more than " + limits.maxCells()
+          + " distinct (x, y) pairs in one group (" + MAX_CELLS_CONF + "). Use MutualInformation.of(df) (the "
+          + "mutual-info job), which bounds each task's counts and merges each pair on a task of its own, or raise the limit.");
+    }
+
+    private void checkBytes(ContingencyState t) {
+      if (maxStateBytes == 0) maxStateBytes = limits.stateBytes();
+      long bytes = t.estimatedBytes();
+      if (bytes > maxStateBytes) {
+        throw DivergenceQueryException.stateTooLarge(measure.sqlName + ": the state of one group needs about "
+            + (bytes >> 20) + " MiB (" + t.distinctX() + " x and " + t.distinctY() + " y categories, " + t.cells()
+            + " cells), over the limit of " + (maxStateBytes >> 20) + " MiB (" + MAX_STATE_BYTES_CONF
+            + "; default a quarter of the heap per core). Use MutualInformation.of(df) (the mutual-info job), or raise it.");
+      }
+    }
+
+    /** A total weight past the largest double: the measures would be wrong, so the input is invalid. */
+    private InformationState overflow(InformationState state) {
+      invalid(state, "`w`", "sums to more than " + Double.MAX_VALUE + " in one group (the total weight overflows"
+          + " a double; scale the weights down)");
+      return state;
+    }
+
+    public DataType[] types() { return types; }
+
+    /**
+     * Reads the option of the first row; later rows must repeat it (the extension already requires
+     * a constant at analysis; a call through the function catalog is checked here, per row).
+     */
+    private void readOption(InformationState state, InternalRow row, int option) {
+      boolean isNull = row.isNullAt(option);
+      if (state.optionSeen) {
+        boolean same = isNull ? state.optionNull
+            : !state.optionNull && (measure.option == Option.METHOD
+                ? row.getUTF8String(option).toString().equals(state.rawMethod)
+                : Double.compare(row.getDouble(option), state.rawBase) == 0);
+        if (!same) throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
+        return;
+      }
+      state.optionSeen = true;
+      if (isNull) {
+        state.optionNull = true; // NULL option, NULL result: like the per-row functions
+      } else if (measure.option == Option.METHOD) {
+        state.rawMethod = row.getUTF8String(option).toString();
+        if (AverageMethod.of(state.rawMethod) == null) {
+          invalid(state, "`method`", AverageMethod.problem(state.rawMethod));
+        }
+      } else {
+        double b = row.getDouble(option);
+        state.rawBase = b;
+        if (!LogBase.isValid(b)) {
+          invalid(state, "`base`", LogBase.problem(b));
+        }
+      }
+    }
+
+    private InformationState invalid(InformationState state, String argument, String problem) {
+      if (ansi) throw new InvalidDivergenceInputException(measure.sqlName, argument, problem);
+      state.markInvalid();
+      return state;
+    }
+
+    @Override
+    public InformationState merge(Serializable a, Serializable b) {
+      InformationState merged = InformationState.of(a);
+      InformationState other = InformationState.of(b);
+      if (!merged.sameOption(other)) {
+        throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
+      }
+      merged.adoptOption(other);
+      if (merged.invalid || other.invalid) {
+        merged.markInvalid();
+        return merged;
+      }
+      if (!merged.table.merge(other.table, limits.maxCells())) throw tooManyCells();
+      if (!(merged.table.totalWeight() < Double.POSITIVE_INFINITY)) return overflow(merged);
+      checkBytes(merged.table);
+      return merged;
+    }
+
+    @Override
+    public Object produceResult(Serializable buffer) {
+      InformationState state = InformationState.of(buffer);
+      if (state.invalid || state.optionNull || state.table.totalWeight() == 0) return null;
+      Table t = state.table.toTable();
+      // an invalid option already made the result NULL, so the raw value is the valid one
+      double base = Double.isNaN(state.rawBase) ? Math.E : state.rawBase;
+      String method = state.rawMethod == null ? "arithmetic" : state.rawMethod.toLowerCase(Locale.ROOT);
+      return switch (measure) {
+        case MUTUAL_INFO -> InformationMeasures.mutualInformation(t, base);
+        case ENTROPY -> InformationMeasures.entropyX(t, base);
+        case JOINT_ENTROPY -> InformationMeasures.jointEntropy(t, base);
+        case CONDITIONAL_ENTROPY -> InformationMeasures.conditionalEntropy(t, base);
+        case NORMALIZED_MUTUAL_INFO -> InformationMeasures.normalizedMutualInfo(t, method);
+        case ADJUSTED_MUTUAL_INFO -> adjusted(t, method);
+        case VARIATION_OF_INFORMATION -> InformationMeasures.variationOfInformation(t, base);
+        case G_TEST -> {
+          InformationMeasures.GTest g = InformationMeasures.gTest(t);
+          yield new GenericInternalRow(new Object[] {g.g(), g.dof(), g.pValue()});
+        }
+        case SUMMARY -> summary(state.table, t, base);
+      };
+    }
+
+    /** AMI needs integral counts; with fractional weights it is undefined (NULL). */
+    private static Double adjusted(Table t, String method) {
+      try {
+        return InformationMeasures.adjustedMutualInfo(t, method);
+      } catch (IllegalArgumentException notIntegral) {
+        return null;
+      }
+    }
+
+    private static InternalRow summary(ContingencyState s, Table t, double base) {
+      return new GenericInternalRow(summaryValues(s, t, base));
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.github.sparkdivergence.spark.functions;
+
+import io.github.sparkdivergence.counts.ContingencyState;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+
+/**
+ * Partial state of an information aggregate: the weighted contingency table of (x, y) (y is a
+ * single NULL category for one-column measures) plus the option (log base or NMI method) of the
+ * group's rows. Merges exactly, so partial results from any partitioning, executor or earlier run
+ * combine to the same table.
+ *
+ * <p>The option must be the same on every row of a group: the state keeps the first row's value
+ * as given ({@link #rawBase} / {@link #rawMethod}) and the aggregate compares every later row and
+ * every merged state with it.
+ *
+ * <p>Spark ships V2 aggregate states with plain Java serialization, which resolves classes with the
+ * JVM's application class loader: on a cluster, where this library arrives with {@code --jars} or
+ * as the application jar, executors could not load this class. So the state travels as a
+ * {@code byte[]} ({@link #writeReplace}) and the aggregate decodes it with {@link #of}.
+ */
+public final class InformationState implements Serializable {
+  private static final long serialVersionUID = 2L;
+
+  ContingencyState table = new ContingencyState();
+  /** Whether a row's option has been read; until then the fields below are unset. */
+  boolean optionSeen;
+  /** The option was NULL: the result is NULL, as for the per-row functions. */
+  boolean optionNull;
+  /** The base as given on the first row (NaN when the option is not a base). */
+  double rawBase = Double.NaN;
+  /** The method as given on the first row (null when the option is not a method). */
+  String rawMethod;
+  /** Set when a row was invalid under ANSI-off semantics: the result is NULL. */
+  boolean invalid;
+  /** Rows since the memory estimate was last compared with the limit (not serialised). */
+  transient int rowsSinceCheck;
+
+  public InformationState() {}
+
+  /** A live state, or one that crossed the wire as bytes. */
+  public static InformationState of(Serializable s) {
+    return s instanceof InformationState state ? state : fromBytes((byte[]) s);
+  }
+
+  /** Whether this state's option (as given) is the same as {@code other}'s; unseen matches anything. */
+  boolean sameOption(InformationState other) {
+    if (!optionSeen || !other.optionSeen) return true;
+    if (optionNull || other.optionNull) return optionNull == other.optionNull;
+    return Double.compare(rawBase, other.rawBase) == 0 && java.util.Objects.equals(rawMethod, other.rawMethod);
+  }
+
+  /** Takes {@code other}'s option when this state has none yet. */
+  void adoptOption(InformationState other) {
+    if (optionSeen || !other.optionSeen) return;
+    optionSeen = true;
+    optionNull = other.optionNull;
+    rawBase = other.rawBase;
+    rawMethod = other.rawMethod;
+  }
+
+  /** Drops the counts of a group whose result is already NULL (or that failed): nothing to carry. */
+  void markInvalid() {
+    invalid = true;
+    table = new ContingencyState();
+  }
+
+  ContingencyState table() { return table; }
+
+  private Object writeReplace() { return toBytes(); }
+
+  public byte[] toBytes() {
+    try {
+      ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+      DataOutputStream out = new DataOutputStream(bytes);
+      out.writeBoolean(optionSeen);
+      out.writeBoolean(optionNull);
+      out.writeDouble(rawBase);
+      out.writeBoolean(rawMethod != null);
+      if (rawMethod != null) out.writeUTF(rawMethod);
+      out.writeBoolean(invalid);
+      byte[] t = table.toBytes();
+      out.writeInt(t.length);
+      out.write(t);
+      out.flush();
+      return bytes.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static InformationState fromBytes(byte[] b) {
+    try {
+      DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
+      InformationState s = new InformationState();
+      s.optionSeen = in.readBoolean();
+      s.optionNull = in.readBoolean();
+      s.rawBase = in.readDouble();
+      s.rawMethod = in.readBoolean() ? in.readUTF() : null;
+      s.invalid = in.readBoolean();
+      int length = in.readInt();
+      int offset = b.length - in.available();
+      s.table = ContingencyState.fromBytes(b, offset, length);
+      return s;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

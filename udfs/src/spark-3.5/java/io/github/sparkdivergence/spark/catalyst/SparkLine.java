@@ -1,0 +1,26 @@
+package io.github.sparkdivergence.spark.catalyst;
+
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+
+/** The calls whose form differs between Spark lines: this copy is for Spark 3.5. */
+public final class SparkLine {
+  private SparkLine() {}
+
+  /** The session's function registry (Spark 3.5 has one session class). */
+  public static FunctionRegistry functionRegistry(SparkSession session) {
+    return session.sessionState().functionRegistry();
+  }
+
+  /** The identifier a session function is registered and looked up under. */
+  public static FunctionIdentifier functionIdentifier(String name) {
+    return new FunctionIdentifier(name);
+  }
+
+  /** An argument as the caller wrote it, without qualifiers: `prob_b`, not `t.prob_b`. */
+  static String prettySql(Expression e) {
+    return org.apache.spark.sql.catalyst.util.package$.MODULE$.toPrettySQL(e);
+  }
+}

@@ -1,0 +1,27 @@
+package io.github.sparkdivergence.spark.catalyst;
+
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+
+/** The calls whose form differs between Spark lines: this copy is for Spark 4.2. */
+public final class SparkLine {
+  private SparkLine() {}
+
+  /** The session's function registry; null for a session that has none here (Spark Connect). */
+  public static FunctionRegistry functionRegistry(SparkSession session) {
+    return session instanceof org.apache.spark.sql.classic.SparkSession classic
+        ? classic.sessionState().functionRegistry() : null;
+  }
+
+  /** The identifier a session function is registered and looked up under: 4.2's registry takes 3-part names only. */
+  public static FunctionIdentifier functionIdentifier(String name) {
+    return org.apache.spark.sql.catalyst.analysis.FunctionRegistry$.MODULE$.builtinFunctionIdentifier(name);
+  }
+
+  /** An argument as the caller wrote it, without qualifiers: `prob_b`, not `t.prob_b`. */
+  static String prettySql(Expression e) {
+    return org.apache.spark.sql.catalyst.util.package$.MODULE$.toPrettySQL(e, false);
+  }
+}

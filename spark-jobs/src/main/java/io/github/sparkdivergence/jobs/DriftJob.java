@@ -156,9 +156,9 @@ public final class DriftJob implements Job {
             + "must not be, contain or lie inside --output or an input"),
         JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this", "10000"),
         JobArgs.Option.value("top", "N", "rows of the printed table", "50")));
-    o.addAll(DataIO.inputOptions("input"));
-    o.addAll(DataIO.outputOptions(false));
-    o.addAll(DataIO.commonOptions());
+    o.addAll(JobOptions.inputOptions("input"));
+    o.addAll(JobOptions.outputOptions(false));
+    o.addAll(JobOptions.commonOptions());
     return o;
   }
 
@@ -212,11 +212,11 @@ public final class DriftJob implements Job {
     }
     Map<String, String> inputs = new LinkedHashMap<>();
     for (String flag : List.of("reference", "current", "input")) if (args.has(flag)) inputs.put(flag, args.get(flag));
-    DataIO.Output outputRequested = DataIO.output(args, "output", false);
-    DataIO.Output categoriesRequested = DataIO.output(args, "categories-output", false);
-    List<DataIO.Output> outputs = DataIO.checkOutputs(ctx, args, inputs, Arrays.asList(outputRequested, categoriesRequested));
-    DataIO.Output output = outputRequested == null ? null : outputs.get(0);
-    DataIO.Output categoriesOutput = categoriesRequested == null ? null : outputs.get(outputs.size() - 1);
+    Output outputRequested = Output.requested(args, "output", false);
+    Output categoriesRequested = Output.requested(args, "categories-output", false);
+    List<Output> outputs = OutputChecks.check(ctx, args, inputs, Arrays.asList(outputRequested, categoriesRequested));
+    Output output = outputRequested == null ? null : outputs.get(0);
+    Output categoriesOutput = categoriesRequested == null ? null : outputs.get(outputs.size() - 1);
     var spark = ctx.spark(); // the session starts here, after the checks that need none
 
     // read
@@ -224,10 +224,10 @@ public final class DriftJob implements Job {
       Dataset<Row> r;
       Dataset<Row> c;
       if (twoInputs) {
-        r = DataIO.read(spark, args, args.get("reference"), "reference");
-        c = DataIO.read(spark, args, args.get("current"), "current");
+        r = InputReader.read(spark, args, args.get("reference"), "reference");
+        c = InputReader.read(spark, args, args.get("current"), "current");
       } else {
-        r = DataIO.read(spark, args, args.get("input"), "input");
+        r = InputReader.read(spark, args, args.get("input"), "input");
         c = r;
       }
       r = filter(r, args.get("reference-filter"), "reference-filter");
@@ -246,7 +246,7 @@ public final class DriftJob implements Job {
     long[] n = ctx.stage("count", () -> {
       List<Column> aggs = new ArrayList<>(List.of(functions.count(functions.lit(1))));
       for (Spec s : specs) {
-        Column c = DataIO.col(DataIO.resolve(ref.schema(), s.name(), "reference")).cast(DataTypes.DoubleType);
+        Column c = Columns.col(Columns.resolve(ref.schema(), s.name(), "reference")).cast(DataTypes.DoubleType);
         aggs.add(s.kind() == Kind.NUMERIC ? functions.count(functions.when(c.isNotNull().and(functions.not(functions.isnan(c))), 1))
             : functions.lit(0L));
       }
@@ -257,8 +257,8 @@ public final class DriftJob implements Job {
       for (int i = 0; i < specs.size(); i++) counts[i + 2] = r.getLong(i + 1);
       return counts;
     }, c -> "reference " + c[0] + " rows, current " + c[1] + " rows");
-    DataIO.requireNonEmpty(n[0], "reference");
-    DataIO.requireNonEmpty(n[1], "current");
+    InputReader.requireNonEmpty(n[0], "reference");
+    InputReader.requireNonEmpty(n[1], "current");
 
     // compute: fit splits on the reference, then one aggregation over both sides
     List<Result> results = ctx.stage("compute", () -> compute(ctx, specs, ref, cur, n, bins, relErr, eps, base,
@@ -280,13 +280,13 @@ public final class DriftJob implements Job {
         v[i] = thresholds.isEmpty() ? null : !r.reasons().isEmpty();
         rows.add(RowFactory.create(v));
       }
-      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(rows, Schemas.SCHEMA), output, true));
+      ctx.stage("write", () -> OutputWriter.write(spark.createDataFrame(rows, Schemas.SCHEMA), output, true));
     }
     if (categoriesOutput != null) {
       List<Row> rows = new ArrayList<>();
       for (Result r : results) rows.addAll(r.categoryRows());
-      DataIO.Output co = categoriesOutput;
-      ctx.stage("write categories", () -> DataIO.write(spark.createDataFrame(rows, Schemas.CATEGORY_SCHEMA), co, true));
+      Output co = categoriesOutput;
+      ctx.stage("write categories", () -> OutputWriter.write(spark.createDataFrame(rows, Schemas.CATEGORY_SCHEMA), co, true));
     }
 
     print(ctx, results, n, bins, eps, base, thresholds, output, top);
@@ -307,7 +307,7 @@ public final class DriftJob implements Job {
       return df.filter(expr);
     } catch (Exception e) {
       // parse errors are ParseException (an AnalysisException) in Spark 4
-      throw JobException.usage("--" + flag + " '" + expr + "' is not a valid condition: " + DataIO.firstLine(e.getMessage()));
+      throw JobException.usage("--" + flag + " '" + expr + "' is not a valid condition: " + JobException.firstLine(e.getMessage()));
     }
   }
 
@@ -324,9 +324,9 @@ public final class DriftJob implements Job {
 
   private List<Spec> columns(JobContext ctx, JobArgs args, StructType refSchema, StructType curSchema) {
     List<String> requested = args.list("columns");
-    String corrupt = DataIO.corruptColumn(ctx.spark(), args);
+    String corrupt = InputReader.corruptColumn(ctx.spark(), args);
     Set<String> categorical = new LinkedHashSet<>();
-    for (String c : args.list("categorical")) categorical.add(DataIO.resolveData(refSchema, c, "reference", corrupt));
+    for (String c : args.list("categorical")) categorical.add(Columns.resolveData(refSchema, c, "reference", corrupt));
     List<Spec> specs = new ArrayList<>();
     if (requested.isEmpty()) {
       List<String> skipped = new ArrayList<>();
@@ -348,7 +348,7 @@ public final class DriftJob implements Job {
     } else {
       Set<String> seen = new LinkedHashSet<>();
       for (String c : requested) {
-        String name = DataIO.resolveData(refSchema, c, "reference", corrupt);
+        String name = Columns.resolveData(refSchema, c, "reference", corrupt);
         if (seen.add(name)) specs.add(spec(name, refSchema, curSchema, categorical.contains(name)));
       }
       for (String c : categorical) {
@@ -360,7 +360,7 @@ public final class DriftJob implements Job {
 
   private static Spec spec(String name, StructType refSchema, StructType curSchema, boolean forced) {
     DataType rt = refSchema.apply(name).dataType();
-    String curName = DataIO.resolve(curSchema, name, "current");
+    String curName = Columns.resolve(curSchema, name, "current");
     DataType ct = curSchema.apply(curName).dataType();
     if (forced) {
       if (!isCastableToCategorical(rt) || !isCastableToCategorical(ct)) {
@@ -448,8 +448,8 @@ public final class DriftJob implements Job {
     Column[] cols = new Column[specs.size()];
     for (int i = 0; i < cols.length; i++) {
       Spec s = specs.get(i);
-      String actual = DataIO.resolve(df.schema(), s.name(), "input");
-      cols[i] = DataIO.col(actual).cast(s.kind() == Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType).as("c" + i);
+      String actual = Columns.resolve(df.schema(), s.name(), "input");
+      cols[i] = Columns.col(actual).cast(s.kind() == Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType).as("c" + i);
     }
     return df.select(cols);
   }
@@ -553,7 +553,7 @@ public final class DriftJob implements Job {
   }
 
   private void print(JobContext ctx, List<Result> results, long[] n, int bins, double eps, double base,
-      Map<String, Double> thresholds, DataIO.Output output, int top) {
+      Map<String, Double> thresholds, Output output, int top) {
     var out = ctx.out();
     out.println();
     out.printf(Locale.ROOT, "Drift of %d column(s): reference %d rows, current %d rows; numeric columns in %d quantile "

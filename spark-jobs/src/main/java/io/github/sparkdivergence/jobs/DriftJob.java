@@ -1,7 +1,6 @@
 package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.math.DistributionMeasure;
-import io.github.sparkdivergence.math.Divergence;
 import io.github.sparkdivergence.spark.QuantileBinning;
 import io.github.sparkdivergence.spark.ScalaSeqs;
 import java.util.ArrayList;
@@ -20,6 +19,7 @@ import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.BooleanType;
 import org.apache.spark.sql.types.CharType;
@@ -156,9 +156,9 @@ public final class DriftJob implements Job {
             + "must not be, contain or lie inside --output or an input"),
         JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this", "10000"),
         JobArgs.Option.value("top", "N", "rows of the printed table", "50")));
-    o.addAll(DataIO.inputOptions("input"));
-    o.addAll(DataIO.outputOptions(false));
-    o.addAll(DataIO.commonOptions());
+    o.addAll(JobOptions.inputOptions("input"));
+    o.addAll(JobOptions.outputOptions(false));
+    o.addAll(JobOptions.commonOptions());
     return o;
   }
 
@@ -170,16 +170,77 @@ public final class DriftJob implements Job {
   record Result(String column, String kind, long nRef, long nCur, int categories, double[] metrics,
       List<String> onlyInRef, List<String> onlyInCur, List<String> reasons, List<Row> categoryRows) {
     double metric(String name) { return metrics[METRICS.indexOf(name)]; }
+
+    /** The row of {@link Schemas#SCHEMA}; {@code drifted} is {@link Settings#drifted}. */
+    Row row(Boolean drifted) {
+      Object[] v = new Object[Schemas.SCHEMA.size()];
+      int i = 0;
+      v[i++] = column;
+      v[i++] = kind;
+      v[i++] = nRef;
+      v[i++] = nCur;
+      v[i++] = categories;
+      for (double m : metrics) v[i++] = m;
+      v[i++] = ScalaSeqs.asScala(onlyInRef);
+      v[i++] = ScalaSeqs.asScala(onlyInCur);
+      v[i] = drifted;
+      return RowFactory.create(v);
+    }
+  }
+
+  /** The flags that shape the comparison and its report, checked before the session starts. */
+  private record Settings(int bins, double relErr, double eps, double base, int maxCategories, int top,
+      Map<String, Double> thresholds) {
+    static Settings parse(JobArgs args) {
+      int bins = args.intValue("bins", 2, 10_000);
+      double relErr = args.doubleValue("relative-error", 0, false, 1);
+      double eps = args.doubleValue("eps", 0, false, 1);
+      double base = args.base("base");
+      int maxCategories = args.intValue("max-categories", 1, Integer.MAX_VALUE);
+      int top = args.intValue("top", 1, Integer.MAX_VALUE);
+      return new Settings(bins, relErr, eps, base, maxCategories, top, parseThresholds(args));
+    }
+
+    /** Null without --threshold: no verdict, rather than "not drifted". */
+    Boolean drifted(Result r) { return thresholds.isEmpty() ? null : !r.reasons().isEmpty(); }
+  }
+
+  /** The two datasets compared, each with its filter applied. */
+  private record Sides(Dataset<Row> ref, Dataset<Row> cur) {}
+
+  /** --output and --categories-output after {@link OutputChecks#check}; null when not given. */
+  private record Outputs(Output results, Output categories) {
+    static Outputs check(JobContext ctx, JobArgs args, Map<String, String> inputs) {
+      Output results = Output.requested(args, "output", false);
+      Output categories = Output.requested(args, "categories-output", false);
+      List<Output> checked = OutputChecks.check(ctx, args, inputs, Arrays.asList(results, categories));
+      return new Outputs(results == null ? null : checked.get(0),
+          categories == null ? null : checked.get(checked.size() - 1));
+    }
   }
 
   @Override
   public int run(JobContext ctx, JobArgs args) {
-    int bins = args.intValue("bins", 2, 10_000);
-    double relErr = args.doubleValue("relative-error", 0, false, 1);
-    double eps = args.doubleValue("eps", 0, false, 1);
-    double base = args.base("base");
-    int maxCategories = args.intValue("max-categories", 1, Integer.MAX_VALUE);
-    int top = args.intValue("top", 1, Integer.MAX_VALUE);
+    Settings settings = Settings.parse(args);
+    Map<String, String> inputs = inputs(args);
+    Outputs outputs = Outputs.check(ctx, args, inputs);
+    SparkSession spark = ctx.spark(); // the session starts here, after the checks that need none
+
+    Sides sides = read(ctx, spark, args);
+    List<Spec> specs = columns(ctx, args, sides.ref().schema(), sides.cur().schema());
+    long[] n = count(ctx, specs, sides);
+    // fit splits on the reference, then one aggregation over both sides
+    List<Result> results = ctx.stage("compute", () -> compute(ctx, specs, sides.ref(), sides.cur(), n, settings),
+        r -> r.size() + " columns");
+
+    write(ctx, spark, results, settings, outputs);
+    print(ctx, results, n, settings, outputs.results());
+    requireNoDrift(results);
+    return 0;
+  }
+
+  /** --threshold metric=value pairs: metric (lower case) -> value. */
+  private static Map<String, Double> parseThresholds(JobArgs args) {
     Map<String, Double> thresholds = new LinkedHashMap<>();
     for (String kv : args.all("threshold")) {
       Map.Entry<String, String> t = JobArgs.pair("threshold", kv);
@@ -200,7 +261,14 @@ public final class DriftJob implements Job {
       if (!(v >= 0)) throw JobException.usage("--threshold " + t.getKey() + " needs a number >= 0 but was '" + t.getValue() + "'");
       thresholds.put(m, v);
     }
-    boolean twoInputs = args.has("reference") || args.has("current");
+    return thresholds;
+  }
+
+  private static boolean twoInputs(JobArgs args) { return args.has("reference") || args.has("current"); }
+
+  /** The input flags given (option name -> location), after checking they form one of the two forms. */
+  private static Map<String, String> inputs(JobArgs args) {
+    boolean twoInputs = twoInputs(args);
     if (twoInputs == args.has("input")) {
       throw JobException.usage("give either --reference and --current, or --input with --reference-filter and --current-filter");
     }
@@ -212,84 +280,69 @@ public final class DriftJob implements Job {
     }
     Map<String, String> inputs = new LinkedHashMap<>();
     for (String flag : List.of("reference", "current", "input")) if (args.has(flag)) inputs.put(flag, args.get(flag));
-    DataIO.Output outputRequested = DataIO.output(args, "output", false);
-    DataIO.Output categoriesRequested = DataIO.output(args, "categories-output", false);
-    List<DataIO.Output> outputs = DataIO.checkOutputs(ctx, args, inputs, Arrays.asList(outputRequested, categoriesRequested));
-    DataIO.Output output = outputRequested == null ? null : outputs.get(0);
-    DataIO.Output categoriesOutput = categoriesRequested == null ? null : outputs.get(outputs.size() - 1);
-    var spark = ctx.spark(); // the session starts here, after the checks that need none
+    return inputs;
+  }
 
-    // read
-    Dataset<Row>[] sides = ctx.stage("read", () -> {
+  private static Sides read(JobContext ctx, SparkSession spark, JobArgs args) {
+    boolean twoInputs = twoInputs(args);
+    return ctx.stage("read", () -> {
       Dataset<Row> r;
       Dataset<Row> c;
       if (twoInputs) {
-        r = DataIO.read(spark, args, args.get("reference"), "reference");
-        c = DataIO.read(spark, args, args.get("current"), "current");
+        r = InputReader.read(spark, args, args.get("reference"), "reference");
+        c = InputReader.read(spark, args, args.get("current"), "current");
       } else {
-        r = DataIO.read(spark, args, args.get("input"), "input");
+        r = InputReader.read(spark, args, args.get("input"), "input");
         c = r;
       }
-      r = filter(r, args.get("reference-filter"), "reference-filter");
-      c = filter(c, args.get("current-filter"), "current-filter");
-      @SuppressWarnings("unchecked")
-      Dataset<Row>[] pair = new Dataset[] {r, c};
-      return pair;
+      return new Sides(filter(r, args.get("reference-filter"), "reference-filter"),
+          filter(c, args.get("current-filter"), "current-filter"));
     }, d -> twoInputs ? args.get("reference") + " vs " + args.get("current") : args.get("input"));
-    Dataset<Row> ref = sides[0];
-    Dataset<Row> cur = sides[1];
-    List<Spec> specs = columns(ctx, args, ref.schema(), cur.schema());
+  }
 
-    // count
-    // the reference count also counts each numeric column's usable (non-null, non-NaN) values:
-    // a column without any gets one bucket (QuantileBinning), and a warning here
+  /**
+   * {reference rows, current rows, then per spec the reference's usable (non-null, non-NaN) values
+   * of a numeric column}: a column without any gets one bucket (QuantileBinning), and a warning in
+   * {@link #compute}. Both sides must have rows.
+   */
+  private static long[] count(JobContext ctx, List<Spec> specs, Sides sides) {
+    Dataset<Row> ref = sides.ref();
     long[] n = ctx.stage("count", () -> {
       List<Column> aggs = new ArrayList<>(List.of(functions.count(functions.lit(1))));
       for (Spec s : specs) {
-        Column c = DataIO.col(DataIO.resolve(ref.schema(), s.name(), "reference")).cast(DataTypes.DoubleType);
+        Column c = Columns.col(Columns.resolve(ref.schema(), s.name(), "reference")).cast(DataTypes.DoubleType);
         aggs.add(s.kind() == Kind.NUMERIC ? functions.count(functions.when(c.isNotNull().and(functions.not(functions.isnan(c))), 1))
             : functions.lit(0L));
       }
       Row r = ref.agg(aggs.get(0), aggs.subList(1, aggs.size()).toArray(new Column[0])).first();
       long[] counts = new long[specs.size() + 2];
       counts[0] = r.getLong(0);
-      counts[1] = cur.count();
+      counts[1] = sides.cur().count();
       for (int i = 0; i < specs.size(); i++) counts[i + 2] = r.getLong(i + 1);
       return counts;
     }, c -> "reference " + c[0] + " rows, current " + c[1] + " rows");
-    DataIO.requireNonEmpty(n[0], "reference");
-    DataIO.requireNonEmpty(n[1], "current");
+    InputReader.requireNonEmpty(n[0], "reference");
+    InputReader.requireNonEmpty(n[1], "current");
+    return n;
+  }
 
-    // compute: fit splits on the reference, then one aggregation over both sides
-    List<Result> results = ctx.stage("compute", () -> compute(ctx, specs, ref, cur, n, bins, relErr, eps, base,
-        maxCategories, thresholds), r -> r.size() + " columns");
-
-    if (output != null) {
+  private static void write(JobContext ctx, SparkSession spark, List<Result> results, Settings settings,
+      Outputs outputs) {
+    if (outputs.results() != null) {
       List<Row> rows = new ArrayList<>();
-      for (Result r : results) {
-        Object[] v = new Object[Schemas.SCHEMA.size()];
-        int i = 0;
-        v[i++] = r.column();
-        v[i++] = r.kind();
-        v[i++] = r.nRef();
-        v[i++] = r.nCur();
-        v[i++] = r.categories();
-        for (double m : r.metrics()) v[i++] = m;
-        v[i++] = ScalaSeqs.asScala(r.onlyInRef());
-        v[i++] = ScalaSeqs.asScala(r.onlyInCur());
-        v[i] = thresholds.isEmpty() ? null : !r.reasons().isEmpty();
-        rows.add(RowFactory.create(v));
-      }
-      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(rows, Schemas.SCHEMA), output, true));
+      for (Result r : results) rows.add(r.row(settings.drifted(r)));
+      ctx.stage("write", () -> OutputWriter.write(spark.createDataFrame(rows, Schemas.SCHEMA), outputs.results(), true));
     }
-    if (categoriesOutput != null) {
+    if (outputs.categories() != null) {
       List<Row> rows = new ArrayList<>();
       for (Result r : results) rows.addAll(r.categoryRows());
-      DataIO.Output co = categoriesOutput;
-      ctx.stage("write categories", () -> DataIO.write(spark.createDataFrame(rows, Schemas.CATEGORY_SCHEMA), co, true));
+      ctx.stage("write categories", () -> OutputWriter.write(spark.createDataFrame(rows, Schemas.CATEGORY_SCHEMA),
+          outputs.categories(), true));
     }
+  }
 
-    print(ctx, results, n, bins, eps, base, thresholds, output, top);
+  /** Exit status 3 when a column is over a --threshold: after the outputs are written and the table printed. */
+  private static void requireNoDrift(List<Result> results) {
     List<String> drifted = new ArrayList<>();
     for (Result r : results) {
       if (!r.reasons().isEmpty()) drifted.add(r.column() + " (" + String.join(", ", r.reasons()) + ")");
@@ -298,7 +351,6 @@ public final class DriftJob implements Job {
       throw new JobException(JobException.DRIFT, "drift detected in " + drifted.size() + " of " + results.size()
           + " column(s): " + String.join("; ", drifted));
     }
-    return 0;
   }
 
   private static Dataset<Row> filter(Dataset<Row> df, String expr, String flag) {
@@ -307,7 +359,7 @@ public final class DriftJob implements Job {
       return df.filter(expr);
     } catch (Exception e) {
       // parse errors are ParseException (an AnalysisException) in Spark 4
-      throw JobException.usage("--" + flag + " '" + expr + "' is not a valid condition: " + DataIO.firstLine(e.getMessage()));
+      throw JobException.usage("--" + flag + " '" + expr + "' is not a valid condition: " + JobException.firstLine(e.getMessage()));
     }
   }
 
@@ -324,9 +376,9 @@ public final class DriftJob implements Job {
 
   private List<Spec> columns(JobContext ctx, JobArgs args, StructType refSchema, StructType curSchema) {
     List<String> requested = args.list("columns");
-    String corrupt = DataIO.corruptColumn(ctx.spark(), args);
+    String corrupt = InputReader.corruptColumn(ctx.spark(), args);
     Set<String> categorical = new LinkedHashSet<>();
-    for (String c : args.list("categorical")) categorical.add(DataIO.resolveData(refSchema, c, "reference", corrupt));
+    for (String c : args.list("categorical")) categorical.add(Columns.resolveData(refSchema, c, "reference", corrupt));
     List<Spec> specs = new ArrayList<>();
     if (requested.isEmpty()) {
       List<String> skipped = new ArrayList<>();
@@ -348,7 +400,7 @@ public final class DriftJob implements Job {
     } else {
       Set<String> seen = new LinkedHashSet<>();
       for (String c : requested) {
-        String name = DataIO.resolveData(refSchema, c, "reference", corrupt);
+        String name = Columns.resolveData(refSchema, c, "reference", corrupt);
         if (seen.add(name)) specs.add(spec(name, refSchema, curSchema, categorical.contains(name)));
       }
       for (String c : categorical) {
@@ -360,7 +412,7 @@ public final class DriftJob implements Job {
 
   private static Spec spec(String name, StructType refSchema, StructType curSchema, boolean forced) {
     DataType rt = refSchema.apply(name).dataType();
-    String curName = DataIO.resolve(curSchema, name, "current");
+    String curName = Columns.resolve(curSchema, name, "current");
     DataType ct = curSchema.apply(curName).dataType();
     if (forced) {
       if (!isCastableToCategorical(rt) || !isCastableToCategorical(ct)) {
@@ -387,8 +439,8 @@ public final class DriftJob implements Job {
         + ", which drift cannot compare (numeric, string or boolean columns; --categorical for dates)");
   }
 
-  private List<Result> compute(JobContext ctx, List<Spec> specs, Dataset<Row> ref, Dataset<Row> cur, long[] n,
-      int bins, double relErr, double eps, double base, int maxCategories, Map<String, Double> thresholds) {
+  private static List<Result> compute(JobContext ctx, List<Spec> specs, Dataset<Row> ref, Dataset<Row> cur, long[] n,
+      Settings settings) {
     int k = specs.size();
     Dataset<Row> refP = prepare(ref, specs);
     Dataset<Row> curP = prepare(cur, specs);
@@ -405,7 +457,7 @@ public final class DriftJob implements Job {
       String[] in = numeric.stream().map(i -> "c" + i).toArray(String[]::new);
       String[] outCols = numeric.stream().map(i -> "b" + i).toArray(String[]::new);
       // QuantileDiscretizer's splits; a column with no usable reference value gets the one split 0
-      double[][] fitted = QuantileBinning.fit(refP, Arrays.asList(in), bins, relErr);
+      double[][] fitted = QuantileBinning.fit(refP, Arrays.asList(in), settings.bins(), settings.relErr());
       for (int j = 0; j < numeric.size(); j++) splits[numeric.get(j)] = fitted[j];
       Bucketizer bucketizer = new Bucketizer().setInputCols(in).setOutputCols(outCols)
           .setSplitsArray(numeric.stream().map(i -> splits[i]).toArray(double[][]::new)).setHandleInvalid("keep");
@@ -429,8 +481,8 @@ public final class DriftJob implements Job {
       Map<String, long[]> m = counts.get(c);
       m.put(v, new long[] {r.getLong(2), r.getLong(3)});
       collected++;
-      if (m.size() > maxCategories) {
-        throw JobException.input("column '" + specs.get(c).name() + "' has more than " + maxCategories
+      if (m.size() > settings.maxCategories()) {
+        throw JobException.input("column '" + specs.get(c).name() + "' has more than " + settings.maxCategories()
             + " categories (raise --max-categories, or leave it out with --columns)");
       }
     }
@@ -438,7 +490,7 @@ public final class DriftJob implements Job {
 
     List<Result> results = new ArrayList<>();
     for (int i = 0; i < k; i++) {
-      results.add(compare(specs.get(i), splits[i], counts.get(i), n, eps, base, thresholds));
+      results.add(compare(specs.get(i), splits[i], counts.get(i), n, settings));
     }
     return results;
   }
@@ -448,8 +500,8 @@ public final class DriftJob implements Job {
     Column[] cols = new Column[specs.size()];
     for (int i = 0; i < cols.length; i++) {
       Spec s = specs.get(i);
-      String actual = DataIO.resolve(df.schema(), s.name(), "input");
-      cols[i] = DataIO.col(actual).cast(s.kind() == Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType).as("c" + i);
+      String actual = Columns.resolve(df.schema(), s.name(), "input");
+      cols[i] = Columns.col(actual).cast(s.kind() == Kind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType).as("c" + i);
     }
     return df.select(cols);
   }
@@ -467,8 +519,7 @@ public final class DriftJob implements Job {
         .select(functions.lit(side).as("side"), functions.col("kv.c").as("c"), functions.col("kv.v").as("v"));
   }
 
-  private static Result compare(Spec spec, double[] splits, Map<String, long[]> counts, long[] n, double eps,
-      double base, Map<String, Double> thresholds) {
+  private static Result compare(Spec spec, double[] splits, Map<String, long[]> counts, long[] n, Settings settings) {
     List<String> keys = new ArrayList<>(counts.keySet());
     if (spec.kind() == Kind.NUMERIC) {
       keys.sort(Comparator.nullsLast(Comparator.comparingInt(Integer::parseInt)));
@@ -513,9 +564,9 @@ public final class DriftJob implements Job {
       categoryRows.add(RowFactory.create(spec.name(), num ? bucketLabel(key, splits) : key, bucket,
           real ? splits[bucket] : null, real ? splits[bucket + 1] : null, c[0], c[1], p[i], q[i]));
     }
-    double[] m = metrics(p, q, kk, base, eps);
+    double[] m = metrics(p, q, kk, settings.base(), settings.eps());
     List<String> reasons = new ArrayList<>();
-    for (Map.Entry<String, Double> t : thresholds.entrySet()) {
+    for (Map.Entry<String, Double> t : settings.thresholds().entrySet()) {
       double v = m[METRICS.indexOf(t.getKey())];
       if (v > t.getValue()) reasons.add(t.getKey() + "=" + TextTable.num(v) + " > " + TextTable.num(t.getValue()));
     }
@@ -552,13 +603,14 @@ public final class DriftJob implements Job {
     return (b == 0 ? "(" : "[") + TextTable.num(splits[b]) + ", " + TextTable.num(splits[b + 1]) + ")";
   }
 
-  private void print(JobContext ctx, List<Result> results, long[] n, int bins, double eps, double base,
-      Map<String, Double> thresholds, DataIO.Output output, int top) {
+  private static void print(JobContext ctx, List<Result> results, long[] n, Settings settings, Output output) {
+    double base = settings.base();
+    int top = settings.top();
     var out = ctx.out();
     out.println();
     out.printf(Locale.ROOT, "Drift of %d column(s): reference %d rows, current %d rows; numeric columns in %d quantile "
-        + "buckets of the reference; eps=%s, log base %s (PSI in nats)%n", results.size(), n[0], n[1], bins,
-        TextTable.num(eps), base == Math.E ? "e" : TextTable.num(base));
+        + "buckets of the reference; eps=%s, log base %s (PSI in nats)%n", results.size(), n[0], n[1], settings.bins(),
+        TextTable.num(settings.eps()), base == Math.E ? "e" : TextTable.num(base));
     TextTable t = new TextTable(List.of("column", "kind", "K", "kl_ref_cur", "kl_cur_ref", "js_divergence",
         "js_distance", "psi", "only_in_ref", "only_in_cur", "drifted"));
     int shown = 0;
@@ -566,13 +618,15 @@ public final class DriftJob implements Job {
       if (shown++ >= top) break;
       t.row(r.column(), r.kind(), r.categories(), r.metric("kl_ref_cur"), r.metric("kl_cur_ref"),
           r.metric("js_divergence"), r.metric("js_distance"), r.metric("psi"), shortList(r.onlyInRef()),
-          shortList(r.onlyInCur()), thresholds.isEmpty() ? "-" : (r.reasons().isEmpty() ? "no" : "YES"));
+          shortList(r.onlyInCur()), verdict(settings.drifted(r)));
     }
     out.print(t.render());
     if (results.size() > top) out.println("(" + (results.size() - top) + " more columns in the output)");
     if (output != null) out.println("Written to " + output.location() + " (" + output.format() + ")");
     out.print(ctx.timings());
   }
+
+  private static String verdict(Boolean drifted) { return drifted == null ? "-" : drifted ? "YES" : "no"; }
 
   static String shortList(List<String> xs) {
     if (xs.isEmpty()) return "";

@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
  * compute, write) and ends up in the summary.
  *
  * <p>Fail fast: the session starts at the first {@link #spark()} call, not before the job runs. A
- * job checks its flags and its local inputs and outputs first ({@link DataIO#checkOutputs} with
+ * job checks its flags and its local inputs and outputs first ({@link OutputChecks#check} with
  * {@link #hadoopConf()}, which needs no session), so a command-line mistake is reported in well
  * under a second instead of after Spark's start. Only what needs the catalog (tables) starts it
  * earlier.

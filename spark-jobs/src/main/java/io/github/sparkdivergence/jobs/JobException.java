@@ -29,4 +29,18 @@ public final class JobException extends RuntimeException {
   static JobException usage(String message) { return new JobException(USAGE, message); }
 
   static JobException input(String message) { return new JobException(INPUT, message); }
+
+  /** Rethrows any exception unchanged (Scala code throws checked exceptions undeclared). */
+  @SuppressWarnings("unchecked")
+  static <T extends Throwable> RuntimeException sneaky(Throwable t) throws T {
+    throw (T) t;
+  }
+
+  /** The first line of a message: errors are reported in one line, Spark's messages are often longer. */
+  static String firstLine(String s) {
+    if (s == null) return "";
+    String t = s.strip();
+    int nl = t.indexOf('\n');
+    return nl < 0 ? t : t.substring(0, nl).strip();
+  }
 }

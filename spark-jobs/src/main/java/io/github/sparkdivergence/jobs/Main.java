@@ -63,7 +63,7 @@ public final class Main {
     try {
       // before the session starts: on another Spark line the session or the functions fail obscurely
       io.github.sparkdivergence.spark.SparkVersionCheck.require();
-      DataIO.READ.remove();
+      MalformedRecords.READ.remove();
       JobArgs parsed = JobArgs.parse(job.name(), job.options(), rest);
       // the session starts at the job's first ctx.spark(), after the checks that need none (fail fast)
       scala.Option<SparkSession> active = SparkSession.getActiveSession();
@@ -92,7 +92,7 @@ public final class Main {
     } catch (Throwable e) {
       out.flush();
       err.println("spark-divergence " + job.name() + ": error: "
-          + (DataIO.malformed(e) ? DataIO.malformedMessage(null, null, e) : describe(e)));
+          + (MalformedRecords.detected(e) ? MalformedRecords.message(null, null, e) : describe(e)));
       if (verbose) e.printStackTrace(err);
       else err.println("(run with --verbose for the stack trace)");
       return JobException.INPUT;
@@ -185,7 +185,7 @@ public final class Main {
       if (t.getMessage() != null) best = t;
       t = t.getCause() == t ? null : t.getCause();
     }
-    String msg = DataIO.firstLine(best.getMessage());
+    String msg = JobException.firstLine(best.getMessage());
     if (msg.isEmpty()) msg = best.getClass().getSimpleName();
     return msg;
   }

@@ -71,9 +71,9 @@ public final class MutualInfoJob implements Job {
         JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes or ids, used as categories (not binned)"),
         JobArgs.Option.flag("drop-nulls", "leave out, per pair, the rows where either column is null (default: null is a category)"),
         JobArgs.Option.value("top", "N", "rows of the printed table", "20")));
-    o.addAll(DataIO.inputOptions("input"));
-    o.addAll(DataIO.outputOptions(false));
-    o.addAll(DataIO.commonOptions());
+    o.addAll(JobOptions.inputOptions("input"));
+    o.addAll(JobOptions.outputOptions(false));
+    o.addAll(JobOptions.commonOptions());
     return o;
   }
 
@@ -102,14 +102,14 @@ public final class MutualInfoJob implements Job {
     String rankBy = args.choice("rank-by", RANK_BY);
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
     inputs.put("input", inputPath);
-    DataIO.Output output = DataIO.checkOutputs(ctx, args, inputs, java.util.Collections.singletonList(
-        DataIO.output(args, "output", false))).stream().findFirst().orElse(null);
+    Output output = OutputChecks.check(ctx, args, inputs, java.util.Collections.singletonList(
+        Output.requested(args, "output", false))).stream().findFirst().orElse(null);
     var spark = ctx.spark(); // the session starts here, after the checks that need none
-    String corrupt = DataIO.corruptColumn(spark, args);
+    String corrupt = InputReader.corruptColumn(spark, args);
 
-    Dataset<Row> input = ctx.stage("read", () -> DataIO.read(spark, args, inputPath, "input"), d -> inputPath);
+    Dataset<Row> input = ctx.stage("read", () -> InputReader.read(spark, args, inputPath, "input"), d -> inputPath);
     StructType schema = input.schema();
-    String target = args.has("target") ? DataIO.resolveData(schema, args.get("target"), "input", corrupt) : null;
+    String target = args.has("target") ? Columns.resolveData(schema, args.get("target"), "input", corrupt) : null;
     if (target != null && !supported(schema.apply(target).dataType())) {
       throw JobException.input("target column '" + target + "' has type " + schema.apply(target).dataType().simpleString()
           + ", which mutual-info cannot use (numeric, string, boolean or date columns)");
@@ -117,7 +117,7 @@ public final class MutualInfoJob implements Job {
     LinkedHashSet<String> columns = new LinkedHashSet<>();
     if (args.has("columns")) {
       for (String c : args.list("columns")) {
-        String name = DataIO.resolveData(schema, c, "input", corrupt);
+        String name = Columns.resolveData(schema, c, "input", corrupt);
         DataType t = schema.apply(name).dataType();
         if (!supported(t)) {
           throw JobException.input("column '" + name + "' has type " + t.simpleString()
@@ -151,7 +151,7 @@ public final class MutualInfoJob implements Job {
     }
 
     long rows = ctx.stage("count", input::count, c -> c + " rows");
-    DataIO.requireNonEmpty(rows, "input");
+    InputReader.requireNonEmpty(rows, "input");
 
     List<String> all = new ArrayList<>(columns);
     if (target != null) all.add(target);
@@ -160,7 +160,7 @@ public final class MutualInfoJob implements Job {
     if (args.has("categorical")) {
       List<String> codes = new ArrayList<>();
       for (String c : args.list("categorical")) {
-        String name = DataIO.resolveData(schema, c, "input", corrupt);
+        String name = Columns.resolveData(schema, c, "input", corrupt);
         if (!all.contains(name)) {
           throw JobException.usage("--categorical column '" + name + "' is not among the columns used: " + all);
         }
@@ -181,7 +181,7 @@ public final class MutualInfoJob implements Job {
     sorted.sort(ranking(resultSchema, rankBy));
 
     if (output != null) {
-      ctx.stage("write", () -> DataIO.write(spark.createDataFrame(sorted, resultSchema), output, true));
+      ctx.stage("write", () -> OutputWriter.write(spark.createDataFrame(sorted, resultSchema), output, true));
     }
 
     var out = ctx.out();

@@ -107,9 +107,9 @@ public final class ScoreJob implements Job {
             + "must not be, contain or lie inside --output or --input)"),
         JobArgs.Option.flag("strict", "fail on the first invalid row instead of scoring it NULL"),
         JobArgs.Option.value("top", "N", "rows of the printed summary", "50")));
-    o.addAll(DataIO.inputOptions("input"));
-    o.addAll(DataIO.outputOptions(true));
-    o.addAll(DataIO.commonOptions());
+    o.addAll(JobOptions.inputOptions("input"));
+    o.addAll(JobOptions.outputOptions(true));
+    o.addAll(JobOptions.commonOptions());
     return o;
   }
 
@@ -124,22 +124,22 @@ public final class ScoreJob implements Job {
     boolean normalize = args.flag("normalize");
     int top = args.intValue("top", 1, Integer.MAX_VALUE);
     List<String> metricNames = args.list("metrics");
-    DataIO.Output summaryRequested = DataIO.output(args, "summary-output", false);
+    Output summaryRequested = Output.requested(args, "summary-output", false);
     Map<String, String> inputs = new LinkedHashMap<>();
     inputs.put("input", inputPath);
-    List<DataIO.Output> outputs = DataIO.checkOutputs(ctx, args, inputs,
-        Arrays.asList(DataIO.output(args, "output", true), summaryRequested));
-    DataIO.Output output = outputs.get(0);
-    DataIO.Output summaryOut = summaryRequested == null ? null : outputs.get(1);
+    List<Output> outputs = OutputChecks.check(ctx, args, inputs,
+        Arrays.asList(Output.requested(args, "output", true), summaryRequested));
+    Output output = outputs.get(0);
+    Output summaryOut = summaryRequested == null ? null : outputs.get(1);
     var spark = ctx.spark(); // the session starts here, after the checks that need none
-    String corrupt = DataIO.corruptColumn(spark, args);
+    String corrupt = InputReader.corruptColumn(spark, args);
 
-    Dataset<Row> input = ctx.stage("read", () -> DataIO.read(spark, args, inputPath, "input"), d -> inputPath);
+    Dataset<Row> input = ctx.stage("read", () -> InputReader.read(spark, args, inputPath, "input"), d -> inputPath);
     StructType schema = input.schema();
-    String p = DataIO.resolveData(schema, pName, "input", corrupt);
-    String q = DataIO.resolveData(schema, qName, "input", corrupt);
+    String p = Columns.resolveData(schema, pName, "input", corrupt);
+    String q = Columns.resolveData(schema, qName, "input", corrupt);
     List<String> groupBy = new ArrayList<>();
-    for (String g : args.list("group-by")) groupBy.add(DataIO.resolveData(schema, g, "input", corrupt));
+    for (String g : args.list("group-by")) groupBy.add(Columns.resolveData(schema, g, "input", corrupt));
 
     String kind = kindFlag != null ? kindFlag : kindOf(schema.apply(p).dataType(), p);
     checkType(schema.apply(p).dataType(), p, kind);
@@ -162,7 +162,7 @@ public final class ScoreJob implements Job {
     }
     List<String> scoreCols = new ArrayList<>();
     List<Column> cols = new ArrayList<>();
-    for (String f : schema.fieldNames()) cols.add(DataIO.col(f));
+    for (String f : schema.fieldNames()) cols.add(Columns.col(f));
     for (String m : metrics) {
       String outName = m;
       for (String f : schema.fieldNames()) {
@@ -170,12 +170,12 @@ public final class ScoreJob implements Job {
           throw JobException.input("input already has a column named '" + f + "', the output column of metric " + m);
         }
       }
-      cols.add(score(m, kind, DataIO.col(p), DataIO.col(q), base, normalize, eps).as(outName));
+      cols.add(score(m, kind, Columns.col(p), Columns.col(q), base, normalize, eps).as(outName));
       scoreCols.add(outName);
     }
 
     long rows = ctx.stage("count", input::count, c -> c + " rows");
-    DataIO.requireNonEmpty(rows, "input");
+    InputReader.requireNonEmpty(rows, "input");
 
     // The functions fail on an invalid row under ANSI and give NULL without it: --strict decides,
     // not the session's setting.
@@ -187,15 +187,15 @@ public final class ScoreJob implements Job {
     List<Row> summary;
     try {
       try {
-        ctx.stage("compute+write", () -> DataIO.write(scored, output, false));
+        ctx.stage("compute+write", () -> OutputWriter.write(scored, output, false));
       } catch (Exception e) { // Spark 3.5 throws the checked SparkException here, Spark 4 the function's error
-        throw strict ? strictFailure(e) : DataIO.sneaky(e);
+        throw strict ? strictFailure(e) : JobException.sneaky(e);
       }
       Dataset<Row> summaryDf = summary(scored, groupBy, scoreCols);
       summary = ctx.stage("summary", summaryDf::collectAsList, s -> s.size() + " rows");
       if (summaryOut != null) {
         List<Row> collected = summary;
-        ctx.stage("write summary", () -> DataIO.write(spark.createDataFrame(collected, summaryDf.schema()),
+        ctx.stage("write summary", () -> OutputWriter.write(spark.createDataFrame(collected, summaryDf.schema()),
             summaryOut, true));
       }
     } finally {
@@ -245,7 +245,7 @@ public final class ScoreJob implements Job {
             + " (without --strict such rows score NULL and count in the summary's nulls)", e);
       }
     }
-    return DataIO.sneaky(e);
+    return JobException.sneaky(e);
   }
 
   /** Lines of at most 96 characters, indented like the rest of the description. */
@@ -320,14 +320,14 @@ public final class ScoreJob implements Job {
     Dataset<Row> stacked = null;
     for (String m : scoreCols) {
       List<Column> cols = new ArrayList<>();
-      for (String g : groupBy) cols.add(DataIO.col(g));
+      for (String g : groupBy) cols.add(Columns.col(g));
       cols.add(functions.lit(m).as("metric"));
-      cols.add(DataIO.col(m).cast("double").as("value"));
+      cols.add(Columns.col(m).cast("double").as("value"));
       Dataset<Row> part = scored.select(cols.toArray(new Column[0]));
       stacked = stacked == null ? part : stacked.union(part);
     }
     List<Column> keys = new ArrayList<>();
-    for (String g : groupBy) keys.add(DataIO.col(g));
+    for (String g : groupBy) keys.add(Columns.col(g));
     keys.add(functions.col("metric"));
     Column v = functions.col("value");
     Column infinite = v.equalTo(functions.lit(Double.POSITIVE_INFINITY)).or(v.equalTo(functions.lit(Double.NEGATIVE_INFINITY)));
@@ -343,7 +343,7 @@ public final class ScoreJob implements Job {
         functions.max(v).as("max"),
         functions.max(finite).as("finite_max"));
     List<Column> out = new ArrayList<>();
-    for (String g : groupBy) out.add(DataIO.col(g));
+    for (String g : groupBy) out.add(Columns.col(g));
     out.add(functions.col("metric"));
     out.add(functions.col("count"));
     out.add(functions.col("nulls"));

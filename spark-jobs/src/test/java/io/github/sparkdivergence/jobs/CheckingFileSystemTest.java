@@ -21,7 +21,7 @@ class CheckingFileSystemTest {
     for (String location : new String[] {tmp.resolve("a.csv").toString(), "file://" + tmp.resolve("a.csv"),
         tmp + "/./sub/../a.csv", "relative/dir/", tmp + "/*.csv"}) {
       org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path(location);
-      FileSystem checking = DataIO.checkingFileSystem(p, conf);
+      FileSystem checking = Places.checkingFileSystem(p, conf);
       FileSystem cached = p.getFileSystem(conf);
       assertInstanceOf(LocalFileSystem.class, checking, location);
       assertNotSame(cached, checking, location + ": not the cached instance");
@@ -36,13 +36,13 @@ class CheckingFileSystemTest {
   void otherSchemesGoThroughHadoop() throws Exception {
     Configuration conf = new Configuration();
     org.apache.hadoop.fs.Path p = new org.apache.hadoop.fs.Path("file:///tmp");
-    assertSame(p.getFileSystem(conf).getClass(), DataIO.checkingFileSystem(p, conf).getClass());
+    assertSame(p.getFileSystem(conf).getClass(), Places.checkingFileSystem(p, conf).getClass());
     // a schemeless path follows fs.defaultFS: not local there, so Hadoop resolves it (and fails for
     // an unknown scheme exactly as before)
     conf.set("fs.defaultFS", "nosuchfs://cluster/");
     org.apache.hadoop.fs.Path schemeless = new org.apache.hadoop.fs.Path("/data/x");
     Exception viaHadoop = assertThrows(Exception.class, () -> schemeless.getFileSystem(conf));
-    Exception viaCheck = assertThrows(Exception.class, () -> DataIO.checkingFileSystem(schemeless, conf));
+    Exception viaCheck = assertThrows(Exception.class, () -> Places.checkingFileSystem(schemeless, conf));
     assertEquals(viaHadoop.getClass(), viaCheck.getClass());
   }
 }

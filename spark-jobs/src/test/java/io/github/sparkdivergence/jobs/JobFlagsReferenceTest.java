@@ -32,9 +32,9 @@ class JobFlagsReferenceTest {
 
   /** The flags every job takes; a job that declares one differently (score's required --output) lists it in its own table. */
   static List<JobArgs.Option> common() {
-    List<JobArgs.Option> o = new ArrayList<>(DataIO.inputOptions("input"));
-    o.addAll(DataIO.outputOptions(false));
-    o.addAll(DataIO.commonOptions());
+    List<JobArgs.Option> o = new ArrayList<>(JobOptions.inputOptions("input"));
+    o.addAll(JobOptions.outputOptions(false));
+    o.addAll(JobOptions.commonOptions());
     return o;
   }
 

@@ -75,12 +75,12 @@ class MainTest {
 
   @Test
   void formatFromName() {
-    assertEquals("csv", DataIO.formatFromName("x/flights.csv.gz"));
-    assertEquals("json", DataIO.formatFromName("a.JSONL"));
-    assertEquals("parquet", DataIO.formatFromName("out.parquet/"));
-    assertEquals("parquet", DataIO.formatFromName("part-00000-abc.snappy.parquet"));
-    assertEquals("orc", DataIO.formatFromName("t.orc"));
-    assertNull(DataIO.formatFromName("table_name"));
+    assertEquals("csv", JobOptions.formatFromName("x/flights.csv.gz"));
+    assertEquals("json", JobOptions.formatFromName("a.JSONL"));
+    assertEquals("parquet", JobOptions.formatFromName("out.parquet/"));
+    assertEquals("parquet", JobOptions.formatFromName("part-00000-abc.snappy.parquet"));
+    assertEquals("orc", JobOptions.formatFromName("t.orc"));
+    assertNull(JobOptions.formatFromName("table_name"));
   }
 
   @Test

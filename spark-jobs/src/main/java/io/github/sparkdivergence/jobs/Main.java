@@ -150,7 +150,7 @@ public final class Main {
   /** What every job's session gets once: quiet task-failure logs (local mode), the SQL functions. */
   private static SparkSession prepare(SparkSession spark, boolean verbose) {
     if (!verbose && spark.sparkContext().isLocal()) quietTaskFailureLogs();
-    io.github.sparkdivergence.spark.Divergences.register(spark);
+    io.github.sparkdivergence.spark.DivergenceFunctions.register(spark);
     return spark;
   }
 

@@ -1,7 +1,7 @@
 package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.math.DistributionMeasure;
-import io.github.sparkdivergence.spark.Divergences;
+import io.github.sparkdivergence.spark.DivergenceFunctions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -24,7 +24,7 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Per-row divergence between two distribution columns with the library's per-row functions
- * ({@link Divergences}); writes the input rows plus one column per metric, and prints (optionally
+ * ({@link DivergenceFunctions}); writes the input rows plus one column per metric, and prints (optionally
  * writes) a summary per metric and group: count, nulls, infinite, mean, finite_mean, p50, p90, p99,
  * max, finite_max.
  */
@@ -294,16 +294,16 @@ public final class ScoreJob implements Job {
   static Column score(String metric, String kind, Column p, Column q, double base, boolean normalize, double eps) {
     boolean reverse = metric.equals("reverse_kl_div");
     if (kind.equals("logprobs")) {
-      return reverse ? Divergences.klDivLog(q, p, base) : Divergences.klDivLog(p, q, base);
+      return reverse ? DivergenceFunctions.klDivLog(q, p, base) : DivergenceFunctions.klDivLog(p, q, base);
     }
     if (kind.equals("logits")) {
-      return reverse ? Divergences.klDivLogits(q, p, base) : Divergences.klDivLogits(p, q, base);
+      return reverse ? DivergenceFunctions.klDivLogits(q, p, base) : DivergenceFunctions.klDivLogits(p, q, base);
     }
     return switch (metric) {
-      case "reverse_kl_div" -> Divergences.measure(DistributionMeasure.KL_DIV, q, p, base, normalize, eps);
-      case "entropy_p" -> Divergences.measure(DistributionMeasure.DIST_ENTROPY, p, null, base, normalize, eps);
-      case "entropy_q" -> Divergences.measure(DistributionMeasure.DIST_ENTROPY, q, null, base, normalize, eps);
-      default -> Divergences.measure(DistributionMeasure.bySqlName(metric), p, q, base, normalize, eps);
+      case "reverse_kl_div" -> DivergenceFunctions.measure(DistributionMeasure.KL_DIV, q, p, base, normalize, eps);
+      case "entropy_p" -> DivergenceFunctions.measure(DistributionMeasure.DIST_ENTROPY, p, null, base, normalize, eps);
+      case "entropy_q" -> DivergenceFunctions.measure(DistributionMeasure.DIST_ENTROPY, q, null, base, normalize, eps);
+      default -> DivergenceFunctions.measure(DistributionMeasure.bySqlName(metric), p, q, base, normalize, eps);
     };
   }
 

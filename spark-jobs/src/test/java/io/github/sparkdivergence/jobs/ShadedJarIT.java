@@ -28,7 +28,7 @@ class ShadedJarIT {
         String name = e.nextElement().getName();
         if (name.endsWith(".class")) {
           if (!name.startsWith("io/github/sparkdivergence/")) foreign.add(name);
-          udfs |= name.equals("io/github/sparkdivergence/spark/Divergences.class");
+          udfs |= name.equals("io/github/sparkdivergence/spark/DivergenceFunctions.class");
           jobs |= name.equals("io/github/sparkdivergence/jobs/Main.class");
         }
       }

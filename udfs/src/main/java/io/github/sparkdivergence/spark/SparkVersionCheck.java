@@ -8,7 +8,7 @@ import java.util.Properties;
 /**
  * A jar built for one Spark line fails on another with errors such as {@code NoSuchMethodError} or
  * a missing class. Every entry point (the session extension, the catalog, {@link
- * Divergences#register}, the jobs) checks the running Spark and Scala against the build's first and
+ * DivergenceFunctions#register}, the jobs) checks the running Spark and Scala against the build's first and
  * fails with one line naming both.
  */
 public final class SparkVersionCheck {

@@ -6,7 +6,7 @@ import static org.apache.spark.sql.functions.sum;
 import io.github.sparkdivergence.math.Divergence;
 import io.github.sparkdivergence.spark.ClassicUdfs;
 import io.github.sparkdivergence.spark.DivergenceExtensions;
-import io.github.sparkdivergence.spark.Divergences;
+import io.github.sparkdivergence.spark.DivergenceFunctions;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -130,8 +130,8 @@ public final class PerRowBenchmark {
     v.add(new Variant("loop", "plain Java loop over `double[][]`, 2 threads (the limit)", Data.DENSE, true, null));
     v.add(new Variant("sql", "our SQL function `kl_div(p, q)`, array<double>", Data.DENSE, false,
         () -> spark.sql("SELECT sum(kl_div(p, q)) FROM bench")));
-    v.add(new Variant("dataframe", "our DataFrame API `Divergences.klDiv`, array<double>", Data.DENSE, false,
-        () -> spark.table("bench").agg(sum(Divergences.klDiv(col("p"), col("q"))))));
+    v.add(new Variant("dataframe", "our DataFrame API `DivergenceFunctions.klDiv`, array<double>", Data.DENSE, false,
+        () -> spark.table("bench").agg(sum(DivergenceFunctions.klDiv(col("p"), col("q"))))));
     v.add(new Variant("classic", "our classic UDF (`ClassicUdfs`), array<double>", Data.DENSE, false,
         () -> spark.sql("SELECT sum(classic_kl_div(p, q)) FROM bench")));
     v.add(new Variant("naive_udf", "naive Java `UDF2<Seq<Double>, Seq<Double>, Double>`, array<double>", Data.DENSE, false,

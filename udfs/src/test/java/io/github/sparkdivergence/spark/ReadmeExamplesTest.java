@@ -1,6 +1,6 @@
 package io.github.sparkdivergence.spark;
 
-import static io.github.sparkdivergence.spark.Divergences.*;
+import static io.github.sparkdivergence.spark.DivergenceFunctions.*;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.*;
 

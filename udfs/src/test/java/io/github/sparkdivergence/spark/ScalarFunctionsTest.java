@@ -153,8 +153,8 @@ class ScalarFunctionsTest {
     spark.conf().set("spark.sql.ansi.enabled", "false"); // the unnormalised row is NULL without normalize
     Dataset<Row> df = spark.table("dists").where("id < " + ROWS.length).orderBy("id");
     assertEquals(df.selectExpr("hellinger_distance(pv, qv, true, 0.01)", "total_variation(ps, qs)").collectAsList(),
-        df.select(Divergences.measure(DistributionMeasure.HELLINGER_DISTANCE, col("pv"), col("qv"), 2, true, 0.01),
-            Divergences.measure(DistributionMeasure.TOTAL_VARIATION, col("ps"), col("qs"))).collectAsList());
+        df.select(DivergenceFunctions.measure(DistributionMeasure.HELLINGER_DISTANCE, col("pv"), col("qv"), 2, true, 0.01),
+            DivergenceFunctions.measure(DistributionMeasure.TOTAL_VARIATION, col("ps"), col("qs"))).collectAsList());
   }
 
   @Test
@@ -180,13 +180,13 @@ class ScalarFunctionsTest {
     spark.conf().set("spark.sql.ansi.enabled", "false"); // the unnormalised row is NULL for some calls
     Dataset<Row> df = spark.table("dists").where("id < " + ROWS.length).orderBy("id");
     List<Row> api = df.select(
-        Divergences.klDiv(col("p"), col("q")), Divergences.jsDistance(col("pv"), col("qv"), 2),
-        Divergences.crossEntropy(col("pm"), col("qm"), 2, true, 0.01), Divergences.distEntropy(col("ps"), 2),
-        Divergences.jeffreysDiv(col("p"), col("q"), 10), Divergences.jsDiv(col("ps"), col("qs"))).collectAsList();
+        DivergenceFunctions.klDiv(col("p"), col("q")), DivergenceFunctions.jsDistance(col("pv"), col("qv"), 2),
+        DivergenceFunctions.crossEntropy(col("pm"), col("qm"), 2, true, 0.01), DivergenceFunctions.distEntropy(col("ps"), 2),
+        DivergenceFunctions.jeffreysDiv(col("p"), col("q"), 10), DivergenceFunctions.jsDiv(col("ps"), col("qs"))).collectAsList();
     List<Row> sql = df.selectExpr("kl_div(p, q)", "js_distance(pv, qv, 2)", "cross_entropy(pm, qm, 2, true, 0.01)",
         "dist_entropy(ps, 2)", "jeffreys_div(p, q, 10)", "js_div(ps, qs)").collectAsList();
     assertEquals(sql, api);
-    assertEquals("kl_div(p, q)", df.select(Divergences.klDiv(col("p"), col("q"))).columns()[0]);
+    assertEquals("kl_div(p, q)", df.select(DivergenceFunctions.klDiv(col("p"), col("q"))).columns()[0]);
     assertEquals(List.of("kl_div(p, q, 2)", "js_div(pv, qv)", "v"),
         Arrays.asList(df.selectExpr("kl_div(p, q, 2)", "js_div(pv, qv)", "dist_entropy(p) AS v").columns()));
     // Grouping by a call and selecting the same call is the same expression to the analyser.
@@ -202,12 +202,12 @@ class ScalarFunctionsTest {
         "array(1, 1, IF(id % 2 = 0, 1, 0)) AS mask", "id / 10D AS mu", "-id / 5D AS lv", "array(id / 10D, 0.5D) AS mus",
         "array(-id / 5D, 0.1D) AS lvs", "array(1D + id / 10D, 0.5D) AS sig", "1D + id AS s1", "array(1.0D, 2.0D + id, 0.5D) AS x", "array(0.0D, id + 0D, 1.0D) AS y");
     List<Row> api = df.orderBy("id").select(
-        Divergences.klDivLog(col("lp"), col("ref")), Divergences.klDivLogits(col("x"), col("y"), 2),
-        Divergences.klGaussian(col("mu"), col("s1"), functions.lit(0), functions.lit(1)),
-        Divergences.klGaussian(col("mus"), col("sig"), col("mus"), col("sig"), 10),
-        Divergences.klStdNormal(col("mu"), col("lv")), Divergences.klStdNormal(col("mus"), col("lvs"), 2),
-        Divergences.rlhfKl(col("lp"), col("ref")), Divergences.rlhfKl(col("lp"), col("ref"), col("mask"), "k2", "mean"),
-        Divergences.rlhfKlPerToken(col("lp"), col("ref"), col("mask"), "k1")).collectAsList();
+        DivergenceFunctions.klDivLog(col("lp"), col("ref")), DivergenceFunctions.klDivLogits(col("x"), col("y"), 2),
+        DivergenceFunctions.klGaussian(col("mu"), col("s1"), functions.lit(0), functions.lit(1)),
+        DivergenceFunctions.klGaussian(col("mus"), col("sig"), col("mus"), col("sig"), 10),
+        DivergenceFunctions.klStdNormal(col("mu"), col("lv")), DivergenceFunctions.klStdNormal(col("mus"), col("lvs"), 2),
+        DivergenceFunctions.rlhfKl(col("lp"), col("ref")), DivergenceFunctions.rlhfKl(col("lp"), col("ref"), col("mask"), "k2", "mean"),
+        DivergenceFunctions.rlhfKlPerToken(col("lp"), col("ref"), col("mask"), "k1")).collectAsList();
     List<Row> sql = df.orderBy("id").selectExpr("kl_div_log(lp, ref)", "kl_div_logits(x, y, 2)", "kl_gaussian(mu, s1, 0, 1)",
         "kl_gaussian(mus, sig, mus, sig, 10)", "kl_std_normal(mu, lv)", "kl_std_normal(mus, lvs, 2)", "rlhf_kl(lp, ref)",
         "rlhf_kl(lp, ref, mask, 'k2', 'mean')", "rlhf_kl_per_token(lp, ref, mask, 'k1')").collectAsList();

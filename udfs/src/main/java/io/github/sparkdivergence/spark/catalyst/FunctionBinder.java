@@ -68,7 +68,7 @@ public final class FunctionBinder {
       }
     }
     if (bound instanceof InformationAggregate.Bound info) {
-      return new InformationAggregator(info, children, 0, 0); // V2Aggregator without its per-row copy
+      return new InPlaceInformationAggregate(info, children, 0, 0); // V2Aggregator without its per-row copy
     }
     if (bound instanceof AggregateFunction<?, ?> agg) {
       return aggregator(agg, children);

@@ -241,7 +241,7 @@ public final class InformationAggregate extends SqlFunction {
     }
 
     /**
-     * Argument i read at position {@code at[i]} of {@code row}: {@link InformationAggregator} passes
+     * Argument i read at position {@code at[i]} of {@code row}: {@link InPlaceInformationAggregate} passes
      * the aggregate's input row as it comes, without projecting the arguments into a new row first.
      */
     public InformationState update(Serializable buffer, InternalRow row, int[] at) {

@@ -7,7 +7,7 @@ import scala.collection.IndexedSeq;
 import scala.collection.Seq;
 
 /**
- * {@link InformationAggregator}'s Catalyst overrides whose Java signatures name Scala 2.12's
+ * {@link InPlaceInformationAggregate}'s Catalyst overrides whose Java signatures name Scala 2.12's
  * collection types; the copy in `src/scala-2.1x/java` differs only in its imports.
  */
 public abstract class TypedAggregateBase extends TypedImperativeAggregate<Serializable> {

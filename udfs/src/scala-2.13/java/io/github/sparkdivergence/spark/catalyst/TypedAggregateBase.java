@@ -7,7 +7,7 @@ import scala.collection.immutable.IndexedSeq;
 import scala.collection.immutable.Seq;
 
 /**
- * {@link InformationAggregator}'s Catalyst overrides whose Java signatures name Scala 2.13's
+ * {@link InPlaceInformationAggregate}'s Catalyst overrides whose Java signatures name Scala 2.13's
  * collection types; the copy in `src/scala-2.1x/java` differs only in its imports.
  */
 public abstract class TypedAggregateBase extends TypedImperativeAggregate<Serializable> {

@@ -11,12 +11,12 @@ import org.apache.spark.sql.catalyst.analysis.FunctionRegistry;
 import org.apache.spark.sql.functions;
 
 /**
- * DataFrame API: {@code df.select(Divergences.klDiv(col("p"), col("q")))}. Each method is the SQL
+ * DataFrame API: {@code df.select(DivergenceFunctions.klDiv(col("p"), col("q")))}. Each method is the SQL
  * function of the same name (see {@link DivergenceRegistry} for semantics and options); the
  * functions are registered in the active session on first use when the extension is not configured.
  */
-public final class Divergences {
-  private Divergences() {}
+public final class DivergenceFunctions {
+  private DivergenceFunctions() {}
 
   public static Column klDiv(Column p, Column q) { return call("kl_div", p, q); }
   public static Column klDiv(Column p, Column q, double base) { return call("kl_div", p, q, functions.lit(base)); }

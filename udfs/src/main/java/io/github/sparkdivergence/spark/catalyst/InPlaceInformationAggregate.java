@@ -32,7 +32,7 @@ import scala.collection.immutable.Seq;
  * <p>Calls through the V2 function catalog ({@code SELECT divergence.mutual_info(...)}) are planned
  * by Spark itself and keep using {@code V2Aggregator}.
  */
-public final class InformationAggregator extends TypedAggregateBase
+public final class InPlaceInformationAggregate extends TypedAggregateBase
     implements ImplicitCastInputTypes, Serializable {
   private static final long serialVersionUID = 1L;
 
@@ -46,7 +46,7 @@ public final class InformationAggregator extends TypedAggregateBase
   private transient int[] identity;
 
   /** Public for Catalyst's reflective {@code makeCopy}: (function, children, offsets). */
-  public InformationAggregator(InformationAggregate.Bound function, scala.collection.Seq<Expression> children,
+  public InPlaceInformationAggregate(InformationAggregate.Bound function, scala.collection.Seq<Expression> children,
       int mutableAggBufferOffset, int inputAggBufferOffset) {
     this.function = function;
     this.children = ScalaSeqs.immutable(children);
@@ -106,18 +106,18 @@ public final class InformationAggregator extends TypedAggregateBase
   @Override public Serializable deserialize(byte[] bytes) { return InformationState.fromBytes(bytes); }
 
   @Override
-  public InformationAggregator withNewMutableAggBufferOffset(int offset) {
-    return new InformationAggregator(function, children, offset, inputAggBufferOffset);
+  public InPlaceInformationAggregate withNewMutableAggBufferOffset(int offset) {
+    return new InPlaceInformationAggregate(function, children, offset, inputAggBufferOffset);
   }
 
   @Override
-  public InformationAggregator withNewInputAggBufferOffset(int offset) {
-    return new InformationAggregator(function, children, mutableAggBufferOffset, offset);
+  public InPlaceInformationAggregate withNewInputAggBufferOffset(int offset) {
+    return new InPlaceInformationAggregate(function, children, mutableAggBufferOffset, offset);
   }
 
   @Override
   Expression withChildren(scala.collection.immutable.List<Expression> newChildren) {
-    return new InformationAggregator(function, newChildren, mutableAggBufferOffset, inputAggBufferOffset);
+    return new InPlaceInformationAggregate(function, newChildren, mutableAggBufferOffset, inputAggBufferOffset);
   }
 
   // scala.Product, used by Catalyst's tree copying and printing
@@ -135,11 +135,11 @@ public final class InformationAggregator extends TypedAggregateBase
     };
   }
 
-  @Override public boolean canEqual(Object other) { return other instanceof InformationAggregator; }
+  @Override public boolean canEqual(Object other) { return other instanceof InPlaceInformationAggregate; }
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof InformationAggregator a && a.function == function && a.children.equals(children)
+    return other instanceof InPlaceInformationAggregate a && a.function == function && a.children.equals(children)
         && a.mutableAggBufferOffset == mutableAggBufferOffset && a.inputAggBufferOffset == inputAggBufferOffset;
   }
 

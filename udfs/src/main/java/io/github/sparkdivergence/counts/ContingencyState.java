@@ -1,5 +1,7 @@
 package io.github.sparkdivergence.counts;
 
+import io.github.sparkdivergence.math.CompensatedSum;
+import io.github.sparkdivergence.math.ContingencyTable;
 import io.github.sparkdivergence.math.InformationMeasures;
 import java.io.Externalizable;
 import java.io.IOException;
@@ -34,7 +36,7 @@ public final class ContingencyState implements Externalizable {
   private CategoryDictionary x;
   private CategoryDictionary y;
   private JointCounts joint;
-  private final InformationMeasures.Sum total = new InformationMeasures.Sum();
+  private final CompensatedSum total = new CompensatedSum();
 
   public ContingencyState() {
     this(new CategoryDictionary(), new CategoryDictionary(), new JointCounts());
@@ -160,13 +162,13 @@ public final class ContingencyState implements Externalizable {
   }
 
   /** The contingency table: rows are x ids, columns y ids. */
-  public InformationMeasures.Table toTable() {
+  public ContingencyTable toTable() {
     int n = joint.size();
     int[] rows = new int[n];
     int[] cols = new int[n];
     double[] counts = new double[n];
     joint.copyTo(rows, cols, counts);
-    return new InformationMeasures.Table(x.size(), y.size(), rows, cols, counts, n, true);
+    return new ContingencyTable(x.size(), y.size(), rows, cols, counts, n, true);
   }
 
   public long distinctX() {

@@ -21,7 +21,7 @@ final class Precise {
    * Rounding error of t = s + x (Neumaier's variant: correct whichever operand is larger): the one
    * compensated-summation step. The per-row kernels inline the loop around it
    * ({@code t = s + x; c += sumError(s, x, t); s = t}) rather than use an accumulator object, so
-   * they stay allocation-free whatever the JIT decides; {@link InformationMeasures.Sum} wraps it
+   * they stay allocation-free whatever the JIT decides; {@link CompensatedSum} wraps it
    * for the aggregates.
    */
   static double sumError(double s, double x, double t) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.sparkdivergence.math.ContingencyTable;
 import io.github.sparkdivergence.math.InformationMeasures;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -23,7 +24,7 @@ public class ContingencyStateTest {
   /** Cell weights keyed by the categories' values, independent of id assignment. */
   static Map<String, Double> byValue(ContingencyState s) {
     Map<String, Double> m = new HashMap<>();
-    InformationMeasures.Table t = s.toTable();
+    ContingencyTable t = s.toTable();
     for (int k = 0; k < t.nnz(); k++) {
       m.merge(label(s.x(), t.rowId(k)) + "|" + label(s.y(), t.colId(k)), t.count(k), Double::sum);
     }
@@ -83,8 +84,8 @@ public class ContingencyStateTest {
       assertEquals(whole.distinctY(), acc.distinctY());
       assertEquals(whole.cells(), acc.cells());
       assertEquals(whole.totalWeight(), acc.totalWeight());
-      InformationMeasures.Table a = whole.toTable();
-      InformationMeasures.Table b = acc.toTable();
+      ContingencyTable a = whole.toTable();
+      ContingencyTable b = acc.toTable();
       assertEquals(InformationMeasures.mutualInformation(a, 2),
           InformationMeasures.mutualInformation(b, 2), 1e-15);
       assertEquals(InformationMeasures.adjustedMutualInfo(a),
@@ -126,8 +127,8 @@ public class ContingencyStateTest {
       for (int id = 0; id < s.y().size(); id++) {
         assertEquals(label(s.y(), id), label(back.y(), id));
       }
-      InformationMeasures.Table a = s.toTable();
-      InformationMeasures.Table b = back.toTable();
+      ContingencyTable a = s.toTable();
+      ContingencyTable b = back.toTable();
       // Ids survive the round trip, so cells can be matched by (row, col) directly.
       for (int k = 0; k < a.nnz(); k++) {
         assertEquals(Double.doubleToRawLongBits(a.count(k)),
@@ -141,7 +142,7 @@ public class ContingencyStateTest {
         () -> ContingencyState.fromBytes(Arrays.copyOf(bytes, bytes.length + 1)));
   }
 
-  private static double findCount(InformationMeasures.Table t, int row, int col) {
+  private static double findCount(ContingencyTable t, int row, int col) {
     for (int k = 0; k < t.nnz(); k++) {
       if (t.rowId(k) == row && t.colId(k) == col) {
         return t.count(k);

@@ -81,7 +81,7 @@ class InformationGoldenTest {
     Random rnd = new Random(name.hashCode() * 31L + parts);
     ContingencyState state = build(c, parts, rnd);
     assertEquals(c.n, (long) state.totalWeight(), "N");
-    InformationMeasures.Table t = state.toTable();
+    ContingencyTable t = state.toTable();
     assertEquals(c.cells.size(), t.nnz(), "cells");
     Map<String, Double> e = c.expected;
 

@@ -1,6 +1,6 @@
 package io.github.sparkdivergence.math;
 
-import static io.github.sparkdivergence.math.InformationMeasures.Table;
+import io.github.sparkdivergence.math.ContingencyTable;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 class InformationMeasuresTest {
   private static final double LN2 = Math.log(2);
-  private static final Table UCB_ADMIT_GENDER =
-      Table.fromMatrix(new double[][] {{1198, 557}, {1493, 1278}});
+  private static final ContingencyTable UCB_ADMIT_GENDER =
+      ContingencyTable.fromMatrix(new double[][] {{1198, 557}, {1493, 1278}});
 
   @Test
   void entropyFromCountsLikeScipy() {
@@ -47,7 +47,7 @@ class InformationMeasuresTest {
 
   @Test
   void identities() {
-    Table t = Table.fromMatrix(new double[][] {{3, 1, 0, 2}, {0, 5, 7, 1}, {2, 2, 2, 9}});
+    ContingencyTable t = ContingencyTable.fromMatrix(new double[][] {{3, 1, 0, 2}, {0, 5, 7, 1}, {2, 2, 2, 9}});
     double hx = InformationMeasures.entropyX(t, 2);
     double hy = InformationMeasures.entropyY(t, 2);
     double hxy = InformationMeasures.jointEntropy(t, 2);
@@ -70,8 +70,8 @@ class InformationMeasuresTest {
         w[i][j] = m[i][j] * 0.37;
       }
     }
-    Table ti = Table.fromMatrix(m);
-    Table tw = Table.fromMatrix(w);
+    ContingencyTable ti = ContingencyTable.fromMatrix(m);
+    ContingencyTable tw = ContingencyTable.fromMatrix(w);
     assertTrue(ti.isIntegral());
     assertTrue(!tw.isIntegral());
     assertEquals(InformationMeasures.mutualInformation(ti, 2),
@@ -83,32 +83,32 @@ class InformationMeasuresTest {
     assertThrows(IllegalArgumentException.class, () -> InformationMeasures.expectedMutualInfo(tw));
     assertThrows(IllegalArgumentException.class, () -> InformationMeasures.adjustedMutualInfo(tw));
     // The single-level special case returns before the integrality check, as in sklearn.
-    assertEquals(1.0, InformationMeasures.adjustedMutualInfo(Table.fromMatrix(new double[][] {{0.5}})));
+    assertEquals(1.0, InformationMeasures.adjustedMutualInfo(ContingencyTable.fromMatrix(new double[][] {{0.5}})));
   }
 
   @Test
   void sklearnSpecialCases() {
-    Table empty = Table.fromMatrix(new double[0][]);
+    ContingencyTable empty = ContingencyTable.fromMatrix(new double[0][]);
     assertEquals(0.0, InformationMeasures.mutualInformation(empty, 2));
     assertEquals(1.0, InformationMeasures.normalizedMutualInfo(empty, "min"));
     assertEquals(1.0, InformationMeasures.adjustedMutualInfo(empty, "min"));
     assertEquals(new InformationMeasures.GTest(0.0, 0, 1.0), InformationMeasures.gTest(empty));
 
-    Table single = Table.fromMatrix(new double[][] {{4}});
+    ContingencyTable single = ContingencyTable.fromMatrix(new double[][] {{4}});
     assertEquals(1.0, InformationMeasures.normalizedMutualInfo(single));
     assertEquals(1.0, InformationMeasures.adjustedMutualInfo(single));
-    Table oneRow = Table.fromMatrix(new double[][] {{1, 2, 3}});
+    ContingencyTable oneRow = ContingencyTable.fromMatrix(new double[][] {{1, 2, 3}});
     assertEquals(0.0, InformationMeasures.mutualInformation(oneRow, 2));
     assertEquals(0.0, InformationMeasures.normalizedMutualInfo(oneRow, "geometric"));
     assertEquals(0.0, InformationMeasures.adjustedMutualInfo(oneRow, "min"));
     assertEquals(0.0, InformationMeasures.expectedMutualInfo(oneRow));
     assertEquals(new InformationMeasures.GTest(0.0, 0, 1.0), InformationMeasures.gTest(oneRow));
 
-    Table indep = Table.fromMatrix(new double[][] {{2, 4}, {3, 6}});
+    ContingencyTable indep = ContingencyTable.fromMatrix(new double[][] {{2, 4}, {3, 6}});
     assertEquals(0.0, InformationMeasures.mutualInformation(indep, 2));
     assertEquals(0.0, InformationMeasures.normalizedMutualInfo(indep));
 
-    Table same = Table.fromMatrix(new double[][] {{3, 0}, {0, 5}});
+    ContingencyTable same = ContingencyTable.fromMatrix(new double[][] {{3, 0}, {0, 5}});
     assertEquals(1.0, InformationMeasures.normalizedMutualInfo(same, "geometric"), 1e-15);
     assertEquals(1.0, InformationMeasures.adjustedMutualInfo(same), 1e-15);
     assertEquals(0.0, InformationMeasures.variationOfInformation(same, 2));
@@ -139,10 +139,10 @@ class InformationMeasuresTest {
       cols[k] = (rows[k] * 7 + (k / levels) * (levels / 13)) % levels; // 13 distinct columns per row
       counts[k] = 50 + random.nextInt(20);
     }
-    Table t = new Table(levels, levels, rows, cols, counts, cells);
+    ContingencyTable t = new ContingencyTable(levels, levels, rows, cols, counts, cells);
     int[] permutedRows = new int[cells];
     for (int k = 0; k < cells; k++) permutedRows[k] = levels - 1 - rows[k];
-    Table permuted = new Table(levels, levels, permutedRows, cols, counts, cells);
+    ContingencyTable permuted = new ContingencyTable(levels, levels, permutedRows, cols, counts, cells);
     long start = System.nanoTime();
     double emi = InformationMeasures.expectedMutualInfo(t);
     long ms = (System.nanoTime() - start) / 1_000_000;
@@ -153,8 +153,8 @@ class InformationMeasuresTest {
 
   @Test
   void zeroRowsAndColumnsAreNotLevels() {
-    Table dense = Table.fromMatrix(new double[][] {{5, 2}, {1, 7}});
-    Table padded = new Table(4, 3, new int[] {0, 0, 3, 3, 1}, new int[] {0, 2, 0, 2, 1},
+    ContingencyTable dense = ContingencyTable.fromMatrix(new double[][] {{5, 2}, {1, 7}});
+    ContingencyTable padded = new ContingencyTable(4, 3, new int[] {0, 0, 3, 3, 1}, new int[] {0, 2, 0, 2, 1},
         new double[] {5, 2, 1, 7, 0}, 5);
     assertEquals(2, padded.observedRows());
     assertEquals(2, padded.observedCols());
@@ -168,14 +168,14 @@ class InformationMeasuresTest {
   @Test
   void tableValidation() {
     assertThrows(IllegalArgumentException.class,
-        () -> new Table(1, 1, new int[] {1}, new int[] {0}, new double[] {1}, 1));
+        () -> new ContingencyTable(1, 1, new int[] {1}, new int[] {0}, new double[] {1}, 1));
     assertThrows(IllegalArgumentException.class,
-        () -> new Table(1, 1, new int[] {0}, new int[] {0}, new double[] {-1}, 1));
+        () -> new ContingencyTable(1, 1, new int[] {0}, new int[] {0}, new double[] {-1}, 1));
     assertThrows(IllegalArgumentException.class,
-        () -> new Table(1, 1, new int[] {0}, new int[] {0}, new double[] {Double.NaN}, 1));
+        () -> new ContingencyTable(1, 1, new int[] {0}, new int[] {0}, new double[] {Double.NaN}, 1));
     assertThrows(IllegalArgumentException.class,
-        () -> new Table(1, 1, new int[] {0}, new int[] {0}, new double[] {1}, 2));
-    Table t = Table.of(new int[] {0, 2}, new int[] {1, 0}, new double[] {1.5, 2.5}, 2);
+        () -> new ContingencyTable(1, 1, new int[] {0}, new int[] {0}, new double[] {1}, 2));
+    ContingencyTable t = ContingencyTable.of(new int[] {0, 2}, new int[] {1, 0}, new double[] {1.5, 2.5}, 2);
     assertEquals(3, t.nRows());
     assertEquals(2, t.nCols());
     assertEquals(4.0, t.total());
@@ -196,7 +196,7 @@ class InformationMeasuresTest {
   @Test
   void emiOfLargeNearIndependentTableIsAccurate() {
     // 40-digit mpmath: 1.2499998437500520834e-7 (sklearn 1.2: 1.250000095771291e-07).
-    Table t = Table.fromMatrix(new double[][] {{1000000, 1000001}, {1000001, 1000000}});
+    ContingencyTable t = ContingencyTable.fromMatrix(new double[][] {{1000000, 1000001}, {1000001, 1000000}});
     assertEquals(1.2499998437500520834e-7, InformationMeasures.expectedMutualInfo(t),
         1e-12 * 1.25e-7);
   }

@@ -31,7 +31,7 @@ class OptionRulesTest {
     assertEquals(1.0, AverageMethod.MIN.average(1, 3));
     assertEquals(3.0, AverageMethod.MAX.average(1, 3));
     // the measures take the same rule
-    InformationMeasures.Table t = InformationMeasures.Table.fromMatrix(new double[][] {{1, 2}, {3, 4}});
+    ContingencyTable t = ContingencyTable.fromMatrix(new double[][] {{1, 2}, {3, 4}});
     assertThrows(InvalidInputException.class, () -> InformationMeasures.normalizedMutualInfo(t, "mean"));
     assertThrows(InvalidInputException.class, () -> InformationMeasures.entropyX(t, 1.0));
   }

@@ -2,7 +2,7 @@ package io.github.sparkdivergence.spark.functions;
 
 import io.github.sparkdivergence.counts.ContingencyState;
 import io.github.sparkdivergence.math.AverageMethod;
-import io.github.sparkdivergence.math.InformationMeasures.Table;
+import io.github.sparkdivergence.math.ContingencyTable;
 import io.github.sparkdivergence.math.InformationMeasures;
 import io.github.sparkdivergence.math.LogBase;
 import io.github.sparkdivergence.spark.DivergenceQueryException;
@@ -175,7 +175,7 @@ public final class InformationAggregate extends SqlFunction {
   }
 
   /** The values of {@link #SUMMARY_TYPE}, in its order, for a non-empty table. */
-  public static Object[] summaryValues(ContingencyState s, Table t, double base) {
+  public static Object[] summaryValues(ContingencyState s, ContingencyTable t, double base) {
     InformationMeasures.GTest g = InformationMeasures.gTest(t);
     return new Object[] {
         s.totalWeight(), (long) t.observedRows(), (long) t.observedCols(), s.cells(),
@@ -352,7 +352,7 @@ public final class InformationAggregate extends SqlFunction {
     public Object produceResult(Serializable buffer) {
       InformationState state = InformationState.of(buffer);
       if (state.invalid || state.optionNull || state.table.totalWeight() == 0) return null;
-      Table t = state.table.toTable();
+      ContingencyTable t = state.table.toTable();
       // an invalid option already made the result NULL, so the raw value is the valid one
       double base = Double.isNaN(state.rawBase) ? Math.E : state.rawBase;
       String method = state.rawMethod == null ? "arithmetic" : state.rawMethod.toLowerCase(Locale.ROOT);
@@ -373,7 +373,7 @@ public final class InformationAggregate extends SqlFunction {
     }
 
     /** AMI needs integral counts; with fractional weights it is undefined (NULL). */
-    private static Double adjusted(Table t, String method) {
+    private static Double adjusted(ContingencyTable t, String method) {
       try {
         return InformationMeasures.adjustedMutualInfo(t, method);
       } catch (IllegalArgumentException notIntegral) {
@@ -381,7 +381,7 @@ public final class InformationAggregate extends SqlFunction {
       }
     }
 
-    private static InternalRow summary(ContingencyState s, Table t, double base) {
+    private static InternalRow summary(ContingencyState s, ContingencyTable t, double base) {
       return new GenericInternalRow(summaryValues(s, t, base));
     }
   }

@@ -139,30 +139,7 @@ public final class Divergence {
     if (!normalize) {
       Checks.sumsToOne(given, 0);
     }
-    double pre = 1.0;
-    double sum = 1.0;
-    if (normalize) {
-      sum = normalizer(p, n, 1.0, 0);
-      pre = overflowScale(p, n, sum);
-      if (pre != 1.0) {
-        sum = normalizer(p, n, pre, 0);
-      }
-    }
-    double denom = 1.0 + n * eps;
-    double s = 0;
-    double c = 0;
-    double special = 0;
-    for (int i = 0; i < n; i++) {
-      double x = entr((p[i] * pre / sum + eps) / denom);
-      if (Double.isFinite(x)) {
-        double t = s + x;
-        c += Precise.sumError(s, x, t);
-        s = t;
-      } else {
-        special += x;
-      }
-    }
-    return entropyInRange(Precise.finish(s, c, special), n) / lnBase;
+    return entropyOf(p, n, n, normalize, eps) / lnBase;
   }
 
   public static double entropy(double[] p) {
@@ -207,21 +184,27 @@ public final class Divergence {
     if (!normalize) {
       Checks.sumsToOne(Checks.sum(val, nnz), 0);
     }
-    double pre = 1.0;
-    double sum = 1.0;
-    if (normalize) {
-      sum = normalizer(val, nnz, 1.0, 0);
-      pre = overflowScale(val, nnz, sum);
-      if (pre != 1.0) {
-        sum = normalizer(val, nnz, pre, 0);
-      }
-    }
+    return entropyOf(val, nnz, size, normalize, eps) / lnBase;
+  }
+
+  // ---------------------------------------------------------------- cores
+
+  /**
+   * Entropy in nats of validated entries, dense and sparse alike: the first {@code count} values
+   * are the explicit entries of a vector of {@code size} outcomes, the other size - count are
+   * implicit zeros (a dense vector has count = size, so none).
+   */
+  private static double entropyOf(
+      double[] val, int count, int size, boolean normalize, double eps) {
+    double norm = normalize ? normalizer(val, count, 0) : 1.0;
+    double pre = scaleOf(norm);
+    double sum = sumOf(norm);
     double denom = 1.0 + size * eps;
     double s = 0;
     double c = 0;
     double special = 0;
-    for (int k = 0; k < nnz; k++) {
-      double x = entr((val[k] * pre / sum + eps) / denom);
+    for (int k = 0; k < count; k++) {
+      double x = entr(smoothed(val[k], pre, sum, eps, denom));
       if (Double.isFinite(x)) {
         double t = s + x;
         c += Precise.sumError(s, x, t);
@@ -230,20 +213,21 @@ public final class Divergence {
         special += x;
       }
     }
-    // all implicit zeros share one smoothed value: add their terms in one step
-    int implicit = size - nnz;
-    double x = implicit == 0 ? 0.0 : entr(eps / denom) * implicit;
-    if (Double.isFinite(x)) {
-      double t = s + x;
-      c += Precise.sumError(s, x, t);
-      s = t;
-    } else {
-      special += x;
+    // all implicit zeros share one smoothed value: add their terms in one step (with none there is
+    // nothing to add; adding 0.0 would leave s and c as they are)
+    int implicit = size - count;
+    if (implicit > 0) {
+      double x = entr(eps / denom) * implicit;
+      if (Double.isFinite(x)) {
+        double t = s + x;
+        c += Precise.sumError(s, x, t);
+        s = t;
+      } else {
+        special += x;
+      }
     }
-    return entropyInRange(Precise.finish(s, c, special), size) / lnBase;
+    return entropyInRange(Precise.finish(s, c, special), size);
   }
-
-  // ---------------------------------------------------------------- cores
 
   private static int commonLength(double[] p, double[] q) {
     int n = Checks.lengthOf(p, 0);
@@ -262,7 +246,7 @@ public final class Divergence {
         && p.length >= n && q.length >= n && LogBase.isValid(base)) {
       double fast = klCertified(p, q, n);
       if (fast == fast) {
-        return finish(kind, fast, base == Math.E ? 1.0 : Math.log(base));
+        return finish(kind, fast, LogBase.ln(base, 2)); // base is valid: no throw
       }
     }
     Checks.vector(p, n, 0);
@@ -275,23 +259,12 @@ public final class Divergence {
       Checks.sumsToOne(pGiven, 0);
       Checks.sumsToOne(qGiven, 1);
     }
-    // (x * pre / sum + eps) / denom is the exact identity when pre = sum = denom = 1, eps = 0
-    double pPre = 1.0;
-    double pSum = 1.0;
-    double qPre = 1.0;
-    double qSum = 1.0;
-    if (normalize) {
-      pSum = normalizer(p, n, 1.0, 0);
-      pPre = overflowScale(p, n, pSum);
-      if (pPre != 1.0) {
-        pSum = normalizer(p, n, pPre, 0);
-      }
-      qSum = normalizer(q, n, 1.0, 1);
-      qPre = overflowScale(q, n, qSum);
-      if (qPre != 1.0) {
-        qSum = normalizer(q, n, qPre, 1);
-      }
-    }
+    double pNorm = normalize ? normalizer(p, n, 0) : 1.0;
+    double qNorm = normalize ? normalizer(q, n, 1) : 1.0;
+    double pPre = scaleOf(pNorm);
+    double pSum = sumOf(pNorm);
+    double qPre = scaleOf(qNorm);
+    double qSum = sumOf(qNorm);
     double denom = 1.0 + n * eps;
     boolean logFallback = normalize && eps == 0 && logRatioTerms(kind);
     double lnP = Math.log(pSum) - Math.log(pPre);
@@ -305,8 +278,8 @@ public final class Divergence {
     boolean max = kind == LINF_DISTANCE;
     for (int i = 0; i < n; i++) {
       double x = plain ? term(kind, p[i], q[i])
-          : term(kind, p[i], q[i], (p[i] * pPre / pSum + eps) / denom,
-              (q[i] * qPre / qSum + eps) / denom, logFallback, lnP, lnQ);
+          : term(kind, p[i], q[i], smoothed(p[i], pPre, pSum, eps, denom),
+              smoothed(q[i], qPre, qSum, eps, denom), logFallback, lnP, lnQ);
       if (max) {
         s = Math.max(s, x);
       } else if (Double.isFinite(x)) {
@@ -330,33 +303,23 @@ public final class Divergence {
     if (!normalize) {
       Checks.sumsToOne(Checks.sum(pVal, pNnz), 0);
       Checks.sumsToOne(Checks.sum(qVal, qNnz), 1);
-    }
-    double pPre = 1.0;
-    double pSum = 1.0;
-    double qPre = 1.0;
-    double qSum = 1.0;
-    if (normalize) {
-      pSum = normalizer(pVal, pNnz, 1.0, 0);
-      pPre = overflowScale(pVal, pNnz, pSum);
-      if (pPre != 1.0) {
-        pSum = normalizer(pVal, pNnz, pPre, 0);
-      }
-      qSum = normalizer(qVal, qNnz, 1.0, 1);
-      qPre = overflowScale(qVal, qNnz, qSum);
-      if (qPre != 1.0) {
-        qSum = normalizer(qVal, qNnz, qPre, 1);
+      if (eps == 0 && kind == KL_DIV) {
+        double fast = klCertifiedSparse(pIdx, pVal, pNnz, qIdx, qVal, qNnz);
+        if (fast == fast) {
+          return finish(kind, fast, lnBase);
+        }
       }
     }
+    double pNorm = normalize ? normalizer(pVal, pNnz, 0) : 1.0;
+    double qNorm = normalize ? normalizer(qVal, qNnz, 1) : 1.0;
+    double pPre = scaleOf(pNorm);
+    double pSum = sumOf(pNorm);
+    double qPre = scaleOf(qNorm);
+    double qSum = sumOf(qNorm);
     double denom = 1.0 + size * eps;
     boolean logFallback = normalize && eps == 0 && logRatioTerms(kind);
     double lnP = Math.log(pSum) - Math.log(pPre);
     double lnQ = Math.log(qSum) - Math.log(qPre);
-    if (!normalize && eps == 0 && kind == KL_DIV) {
-      double fast = klCertifiedSparse(pIdx, pVal, pNnz, qIdx, qVal, qNnz);
-      if (fast == fast) {
-        return finish(kind, fast, lnBase);
-      }
-    }
     // an implicit zero becomes eps/denom in both vectors (0 * pre / sum = 0 exactly)
     double zero = eps / denom;
     boolean max = kind == LINF_DISTANCE;
@@ -372,8 +335,8 @@ public final class Divergence {
       double pr = pi <= qj ? pVal[i++] : 0.0;
       double qr = qj <= pi ? qVal[j++] : 0.0;
       union++;
-      double x = term(kind, pr, qr, (pr * pPre / pSum + eps) / denom,
-          (qr * qPre / qSum + eps) / denom, logFallback, lnP, lnQ);
+      double x = term(kind, pr, qr, smoothed(pr, pPre, pSum, eps, denom),
+          smoothed(qr, qPre, qSum, eps, denom), logFallback, lnP, lnQ);
       if (max) {
         s = Math.max(s, x);
       } else if (Double.isFinite(x)) {
@@ -492,20 +455,43 @@ public final class Divergence {
     return sum;
   }
 
-  /** 1, or 2^-64 when the entries are finite but their sum overflowed. */
-  private static double overflowScale(double[] a, int n, double sum) {
-    if (sum != INF) {
-      return 1.0;
+  /**
+   * The one normalisation step: what an entry x of a vector becomes is
+   * {@code x * scaleOf(norm) / sumOf(norm)} for {@code norm = normalizer(a, n, arg)} (see
+   * {@link #smoothed}). The divisor is the compensated sum of the entries; when that overflows it
+   * is the compensated sum of the entries scaled by {@link #OVERFLOW_SCALE} (exact for all but
+   * subnormal products), and the entries are scaled alike. Every entry has been validated
+   * (non-negative, no NaN, no infinity) before this runs, so an infinite sum is always an
+   * overflow of finite entries; the scaled sum then is finite and far from 0.
+   *
+   * <p>Both facts come back in one double so that this per-row step allocates nothing (a result
+   * object would rely on escape analysis): the sum, negated when it is the scaled one. A sum of
+   * non-negative entries is never negative, and 0 is rejected here, so the sign is free, and
+   * negating is exact, so {@link #sumOf} returns the sum bit for bit. 1.0 (what callers pass for
+   * normalize = false) decodes as sum 1, scale 1.
+   *
+   * @throws InvalidInputException "sums to 0" on argument {@code arg}
+   */
+  private static double normalizer(double[] a, int n, int arg) {
+    double sum = compensatedSum(a, n, 1.0);
+    if (sum == 0) {
+      throw new InvalidInputException(arg, "sums to 0");
     }
-    for (int i = 0; i < n; i++) {
-      if (a[i] == INF) {
-        return 1.0; // a genuine infinity: keep scipy's inf/inf = NaN semantics
-      }
-    }
-    return OVERFLOW_SCALE;
+    return sum != INF ? sum : -compensatedSum(a, n, OVERFLOW_SCALE);
   }
 
-  private static double normalizer(double[] a, int n, double pre, int arg) {
+  /** The divisor encoded by {@link #normalizer}. */
+  private static double sumOf(double norm) {
+    return Math.abs(norm);
+  }
+
+  /** The factor applied to each entry before dividing by {@link #sumOf}: 1 or OVERFLOW_SCALE. */
+  private static double scaleOf(double norm) {
+    return norm < 0 ? OVERFLOW_SCALE : 1.0;
+  }
+
+  /** Neumaier sum of {@code a[i] * pre}; +inf once it overflows. */
+  private static double compensatedSum(double[] a, int n, double pre) {
     double s = 0;
     double c = 0;
     for (int i = 0; i < n; i++) {
@@ -514,11 +500,16 @@ public final class Divergence {
       c += Precise.sumError(s, x, t);
       s = t;
     }
-    double sum = Precise.finish(s, c, 0);
-    if (sum == 0) {
-      throw new InvalidInputException(arg, "sums to 0");
-    }
-    return sum;
+    return Precise.finish(s, c, 0);
+  }
+
+  /**
+   * An entry x normalized (pre and sum from {@link #normalizer}, both 1 without normalize) and
+   * smoothed by eps over denom = 1 + K eps. With pre = sum = denom = 1 and eps = 0 it is the
+   * exact identity.
+   */
+  private static double smoothed(double x, double pre, double sum, double eps, double denom) {
+    return (x * pre / sum + eps) / denom;
   }
 
   /**

@@ -40,8 +40,9 @@ import static io.github.sparkdivergence.math.DistributionMeasure.*;
  * computed as ln p - ln q when p/q over- or underflows (scipy gives +-inf for e.g. p = 1e-300,
  * q = 1e300), via log1p near p = q, and the JS terms avoid forming m = (p+q)/2 (which rounds to 0
  * for p = 5e-324, q = 0). A normalizing sum that overflows while every entry is finite is
- * recomputed on a scaled copy (scipy would divide by inf), and where normalizing underflows a
- * positive entry (5e-324 / 4 = 0) the logs come from the raw entries, so KL, cross-entropy and
+ * recomputed over the entries scaled by a power of two (scipy would divide by inf), and where
+ * normalizing underflows a positive entry (5e-324 / 4 = 0) the logs come from the raw entries, so
+ * KL, cross-entropy and
  * Jeffreys stay finite. All sums use Neumaier compensated summation. Elsewhere results agree
  * with scipy to ~1e-15 relative (the golden tests list every case where scipy's float64 value
  * differs from the exact one).

@@ -42,8 +42,7 @@ import static io.github.sparkdivergence.math.DistributionMeasure.*;
  * for p = 5e-324, q = 0). A normalizing sum that overflows while every entry is finite is
  * recomputed over the entries scaled by a power of two (scipy would divide by inf), and where
  * normalizing underflows a positive entry (5e-324 / 4 = 0) the logs come from the raw entries, so
- * KL, cross-entropy and
- * Jeffreys stay finite. All sums use Neumaier compensated summation. Elsewhere results agree
+ * KL, cross-entropy and Jeffreys stay finite. All sums use Neumaier compensated summation. Elsewhere results agree
  * with scipy to ~1e-15 relative (the golden tests list every case where scipy's float64 value
  * differs from the exact one).
  *

@@ -1,7 +1,7 @@
 package io.github.sparkdivergence.jobs;
 
+import io.github.sparkdivergence.spark.ColumnNames;
 import org.apache.spark.sql.Column;
-import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.StructType;
 
 /** Columns of the jobs' inputs by the names users give on the command line. */
@@ -9,17 +9,15 @@ public final class Columns {
   private Columns() {}
 
   /** A column by its exact name (dots and backticks quoted). */
-  public static Column col(String name) { return functions.col("`" + name.replace("`", "``") + "`"); }
+  public static Column col(String name) { return ColumnNames.col(name); }
 
-  /**
-   * The actual name of column {@code name} in {@code schema} (exact match first, then
-   * case-insensitive), or a {@link JobException} that lists the available columns.
-   */
+  /** {@link ColumnNames#resolve}, as a {@link JobException} (bad input) when there is no such column. */
   public static String resolve(StructType schema, String name, String what) {
-    for (String f : schema.fieldNames()) if (f.equals(name)) return f;
-    for (String f : schema.fieldNames()) if (f.equalsIgnoreCase(name)) return f;
-    throw JobException.input("unknown column '" + name + "' in " + what + " (columns: "
-        + String.join(", ", schema.fieldNames()) + ")");
+    try {
+      return ColumnNames.resolve(schema, name, what);
+    } catch (IllegalArgumentException e) {
+      throw JobException.input(e.getMessage());
+    }
   }
 
   /** {@link #resolve}, refusing the corrupt-record column {@code corrupt}. */

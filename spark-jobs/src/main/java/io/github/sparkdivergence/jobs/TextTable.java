@@ -1,5 +1,7 @@
 package io.github.sparkdivergence.jobs;
 
+import io.github.sparkdivergence.drift.Numbers;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -30,19 +32,8 @@ public final class TextTable {
   public int size() { return rows.size(); }
 
   /** A double in a compact, readable form: 6 significant digits, Infinity as "inf". */
-  public static String num(double d) {
-    if (Double.isNaN(d)) return "NaN";
-    if (d == Double.POSITIVE_INFINITY) return "inf";
-    if (d == Double.NEGATIVE_INFINITY) return "-inf";
-    if (d == 0) return "0";
-    double a = Math.abs(d);
-    if (a >= 1e-4 && a < 1e7) {
-      String s = String.format(Locale.ROOT, "%.6g", d);
-      if (s.contains(".") && !s.contains("e")) s = s.replaceAll("0+$", "").replaceAll("\\.$", "");
-      return s;
-    }
-    return String.format(Locale.ROOT, "%.4e", d);
-  }
+  public static String num(double d) { return Numbers.num(d); }
+
 
   static String cell(Object c) {
     if (c == null) return "NULL";

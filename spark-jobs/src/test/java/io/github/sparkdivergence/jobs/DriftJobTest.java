@@ -4,6 +4,8 @@ import static io.github.sparkdivergence.jobs.JobsTestSupport.run;
 import static io.github.sparkdivergence.jobs.JobsTestSupport.sample;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.sparkdivergence.drift.DriftMeasure;
+import io.github.sparkdivergence.spark.drift.DriftResult;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,6 +27,9 @@ class DriftJobTest {
   static SparkSession spark;
   static final String FLIGHTS = sample("flights_2001_jan_jun.csv");
   static final double EPS = 1e-4;
+  /** The measures on the two sides' proportions, computed by hand in {@link #metrics}. */
+  static final List<String> BINNED = java.util.Arrays.stream(DriftMeasure.values())
+      .filter(m -> m.source() == DriftMeasure.Source.BINNED).map(DriftMeasure::outputName).toList();
 
   @TempDir Path tmp;
 
@@ -120,7 +125,7 @@ class DriftJobTest {
     JobsTestSupport.Run r = run("drift", "--input", FLIGHTS, "--reference-filter", "month(date) = 1",
         "--current-filter", "month(date) = 6", "--columns", "delay,distance,origin,destination",
         "--output", out, "--categories-output", cats);
-    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.exit() == 0 || r.exit() == JobException.DRIFT, r.toString());
     assertTrue(r.out().contains("| origin"), r.out());
     assertTrue(r.out().contains("| compute"), "stage timings printed: " + r.out());
     List<Row> rows = spark.read().parquet(out).collectAsList();
@@ -148,7 +153,7 @@ class DriftJobTest {
     assertEquals(10045L, o.getLong(o.fieldIndex("n_cur")));
     assertEquals(union.size(), o.getInt(o.fieldIndex("categories")));
     Map<String, Double> expected = metrics(ref, cur, EPS);
-    for (String m : DriftJob.METRICS) assertClose(expected.get(m), o.getDouble(o.fieldIndex(m)), "origin " + m);
+    for (String m : BINNED) assertClose(expected.get(m), o.getDouble(o.fieldIndex(m)), "origin " + m);
     assertEquals(Double.POSITIVE_INFINITY, o.getDouble(o.fieldIndex("kl_ref_cur_raw")));
     assertEquals(new java.util.TreeSet<>(onlyJan), new java.util.TreeSet<>(o.getList(o.fieldIndex("only_in_ref"))));
 
@@ -176,10 +181,58 @@ class DriftJobTest {
     }
     Row d = byColumn(rows, "delay");
     Map<String, Double> ed = metrics(bref, bcur, EPS);
-    for (String m : DriftJob.METRICS) assertClose(ed.get(m), d.getDouble(d.fieldIndex(m)), "delay " + m);
-    // no --threshold: no verdict, NULL in the output as "-" on the terminal (it said false)
-    assertTrue(d.isNullAt(d.fieldIndex("drifted")), "drifted without a threshold");
-    assertFalse(r.out().contains("| no "), "the terminal shows no verdict either: " + r.out());
+    for (String m : BINNED) assertClose(ed.get(m), d.getDouble(d.fieldIndex(m)), "delay " + m);
+
+    // Wasserstein-1 of the raw delays, by hand: sort both samples, integrate |F_jan - F_jun| step by step
+    List<Double> janDelays = new ArrayList<>();
+    List<Double> junDelays = new ArrayList<>();
+    for (String[] line : lines.subList(1, lines.size())) {
+      if (line[0].startsWith("2001-01")) janDelays.add(Double.parseDouble(line[1]));
+      else if (line[0].startsWith("2001-06")) junDelays.add(Double.parseDouble(line[1]));
+    }
+    double w = wassersteinByHand(janDelays, junDelays);
+    assertEquals(w, d.getDouble(d.fieldIndex("wasserstein_distance")), 1e-12 * w, "delay wasserstein_distance");
+    double mean = janDelays.stream().mapToDouble(x -> x).average().orElseThrow();
+    double var = janDelays.stream().mapToDouble(x -> (x - mean) * (x - mean)).sum() / janDelays.size();
+    assertEquals(w / Math.sqrt(var), d.getDouble(d.fieldIndex("wasserstein_normed")), 1e-12 * w / Math.sqrt(var),
+        "normed by the reference's population standard deviation");
+    assertTrue(o.isNullAt(o.fieldIndex("wasserstein_distance")), "no Wasserstein for a categorical column");
+
+    // verdicts: Evidently's default methods, threshold 0.1, and the dataset verdict decides the exit status
+    assertEquals("wasserstein_normed", d.getString(d.fieldIndex("method")));
+    assertEquals("js_distance_raw", o.getString(o.fieldIndex("method")));
+    int drifted = 0;
+    for (Row row : rows) {
+      double score = row.getDouble(row.fieldIndex("score"));
+      assertEquals(row.getDouble(row.fieldIndex(row.getString(row.fieldIndex("method")))), score, "score is the method's value");
+      assertEquals(0.1, row.getDouble(row.fieldIndex("threshold")));
+      assertEquals(score > 0.1, row.getBoolean(row.fieldIndex("drifted")), row.toString());
+      if (row.getBoolean(row.fieldIndex("drifted"))) drifted++;
+    }
+    assertEquals(drifted >= 2 ? JobException.DRIFT : 0, r.exit(), "dataset drifts at half of the 4 columns: " + r);
+    assertTrue(r.out().contains("drift in " + drifted + " of 4 column(s)"), r.out());
+  }
+
+  /** Wasserstein-1 between two samples: the area between their empirical CDFs, over the merged sorted values. */
+  static double wassersteinByHand(List<Double> a, List<Double> b) {
+    double[] x = a.stream().mapToDouble(v -> v).sorted().toArray();
+    double[] y = b.stream().mapToDouble(v -> v).sorted().toArray();
+    int i = 0;
+    int j = 0;
+    double area = 0;
+    double comp = 0;
+    double prev = Math.min(x[0], y[0]);
+    while (i < x.length || j < y.length) {
+      double next = j >= y.length || (i < x.length && x[i] <= y[j]) ? x[i] : y[j];
+      double term = Math.abs((double) i / x.length - (double) j / y.length) * (next - prev);
+      double t = area + term; // Neumaier
+      comp += Math.abs(area) >= Math.abs(term) ? (area - t) + term : (term - t) + area;
+      area = t;
+      while (i < x.length && x[i] == next) i++;
+      while (j < y.length && y[j] == next) j++;
+      prev = next;
+    }
+    return area + comp;
   }
 
   @Test
@@ -201,11 +254,11 @@ class DriftJobTest {
         "--relative-error", "0", "--categorical", "ints", "--output", out, "--categories-output", cats,
         "--threshold", "js_distance=0.3", "--threshold", "psi=100");
     assertEquals(JobException.DRIFT, r.exit(), r.toString());
-    assertTrue(r.err().contains("drift detected in"), r.err());
+    assertTrue(r.err().contains("--threshold exceeded in"), r.err());
     assertTrue(r.err().contains("cat (js_distance="), r.err());
     assertFalse(r.err().contains("\tat "), "no stack trace: " + r.err());
 
-    List<Row> c = spark.read().schema(DriftJob.Schemas.CATEGORY_SCHEMA).json(cats).filter("column = 'x'").collectAsList();
+    List<Row> c = spark.read().schema(DriftResult.categoriesSchema()).json(cats).filter("column = 'x'").collectAsList();
     Map<String, long[]> byLabel = new HashMap<>();
     long curTotal = 0;
     for (Row row : c) {
@@ -230,14 +283,14 @@ class DriftJobTest {
     assertEquals((long) Math.ceil(firstUpper), first.getLong(first.fieldIndex("n_ref")), "reference 0..99 below " + firstUpper);
 
     // JSON holds non-finite doubles as "Infinity" strings: read with the table's schema
-    List<Row> rows = spark.read().schema(DriftJob.Schemas.SCHEMA).json(out).collectAsList();
+    List<Row> rows = spark.read().schema(DriftResult.tableSchema()).json(out).collectAsList();
     Row cat = byColumn(rows, "cat");
     assertTrue(cat.getBoolean(cat.fieldIndex("drifted")));
     assertEquals(List.of("b"), cat.getList(cat.fieldIndex("only_in_ref")).subList(0, 1));
     assertTrue(cat.getList(cat.fieldIndex("only_in_cur")).contains("c"));
     // cat: reference a 50, b 50, null 10; current a 4, c 1
     Map<String, Double> e = metrics(new long[] {50, 50, 10, 0}, new long[] {4, 0, 0, 1}, EPS);
-    for (String m : DriftJob.METRICS) assertClose(e.get(m), cat.getDouble(cat.fieldIndex(m)), "cat " + m);
+    for (String m : BINNED) assertClose(e.get(m), cat.getDouble(cat.fieldIndex(m)), "cat " + m);
     Row ints = byColumn(rows, "ints");
     assertEquals("categorical", ints.getString(ints.fieldIndex("kind")));
     assertEquals(List.of("7"), ints.getList(ints.fieldIndex("only_in_cur")));
@@ -252,13 +305,13 @@ class DriftJobTest {
     String[] args = {"drift", "--input", "drift_ref", "--reference-filter", "Class = '1st'",
         "--current-filter", "Class = 'Crew'", "--columns", "Sex,Age,Survived", "--output", out};
     JobsTestSupport.Run r = run(args);
-    assertEquals(0, r.exit(), r.toString());
+    assertEquals(JobException.DRIFT, r.exit(), "first class and crew differ in sex, age and survival: " + r);
     JobsTestSupport.Run again = run(args);
     assertEquals(JobException.INPUT, again.exit());
     assertTrue(again.err().contains("already exists (use --mode overwrite"), again.err());
     List<String> argv = new ArrayList<>(List.of(args));
     argv.addAll(List.of("--mode", "overwrite"));
-    assertEquals(0, run(argv.toArray(new String[0])).exit());
+    assertEquals(JobException.DRIFT, run(argv.toArray(new String[0])).exit());
     List<String[]> lines = new ArrayList<>();
     for (java.io.File f : new java.io.File(out).listFiles((dir, name) -> name.startsWith("part-"))) {
       lines.addAll(JobsTestSupport.csv(f.getPath()));
@@ -281,7 +334,7 @@ class DriftJobTest {
         "drift", "--input", FLIGHTS, "--reference-filter", "true", "--current-filter", "true", "--columns", "date");
     assertFails(2, "--bins must be an integer",
         "drift", "--input", FLIGHTS, "--reference-filter", "true", "--current-filter", "true", "--bins", "ten");
-    assertFails(2, "--threshold metric must be one of",
+    assertFails(2, "threshold measure must be a drift measure",
         "drift", "--input", FLIGHTS, "--reference-filter", "true", "--current-filter", "true", "--threshold", "foo=1");
     assertFails(2, "--eps must be a number",
         "drift", "--input", FLIGHTS, "--reference-filter", "true", "--current-filter", "true", "--eps", "-1");
@@ -306,12 +359,17 @@ class DriftJobTest {
         schema).write().json(curDir);
     String out = tmp.resolve("nulls.parquet").toString();
     JobsTestSupport.Run r = run("drift", "--reference", refDir, "--current", curDir, "--output", out);
-    assertEquals(0, r.exit(), r.toString());
+    assertEquals(JobException.DRIFT, r.exit(), "x and y drifted (y: js_distance_raw 0.12): " + r);
+    assertTrue(r.err().contains("dataset drift: drift in 2 of 2 column(s)"), r.err());
     Row x = byColumn(spark.read().parquet(out).collectAsList(), "x");
     assertEquals(2L, x.getLong(x.fieldIndex("n_ref")));
     assertEquals(3L, x.getLong(x.fieldIndex("n_cur")));
     assertEquals(3, x.getInt(x.fieldIndex("categories")), "null plus the two buckets around 0");
     assertEquals(Double.POSITIVE_INFINITY, x.getDouble(x.fieldIndex("kl_cur_ref_raw")));
+    // values on one side only: as far apart as can be, never NaN
+    assertEquals(Double.POSITIVE_INFINITY, x.getDouble(x.fieldIndex("wasserstein_normed")));
+    assertEquals(1.0, x.getDouble(x.fieldIndex("ks_statistic")));
+    assertTrue(x.getBoolean(x.fieldIndex("drifted")));
   }
 
   @Test

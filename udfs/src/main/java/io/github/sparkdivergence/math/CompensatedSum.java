@@ -5,7 +5,7 @@ package io.github.sparkdivergence.math;
  * per-row kernels inline the same step ({@link Precise#sumError}) so that nothing is allocated
  * whatever the JIT decides.
  */
-public final class CompensatedSum {
+public final class CompensatedSum implements java.io.Serializable {
   private double sum;
   private double comp;
 

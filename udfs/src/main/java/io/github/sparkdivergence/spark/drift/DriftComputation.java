@@ -1,0 +1,409 @@
+package io.github.sparkdivergence.spark.drift;
+
+import static org.apache.spark.sql.functions.col;
+
+import io.github.sparkdivergence.drift.ColumnKind;
+import io.github.sparkdivergence.drift.DriftMeasure;
+import io.github.sparkdivergence.drift.Numbers;
+import io.github.sparkdivergence.math.CdfDistance;
+import io.github.sparkdivergence.math.CompensatedSum;
+import io.github.sparkdivergence.spark.ColumnNames;
+import io.github.sparkdivergence.spark.QuantileBinning;
+import io.github.sparkdivergence.spark.drift.DriftColumns.Spec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.ml.feature.Bucketizer;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Computes a drift comparison: one job counts the rows (and the reference's standard deviation of
+ * each numeric column), one fits the reference's quantile splits, and ONE aggregation over both
+ * inputs counts every (column, category or bucket, finite value) for all columns at once. Those
+ * counts are range-partitioned by (column, value), sorted and kept, then read twice (their size is
+ * the number of distinct values, not rows): a first pass gathers the per-category counts and each
+ * partition's run of values, a second integrates |F_ref - F_cur| over the sorted values for the
+ * exact Wasserstein distance and the KS statistic ({@link CdfDistance}). Vector columns are fitted
+ * with {@link VectorMoments} in one more pass over their columns.
+ */
+public final class DriftComputation {
+  private static final Logger LOG = LoggerFactory.getLogger(DriftComputation.class);
+
+  private DriftComputation() {}
+
+  public static DriftResult run(Dataset<Row> reference, Dataset<Row> current, DriftOptions options) {
+    SparkSession spark = reference.sparkSession();
+    List<String> notes = new ArrayList<>();
+    String corrupt = options.corruptRecordColumn() != null ? options.corruptRecordColumn()
+        : spark.conf().get("spark.sql.columnNameOfCorruptRecord", "_corrupt_record");
+    List<Spec> specs = DriftColumns.select(reference.schema(), current.schema(), options, corrupt, notes);
+    for (Spec s : specs) options.methodOf(s.name(), s.kind()); // a method that does not apply fails before any job
+
+    List<Spec> scalar = new ArrayList<>();
+    List<Spec> vectors = new ArrayList<>();
+    for (Spec s : specs) (s.kind() == ColumnKind.VECTOR ? vectors : scalar).add(s);
+
+    Dataset<Row> refP = prepare(reference, scalar, true);
+    Dataset<Row> curP = prepare(current, scalar, false);
+    Totals totals = count(refP, curP, scalar);
+    if (totals.nRef == 0) throw new IllegalArgumentException("reference is empty (0 rows)");
+    if (totals.nCur == 0) throw new IllegalArgumentException("current is empty (0 rows)");
+    LOG.info("drift: reference {} rows, current {} rows, {} columns", totals.nRef, totals.nCur, specs.size());
+
+    Map<Spec, ColumnDrift> byColumn = new HashMap<>();
+    if (!scalar.isEmpty()) {
+      double[][] splits = fitSplits(scalar, refP, totals, options, notes);
+      for (ColumnDrift d : compareScalars(scalar, refP, curP, splits, totals, options)) {
+        byColumn.put(scalar.get(indexOf(scalar, d.column())), d);
+      }
+    }
+    if (!vectors.isEmpty()) {
+      for (ColumnDrift d : VectorMoments.compare(reference, current, vectors, options)) {
+        byColumn.put(vectors.get(indexOf(vectors, d.column())), d);
+      }
+    }
+    List<ColumnDrift> results = new ArrayList<>();
+    for (Spec s : specs) results.add(byColumn.get(s));
+    return new DriftResult(spark, totals.nRef, totals.nCur, options, results, notes);
+  }
+
+  private static int indexOf(List<Spec> specs, String name) {
+    for (int i = 0; i < specs.size(); i++) if (specs.get(i).name().equals(name)) return i;
+    throw new IllegalStateException(name);
+  }
+
+  /** Columns renamed c0..c{k-1}: numeric ones as double, categorical ones as string. */
+  private static Dataset<Row> prepare(Dataset<Row> df, List<Spec> specs, boolean reference) {
+    Column[] cols = new Column[specs.size()];
+    for (int i = 0; i < cols.length; i++) {
+      Spec s = specs.get(i);
+      cols[i] = ColumnNames.col(reference ? s.name() : s.curName())
+          .cast(s.kind() == ColumnKind.NUMERIC ? DataTypes.DoubleType : DataTypes.StringType).as("c" + i);
+    }
+    return df.select(cols);
+  }
+
+  /** Rows per side; per numeric column the reference's non-null non-NaN values. */
+  private record Totals(long nRef, long nCur, long[] usable) {}
+
+  private static Column finite(Column c) { return functions.when(functions.abs(c).lt(Double.POSITIVE_INFINITY), c); }
+
+  private static Totals count(Dataset<Row> refP, Dataset<Row> curP, List<Spec> specs) {
+    List<Column> aggs = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      Column c = col("c" + i);
+      boolean numeric = specs.get(i).kind() == ColumnKind.NUMERIC;
+      aggs.add(numeric ? functions.count(functions.when(c.isNotNull().and(functions.not(functions.isnan(c))), 1)) : functions.lit(0L));
+    }
+    Row r = refP.agg(functions.count(functions.lit(1)), aggs.toArray(new Column[0])).first();
+    long[] usable = new long[specs.size()];
+    for (int i = 0; i < specs.size(); i++) usable[i] = r.getLong(1 + i);
+    return new Totals(r.getLong(0), curP.count(), usable);
+  }
+
+  /** QuantileDiscretizer's splits on the reference, for the numeric columns (null for the others). */
+  private static double[][] fitSplits(List<Spec> specs, Dataset<Row> refP, Totals totals, DriftOptions options, List<String> notes) {
+    double[][] splits = new double[specs.size()][];
+    List<Integer> numeric = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) {
+      if (specs.get(i).kind() != ColumnKind.NUMERIC) continue;
+      numeric.add(i);
+      if (totals.usable[i] == 0) notes.add("column " + specs.get(i).name() + " has no non-null value in the reference: one split at 0");
+    }
+    if (numeric.isEmpty()) return splits;
+    List<String> in = numeric.stream().map(i -> "c" + i).toList();
+    double[][] fitted = QuantileBinning.fit(refP, in, options.bins(), options.relativeError());
+    for (int j = 0; j < numeric.size(); j++) {
+      splits[numeric.get(j)] = fitted[j];
+      LOG.info("drift: buckets of {}: {}", specs.get(numeric.get(j)).name(), Arrays.toString(fitted[j]));
+    }
+    return splits;
+  }
+
+  private static Dataset<Row> bucketize(Dataset<Row> df, List<Spec> specs, double[][] splits) {
+    List<Integer> numeric = new ArrayList<>();
+    for (int i = 0; i < specs.size(); i++) if (splits[i] != null) numeric.add(i);
+    if (numeric.isEmpty()) return df;
+    return new Bucketizer().setInputCols(numeric.stream().map(i -> "c" + i).toArray(String[]::new))
+        .setOutputCols(numeric.stream().map(i -> "b" + i).toArray(String[]::new))
+        .setSplitsArray(numeric.stream().map(i -> splits[i]).toArray(double[][]::new)).setHandleInvalid("keep")
+        .transform(df);
+  }
+
+  /** (side, c, v, x) for every row and column: v the category (bucket index of numeric columns), x the finite value. */
+  private static Dataset<Row> pairs(Dataset<Row> df, List<Spec> specs, int side) {
+    Column[] structs = new Column[specs.size()];
+    for (int i = 0; i < structs.length; i++) {
+      boolean numeric = specs.get(i).kind() == ColumnKind.NUMERIC;
+      Column v = numeric ? col("b" + i).cast(DataTypes.IntegerType).cast(DataTypes.StringType) : col("c" + i);
+      Column x = numeric ? finite(col("c" + i)) : functions.lit(null).cast(DataTypes.DoubleType);
+      structs[i] = functions.struct(functions.lit(i).as("c"), v.as("v"), x.as("x"));
+    }
+    return df.select(functions.explode(functions.array(structs)).as("kv"))
+        .select(functions.lit(side).as("side"), col("kv.c").as("c"), col("kv.v").as("v"), col("kv.x").as("x"));
+  }
+
+  private static List<ColumnDrift> compareScalars(List<Spec> specs, Dataset<Row> refP, Dataset<Row> curP, double[][] splits,
+      Totals totals, DriftOptions options) {
+    int k = specs.size();
+    Dataset<Row> counted = pairs(bucketize(refP, specs, splits), specs, 0).union(pairs(bucketize(curP, specs, splits), specs, 1))
+        .groupBy("c", "v", "x").agg(
+            functions.sum(functions.when(col("side").equalTo(0), 1L).otherwise(0L)).as("n_ref"),
+            functions.sum(functions.when(col("side").equalTo(1), 1L).otherwise(0L)).as("n_cur"));
+    Dataset<Row> sorted = counted.repartitionByRange(col("c"), col("x")).sortWithinPartitions("c", "x")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      int maxCategories = options.maxCategories();
+      List<DriftCounts> parts = new ArrayList<>(sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
+        DriftCounts dc = new DriftCounts(index, maxCategories);
+        while (rows.hasNext()) dc.add(rows.next());
+        return List.of(dc).iterator();
+      }, true).collect());
+      parts.sort(Comparator.comparingInt(p -> p.partition));
+
+      List<Map<String, long[]>> categories = new ArrayList<>();
+      for (int c = 0; c < k; c++) categories.add(new HashMap<>());
+      long collected = 0;
+      for (DriftCounts p : parts) {
+        for (int c : p.tooMany) throw tooManyCategories(specs.get(c), maxCategories);
+        for (Map.Entry<Integer, Map<String, long[]>> e : p.categories.entrySet()) {
+          Map<String, long[]> m = categories.get(e.getKey());
+          for (Map.Entry<String, long[]> v : e.getValue().entrySet()) {
+            long[] n = m.computeIfAbsent(v.getKey(), x -> new long[2]);
+            n[0] += v.getValue()[0];
+            n[1] += v.getValue()[1];
+          }
+          if (m.size() > maxCategories) throw tooManyCategories(specs.get(e.getKey()), maxCategories);
+        }
+      }
+      for (Map<String, long[]> m : categories) collected += m.size();
+      LOG.info("drift: {} (column, category) counts from one aggregation", collected);
+
+      CdfResults cdf = integrate(sorted, parts, k);
+      List<ColumnDrift> out = new ArrayList<>();
+      for (int c = 0; c < k; c++) {
+        out.add(compare(specs.get(c), splits[c], categories.get(c), totals, c, cdf, options));
+      }
+      return out;
+    } finally {
+      sorted.unpersist(false);
+    }
+  }
+
+  private static IllegalArgumentException tooManyCategories(Spec s, int max) {
+    return new IllegalArgumentException("column '" + s.name() + "' has more than " + max
+        + " categories (raise the maximum, or leave the column out)");
+  }
+
+  /**
+   * Per column: the finite values on each side, the Wasserstein-1 area, the KS statistic, and the
+   * population standard deviation of the reference's finite values, in two passes (mean, then
+   * squared deviations from it) because a one-pass update loses digits when the mean is large
+   * against the spread (Spark's stddev_pop: 1e-10 relative at mean 1e6, std 1).
+   */
+  private record CdfResults(long[] nRef, long[] nCur, double[] area, double[] sup, double[] std) {}
+
+  /** Where a partition's run of a column starts: the counts before it and the last value before it. */
+  private record Start(long refBefore, long curBefore, double previous) implements java.io.Serializable {}
+
+  /** The second pass: |F_ref - F_cur| integrated over each column's sorted finite values, run by run. */
+  private static CdfResults integrate(Dataset<Row> sorted, List<DriftCounts> parts, int k) {
+    long[] nRef = new long[k];
+    long[] nCur = new long[k];
+    CompensatedSum[] refSums = new CompensatedSum[k];
+    for (int c = 0; c < k; c++) refSums[c] = new CompensatedSum();
+    for (DriftCounts p : parts) {
+      for (Map.Entry<Integer, DriftCounts.Run> e : p.runs.entrySet()) {
+        nRef[e.getKey()] += e.getValue().nRef;
+        nCur[e.getKey()] += e.getValue().nCur;
+        refSums[e.getKey()].add(e.getValue().refSum.value());
+      }
+    }
+    double[] mean = new double[k];
+    for (int c = 0; c < k; c++) mean[c] = nRef[c] == 0 ? 0.0 : refSums[c].value() / nRef[c];
+    Map<Integer, Map<Integer, Start>> starts = new HashMap<>();
+    Map<Integer, Map<Integer, long[]>> expectedEnds = new HashMap<>();
+    long[] refBefore = new long[k];
+    long[] curBefore = new long[k];
+    double[] previous = new double[k];
+    Arrays.fill(previous, Double.NaN);
+    for (DriftCounts p : parts) {
+      for (Map.Entry<Integer, DriftCounts.Run> e : p.runs.entrySet()) {
+        int c = e.getKey();
+        DriftCounts.Run run = e.getValue();
+        starts.computeIfAbsent(p.partition, x -> new HashMap<>()).put(c, new Start(refBefore[c], curBefore[c], previous[c]));
+        refBefore[c] += run.nRef;
+        curBefore[c] += run.nCur;
+        previous[c] = run.last;
+        expectedEnds.computeIfAbsent(p.partition, x -> new HashMap<>()).put(c, new long[] {refBefore[c], curBefore[c]});
+      }
+    }
+    double[] area = new double[k];
+    double[] sup = new double[k];
+    double[] std = new double[k];
+    boolean any = false;
+    for (int c = 0; c < k; c++) any |= nRef[c] > 0;
+    if (!any) return new CdfResults(nRef, nCur, area, sup, std);
+
+    long[] totalRef = nRef.clone();
+    long[] totalCur = nCur.clone();
+    List<double[]> partials = sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
+      Map<Integer, Start> mine = starts.getOrDefault(index, Map.of());
+      List<double[]> out = new ArrayList<>();
+      Partial p = null;
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        if (r.isNullAt(2)) continue;
+        int c = r.getInt(0);
+        if (totalRef[c] == 0) continue;
+        if (p == null || c != p.column) {
+          if (p != null) out.add(p.toArray());
+          Start s = mine.get(c);
+          if (s == null) throw new IllegalStateException("partition " + index + " changed between the passes (column " + c + ")");
+          p = new Partial(index, c, mean[c], totalCur[c] == 0 ? null
+              : new CdfDistance(totalRef[c], totalCur[c], s.refBefore(), s.curBefore(), s.previous()), s.refBefore());
+        }
+        p.add(r.getDouble(2), r.getLong(3), r.getLong(4));
+      }
+      if (p != null) out.add(p.toArray());
+      return out.iterator();
+    }, true).collect();
+
+    CompensatedSum[] sums = new CompensatedSum[k];
+    CompensatedSum[] squares = new CompensatedSum[k];
+    for (int c = 0; c < k; c++) {
+      sums[c] = new CompensatedSum();
+      squares[c] = new CompensatedSum();
+    }
+    for (double[] p : partials) {
+      int index = (int) p[0];
+      int c = (int) p[1];
+      long[] end = expectedEnds.get(index).get(c);
+      if (end[0] != (long) p[4] || (nCur[c] > 0 && end[1] != (long) p[5])) {
+        throw new IllegalStateException("the sorted counts of column " + c + " changed between the two passes (partition "
+            + index + ")");
+      }
+      sums[c].add(p[2]);
+      sup[c] = Math.max(sup[c], p[3]);
+      squares[c].add(p[6]);
+    }
+    for (int c = 0; c < k; c++) {
+      area[c] = sums[c].value();
+      std[c] = nRef[c] == 0 ? 0.0 : Math.sqrt(squares[c].value() / nRef[c]);
+    }
+    return new CdfResults(nRef, nCur, area, sup, std);
+  }
+
+  /** A partition's run of one column in the second pass: its CDF distance and the reference's squared deviations. */
+  private static final class Partial {
+    final int partition;
+    final int column;
+    final double mean;
+    final CdfDistance cdf; // null when the current side has no finite value
+    final CompensatedSum squares = new CompensatedSum();
+    long refSeen;
+
+    Partial(int partition, int column, double mean, CdfDistance cdf, long refBefore) {
+      this.partition = partition;
+      this.column = column;
+      this.mean = mean;
+      this.cdf = cdf;
+      this.refSeen = refBefore;
+    }
+
+    void add(double x, long nRef, long nCur) {
+      if (cdf != null) cdf.add(x, nRef, nCur);
+      double d = x - mean;
+      if (nRef > 0) squares.add(d * d * nRef);
+      refSeen += nRef;
+    }
+
+    /** {partition, column, area, sup, refSeen, curSeen, squares}: counts stay exact as doubles below 2^53. */
+    double[] toArray() {
+      return new double[] {partition, column, cdf == null ? 0 : cdf.area(), cdf == null ? 0 : cdf.sup(),
+          cdf == null ? refSeen : cdf.refSeen(), cdf == null ? 0 : cdf.curSeen(), squares.value()};
+    }
+  }
+
+  private static ColumnDrift compare(Spec spec, double[] splits, Map<String, long[]> counts, Totals totals, int c,
+      CdfResults cdf, DriftOptions options) {
+    boolean numeric = spec.kind() == ColumnKind.NUMERIC;
+    List<String> keys = new ArrayList<>(counts.keySet());
+    if (numeric) {
+      keys.sort(Comparator.nullsLast(Comparator.comparingInt(Integer::parseInt)));
+    } else {
+      keys.sort(Comparator.<String, Long>comparing(key -> -counts.get(key)[0])
+          .thenComparing(key -> -counts.get(key)[1])
+          .thenComparing(Comparator.nullsLast(Comparator.<String>naturalOrder())));
+      if (keys.remove(null)) keys.add(null); // NULL last whatever its count
+    }
+    int kk = keys.size();
+    long sumRef = 0;
+    long sumCur = 0;
+    List<String> onlyRef = new ArrayList<>();
+    List<String> onlyCur = new ArrayList<>();
+    List<ColumnDrift.Bucket> buckets = new ArrayList<>();
+    for (String key : keys) {
+      long[] n = counts.get(key);
+      sumRef += n[0];
+      sumCur += n[1];
+      String label = numeric ? bucketLabel(key, splits) : key;
+      if (n[1] == 0) onlyRef.add(label);
+      if (n[0] == 0) onlyCur.add(label);
+      Integer bucket = numeric && key != null ? Integer.parseInt(key) : null;
+      boolean real = bucket != null && bucket < splits.length - 1;
+      buckets.add(new ColumnDrift.Bucket(label, bucket, real ? splits[bucket] : null, real ? splits[bucket + 1] : null,
+          n[0], n[1]));
+    }
+    if (sumRef != totals.nRef || sumCur != totals.nCur) {
+      throw new IllegalStateException("counts of " + spec.name() + " add up to " + sumRef + "/" + sumCur
+          + " rows, not " + totals.nRef + "/" + totals.nCur + " (did the input change while the job ran?)");
+    }
+    double[] p = new double[kk];
+    double[] q = new double[kk];
+    for (int i = 0; i < kk; i++) {
+      long[] n = counts.get(keys.get(i));
+      p[i] = (double) n[0] / sumRef;
+      q[i] = (double) n[1] / sumCur;
+    }
+    Map<DriftMeasure, Double> measures = new EnumMap<>(DriftMeasure.class);
+    for (DriftMeasure m : DriftMeasure.values()) {
+      if (!m.appliesTo(spec.kind())) continue;
+      if (m.source() == DriftMeasure.Source.BINNED) {
+        measures.put(m, m.ofProportions(p, q, kk, options.base(), options.eps()));
+      }
+    }
+    if (numeric) {
+      long fr = cdf.nRef()[c];
+      long fc = cdf.nCur()[c];
+      // no finite value on either side: no distance; on one side only: as far apart as can be
+      double w = fr == 0 && fc == 0 ? 0.0 : fr == 0 || fc == 0 ? Double.POSITIVE_INFINITY : cdf.area()[c];
+      double ks = fr == 0 && fc == 0 ? 0.0 : fr == 0 || fc == 0 ? 1.0 : cdf.sup()[c];
+      measures.put(DriftMeasure.WASSERSTEIN_DISTANCE, w);
+      measures.put(DriftMeasure.WASSERSTEIN_NORMED, w / Math.max(cdf.std()[c], DriftOptions.STD_FLOOR));
+      measures.put(DriftMeasure.KS_STATISTIC, ks);
+    }
+    return DriftResult.verdict(spec.name(), spec.kind(), totals.nRef, totals.nCur, kk, null, measures, onlyRef, onlyCur,
+        buckets, options);
+  }
+
+  static String bucketLabel(String key, double[] splits) {
+    if (key == null) return null;
+    int b = Integer.parseInt(key);
+    if (b >= splits.length - 1) return "NaN";
+    return (b == 0 ? "(" : "[") + Numbers.num(splits[b]) + ", " + Numbers.num(splits[b + 1]) + ")";
+  }
+
+}

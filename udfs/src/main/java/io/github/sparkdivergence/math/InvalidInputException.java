@@ -22,6 +22,17 @@ public final class InvalidInputException extends IllegalArgumentException {
     this.problem = problem;
   }
 
+  /**
+   * For callers without Spark, whose only clue would otherwise be the index: the message is
+   * {@code argumentName + " " + problem}, while {@link #problem()} stays the bare problem (the SQL
+   * adapters put their own argument label before it).
+   */
+  public InvalidInputException(int argumentIndex, String argumentName, String problem) {
+    super(argumentName + " " + problem);
+    this.argumentIndex = argumentIndex;
+    this.problem = problem;
+  }
+
   /** 0-based index of the offending argument (see the class comment for how it is counted). */
   public int argumentIndex() {
     return argumentIndex;

@@ -88,7 +88,7 @@ class StandaloneClusterIT {
         "--columns", "delay,distance,origin,destination", "--output", out.toString(), "--output-format", "csv",
         "--threshold", "js_distance=0.05"));
     assertEquals(JobException.DRIFT, r.exit, r.toString());
-    assertTrue(r.err.contains("drift detected in 2 of 4 column(s): origin"), r.toString());
+    assertTrue(r.err.contains("--threshold exceeded in 2 of 4 column(s): origin"), r.toString());
     assertTrue(r.out.contains("| destination"), r.toString());
 
     List<String> lines = new ArrayList<>();

@@ -17,7 +17,6 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.spark.ml.feature.Bucketizer;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -98,7 +97,6 @@ public final class DriftComputation {
   /** Rows per side; per numeric column the reference's non-null non-NaN values. */
   private record Totals(long nRef, long nCur, long[] usable) {}
 
-  private static Column finite(Column c) { return functions.when(functions.abs(c).lt(Double.POSITIVE_INFINITY), c); }
 
   private static Totals count(Dataset<Row> refP, Dataset<Row> curP, List<Spec> specs) {
     List<Column> aggs = new ArrayList<>();
@@ -132,23 +130,13 @@ public final class DriftComputation {
     return splits;
   }
 
-  private static Dataset<Row> bucketize(Dataset<Row> df, List<Spec> specs, double[][] splits) {
-    List<Integer> numeric = new ArrayList<>();
-    for (int i = 0; i < specs.size(); i++) if (splits[i] != null) numeric.add(i);
-    if (numeric.isEmpty()) return df;
-    return new Bucketizer().setInputCols(numeric.stream().map(i -> "c" + i).toArray(String[]::new))
-        .setOutputCols(numeric.stream().map(i -> "b" + i).toArray(String[]::new))
-        .setSplitsArray(numeric.stream().map(i -> splits[i]).toArray(double[][]::new)).setHandleInvalid("keep")
-        .transform(df);
-  }
-
-  /** (side, c, v, x) for every row and column: v the category (bucket index of numeric columns), x the finite value. */
+  /** (side, c, v, x) for every row and column: v the category of a categorical column, x the value of a numeric one. */
   private static Dataset<Row> pairs(Dataset<Row> df, List<Spec> specs, int side) {
     Column[] structs = new Column[specs.size()];
     for (int i = 0; i < structs.length; i++) {
       boolean numeric = specs.get(i).kind() == ColumnKind.NUMERIC;
-      Column v = numeric ? col("b" + i).cast(DataTypes.IntegerType).cast(DataTypes.StringType) : col("c" + i);
-      Column x = numeric ? finite(col("c" + i)) : functions.lit(null).cast(DataTypes.DoubleType);
+      Column v = numeric ? functions.lit(null).cast(DataTypes.StringType) : col("c" + i);
+      Column x = numeric ? col("c" + i) : functions.lit(null).cast(DataTypes.DoubleType);
       structs[i] = functions.struct(functions.lit(i).as("c"), v.as("v"), x.as("x"));
     }
     return df.select(functions.explode(functions.array(structs)).as("kv"))
@@ -158,7 +146,7 @@ public final class DriftComputation {
   private static List<ColumnDrift> compareScalars(List<Spec> specs, Dataset<Row> refP, Dataset<Row> curP, double[][] splits,
       Totals totals, DriftOptions options) {
     int k = specs.size();
-    Dataset<Row> counted = pairs(bucketize(refP, specs, splits), specs, 0).union(pairs(bucketize(curP, specs, splits), specs, 1))
+    Dataset<Row> counted = pairs(refP, specs, 0).union(pairs(curP, specs, 1))
         .groupBy("c", "v", "x").agg(
             functions.sum(functions.when(col("side").equalTo(0), 1L).otherwise(0L)).as("n_ref"),
             functions.sum(functions.when(col("side").equalTo(1), 1L).otherwise(0L)).as("n_cur"));
@@ -167,7 +155,7 @@ public final class DriftComputation {
     try {
       int maxCategories = options.maxCategories();
       List<DriftCounts> parts = new ArrayList<>(sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
-        DriftCounts dc = new DriftCounts(index, maxCategories);
+        DriftCounts dc = new DriftCounts(index, maxCategories, splits);
         while (rows.hasNext()) dc.add(rows.next());
         return List.of(dc).iterator();
       }, true).collect());
@@ -265,7 +253,7 @@ public final class DriftComputation {
       Partial p = null;
       while (rows.hasNext()) {
         Row r = rows.next();
-        if (r.isNullAt(2)) continue;
+        if (r.isNullAt(2) || !Double.isFinite(r.getDouble(2))) continue;
         int c = r.getInt(0);
         if (totalRef[c] == 0) continue;
         if (p == null || c != p.column) {

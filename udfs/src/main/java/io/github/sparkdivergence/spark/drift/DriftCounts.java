@@ -14,8 +14,10 @@ import org.apache.spark.sql.Row;
  * column its run of finite values (first and last value, counts per side), from which the second
  * pass learns where each partition's run starts.
  *
- * <p>Rows are {@code (c, v, x, n_ref, n_cur)}: column index, category or bucket, the finite value
- * of a numeric column (null otherwise), and the counts of that (c, v, x) on each side.
+ * <p>Rows are {@code (c, v, x, n_ref, n_cur)}: column index, the category of a categorical column
+ * (null otherwise), the value of a numeric column (null otherwise; NaN and infinities included), and
+ * the counts of that (c, v, x) on each side. A numeric value's bucket is found here, as MLlib's
+ * {@code Bucketizer} finds it (so the aggregation groups doubles, not bucket labels).
  */
 final class DriftCounts implements Serializable {
   /** A partition's run of the finite values of one column. */
@@ -34,17 +36,41 @@ final class DriftCounts implements Serializable {
   /** Columns with more than the allowed categories in this partition alone: their counts are dropped. */
   final Set<Integer> tooMany = new HashSet<>();
   private final int maxCategories;
+  /** Per column: the bucket splits of a numeric column, null for a categorical one. */
+  private final double[][] splits;
+  private final String[][] bucketKeys;
 
-  DriftCounts(int partition, int maxCategories) {
+  DriftCounts(int partition, int maxCategories, double[][] splits) {
     this.partition = partition;
     this.maxCategories = maxCategories;
+    this.splits = splits;
+    this.bucketKeys = new String[splits.length][];
+    for (int c = 0; c < splits.length; c++) {
+      if (splits[c] == null) continue;
+      bucketKeys[c] = new String[splits[c].length]; // the buckets, then the NaN bucket
+      for (int b = 0; b < splits[c].length; b++) bucketKeys[c][b] = String.valueOf(b);
+    }
+  }
+
+  /**
+   * The bucket of {@code x} as {@code Bucketizer} with {@code handleInvalid=keep} assigns it:
+   * {@code splits[i] <= x < splits[i + 1]}, the last split in the last bucket, NaN in an extra
+   * bucket after the last.
+   */
+  static int bucket(double[] splits, double x) {
+    if (Double.isNaN(x)) return splits.length - 1;
+    if (x == splits[splits.length - 1]) return splits.length - 2;
+    int i = java.util.Arrays.binarySearch(splits, x);
+    return i >= 0 ? i : -i - 2;
   }
 
   void add(Row r) {
     int c = r.getInt(0);
     long nRef = r.getLong(3);
     long nCur = r.getLong(4);
-    if (!r.isNullAt(2)) {
+    String key = r.isNullAt(1) ? null : r.getString(1);
+    if (splits[c] != null && !r.isNullAt(2)) key = bucketKeys[c][bucket(splits[c], r.getDouble(2))];
+    if (!r.isNullAt(2) && Double.isFinite(r.getDouble(2))) {
       double x = r.getDouble(2);
       Run run = runs.computeIfAbsent(c, k -> new Run());
       if (Double.isNaN(run.first)) run.first = x;
@@ -55,7 +81,7 @@ final class DriftCounts implements Serializable {
     }
     if (tooMany.contains(c)) return;
     Map<String, long[]> m = categories.computeIfAbsent(c, k -> new HashMap<>());
-    long[] n = m.computeIfAbsent(r.isNullAt(1) ? null : r.getString(1), k -> new long[2]);
+    long[] n = m.computeIfAbsent(key, k -> new long[2]);
     n[0] += nRef;
     n[1] += nCur;
     if (m.size() > maxCategories) {

@@ -19,10 +19,13 @@ class ArchitectureTest {
   private static final Path SRC = Paths.get("src");
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
 
+  /** The packages that must be usable, and are tested, without Spark. */
+  static final List<String> PURE = List.of("math", "counts", "report");
+
   @Test
-  void mathAndCountsImportNoSparkOrScalaType() throws IOException {
+  void purePackagesImportNoSparkOrScalaType() throws IOException {
     List<String> bad = new ArrayList<>();
-    for (String pkg : List.of("math", "counts")) {
+    for (String pkg : PURE) {
       for (Path f : sources("main/java/io/github/sparkdivergence/" + pkg)) {
         for (String imported : imports(f)) {
           if (imported.startsWith("org.apache.spark") || imported.startsWith("scala")
@@ -31,6 +34,10 @@ class ArchitectureTest {
           }
           if (pkg.equals("math") && imported.startsWith("io.github.sparkdivergence.counts")) {
             bad.add(f + " imports " + imported + " (math is below counts)");
+          }
+          if (pkg.equals("report") && imported.startsWith("io.github.sparkdivergence.")
+              && !imported.startsWith("io.github.sparkdivergence.report")) {
+            bad.add(f + " imports " + imported + " (report stands alone: the jobs fill it in)");
           }
         }
       }

@@ -1,5 +1,7 @@
 package io.github.sparkdivergence.jobs;
 
+import io.github.sparkdivergence.report.HtmlReport;
+import io.github.sparkdivergence.report.MutualInfoReport;
 import io.github.sparkdivergence.spark.MutualInformation;
 import io.github.sparkdivergence.spark.QuantileBinning;
 import java.util.ArrayList;
@@ -25,7 +27,8 @@ import org.apache.spark.sql.types.VarcharType;
  * {@link MutualInformation}: the pairwise matrix, or every column ranked by its MI with
  * {@code --target}. Writes the tidy table (col_a, col_b, n, h_a, h_b, h_ab, mi, nmi, ami, g, dof,
  * p_value, levels_a, levels_b) and prints the top rows by {@code --rank-by} (AMI by default: raw MI
- * grows with a column's number of levels, so high-cardinality columns would win by construction).
+ * grows with a column's number of levels, so high-cardinality columns would win by construction);
+ * {@code --report} draws that measure as an HTML page ({@link HtmlReport}).
  */
 public final class MutualInfoJob implements Job {
 
@@ -51,7 +54,10 @@ public final class MutualInfoJob implements Job {
         even for independent columns; nmi scales it to [0, 1]; ami subtracts what chance alone
         gives (0 = no more than chance, 1 = each column determines the other), so it ranks columns
         of different cardinality fairly. Date and timestamp columns are left out unless named in
-        --columns; columns with about one distinct value per row (ids) are flagged.""".formatted(RANK_BY.get(0));
+        --columns; columns with about one distinct value per row (ids) are flagged.
+
+        --report PATH.html writes the --rank-by measure as a page to open in a browser: the
+        features as a bar chart (with --target), or every pair as a heat map.""".formatted(RANK_BY.get(0));
   }
 
   @Override
@@ -70,7 +76,9 @@ public final class MutualInfoJob implements Job {
             String.valueOf(QuantileBinning.DEFAULT_RELATIVE_ERROR)),
         JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes or ids, used as categories (not binned)"),
         JobArgs.Option.flag("drop-nulls", "leave out, per pair, the rows where either column is null (default: null is a category)"),
-        JobArgs.Option.value("top", "N", "rows of the printed table", "20")));
+        JobArgs.Option.value("top", "N", "rows of the printed table", "20"),
+        ReportFile.option("report", "write the --rank-by measure as a page: a bar chart of the features\n"
+            + "(with --target) or a heat map of every pair")));
     o.addAll(JobOptions.inputOptions("input"));
     o.addAll(JobOptions.outputOptions(false));
     o.addAll(JobOptions.commonOptions());
@@ -102,8 +110,10 @@ public final class MutualInfoJob implements Job {
     String rankBy = args.choice("rank-by", RANK_BY);
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
     inputs.put("input", inputPath);
+    ReportFile report = ReportFile.requested(args, "report");
     Output output = OutputChecks.check(ctx, args, inputs, java.util.Collections.singletonList(
-        Output.requested(args, "output", false))).stream().findFirst().orElse(null);
+        Output.requested(args, "output", false)), java.util.Collections.singletonList(report))
+        .stream().findFirst().orElse(null);
     var spark = ctx.spark(); // the session starts here, after the checks that need none
     String corrupt = InputReader.corruptColumn(spark, args);
 
@@ -184,12 +194,20 @@ public final class MutualInfoJob implements Job {
       ctx.stage("write", () -> OutputWriter.write(spark.createDataFrame(sorted, resultSchema), output, true));
     }
 
+    List<String> notes = notes(sorted, resultSchema);
+    String rankedBy = rankBy.equals("ami") ? "ami (mi adjusted for chance: 0 = independent, 1 = identical)" : rankBy;
+    if (report != null) {
+      String about = String.format(Locale.ROOT, "%,d rows; numeric columns in %d quantile bins; mi in nats; %s", rows, bins,
+          target == null ? "the diagonal, and pairs without a value, are blank" : "ranked by " + rankedBy);
+      MutualInfoReport page = htmlReport(sorted, resultSchema, target, new ArrayList<>(columns), rankBy, prepend(about, notes));
+      ctx.stage("report", () -> report.write(ctx, HtmlReport.render(page)));
+    }
+
     var out = ctx.out();
     out.println();
     out.printf(Locale.ROOT, "Mutual information (nats) %s, %d rows, numeric columns in %d quantile bins; ranked by %s%n",
         target == null ? "between " + columns.size() + " columns (" + sorted.size() + " pairs)"
-            : "of " + columns.size() + " column(s) with target " + target, rows, bins,
-        rankBy.equals("ami") ? "ami (mi adjusted for chance: 0 = independent, 1 = identical)" : rankBy);
+            : "of " + columns.size() + " column(s) with target " + target, rows, bins, rankedBy);
     List<String> shownCols = new ArrayList<>();
     for (String c : List.of("col_a", "col_b", "n", "h_a", "h_b", "h_ab", "mi", "nmi", "ami", "g", "dof", "p_value")) {
       if (List.of(resultSchema.fieldNames()).contains(c)) shownCols.add(c);
@@ -205,8 +223,9 @@ public final class MutualInfoJob implements Job {
     }
     out.print(t.render());
     if (sorted.size() > top) out.println("(" + (sorted.size() - top) + " more pairs" + (output != null ? " in the output" : "") + ")");
-    for (String line : notes(sorted, resultSchema)) out.println(line);
+    for (String line : notes) out.println(line);
     if (output != null) out.println("Written to " + output.location() + " (" + output.format() + ")");
+    if (report != null) out.println("Report written to " + report.location());
     out.print(ctx.timings());
     return 0;
   }
@@ -232,6 +251,43 @@ public final class MutualInfoJob implements Job {
         : -Double.compare(a.getDouble(mi), b.getDouble(mi));
     return informative.thenComparing(byMeasure).thenComparing(byMi).thenComparing((Row r) -> r.getString(0))
         .thenComparing((Row r) -> r.getString(1));
+  }
+
+  /**
+   * The page of {@code --report}: with a target, its features in the table's order with their
+   * {@code rankBy} value; else {@code rankBy} between every two of {@code columns}, symmetric, NaN
+   * on the diagonal and where the table has no value (NULL).
+   */
+  static MutualInfoReport htmlReport(List<Row> sorted, StructType schema, String target, List<String> columns,
+      String rankBy, List<String> notes) {
+    int at = schema.fieldIndex(rankBy);
+    int a = schema.fieldIndex("col_a");
+    int b = schema.fieldIndex("col_b");
+    if (target != null) {
+      List<MutualInfoReport.Ranked> ranked = new ArrayList<>();
+      for (Row r : sorted) {
+        String feature = target.equals(r.getString(a)) ? r.getString(b) : r.getString(a);
+        ranked.add(new MutualInfoReport.Ranked(feature, value(r, at)));
+      }
+      return MutualInfoReport.ranking("Mutual information with target " + target, rankBy, ranked, notes);
+    }
+    java.util.Map<String, Integer> index = new java.util.HashMap<>();
+    for (String c : columns) index.put(c, index.size());
+    double[][] m = new double[columns.size()][columns.size()];
+    for (double[] row : m) java.util.Arrays.fill(row, Double.NaN);
+    for (Row r : sorted) {
+      Integer i = index.get(r.getString(a));
+      Integer j = index.get(r.getString(b));
+      if (i != null && j != null && !i.equals(j)) {
+        m[i][j] = value(r, at);
+        m[j][i] = m[i][j];
+      }
+    }
+    return MutualInfoReport.matrix("Mutual information between " + columns.size() + " columns", rankBy, columns, m, notes);
+  }
+
+  private static double value(Row r, int at) {
+    return r.isNullAt(at) ? Double.NaN : ((Number) r.get(at)).doubleValue();
   }
 
   /**

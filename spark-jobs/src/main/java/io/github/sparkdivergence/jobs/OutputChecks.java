@@ -45,10 +45,27 @@ public final class OutputChecks {
    */
   public static List<Output> check(JobContext ctx, JobArgs args, Map<String, String> inputs,
       List<Output> requested) {
+    return check(ctx, args, inputs, requested, List.of());
+  }
+
+  /**
+   * {@link #check(JobContext, JobArgs, Map, List)} with one-file outputs besides: each report
+   * (nulls ignored) is placed like an output (never an input, inside one or over another output),
+   * then refused if it exists as a directory, or as a file without {@code --mode overwrite}
+   * ({@link ReportFile}; a report needs no --output, so --mode may come with a report alone).
+   */
+  public static List<Output> check(JobContext ctx, JobArgs args, Map<String, String> inputs,
+      List<Output> requested, List<ReportFile> reports) {
     List<Output> outputs = new ArrayList<>();
     for (Output o : requested) if (o != null) outputs.add(o);
-    if (outputs.isEmpty() && (args.has("output-format") || args.has("mode") || args.has("csv-neutralize-formulas"))) {
+    List<ReportFile> files = new ArrayList<>();
+    for (ReportFile r : reports) if (r != null) files.add(r);
+    if (outputs.isEmpty() && files.isEmpty()
+        && (args.has("output-format") || args.has("mode") || args.has("csv-neutralize-formulas"))) {
       throw JobException.usage("--output-format, --mode and --csv-neutralize-formulas need --output");
+    }
+    if (outputs.isEmpty() && (args.has("output-format") || args.has("csv-neutralize-formulas"))) {
+      throw JobException.usage("--output-format and --csv-neutralize-formulas need --output");
     }
     if (!outputs.isEmpty() && args.flag("csv-neutralize-formulas") && outputs.stream().noneMatch(o -> o.format().equals("csv"))) {
       throw JobException.usage("--csv-neutralize-formulas applies to CSV outputs, and no output is CSV");
@@ -62,7 +79,7 @@ public final class OutputChecks {
       in.add(i.isTable() ? Places.tablePlace(ctx.spark(), "--" + e.getKey(), i.location()) : Places.inputPlace(i));
       located.add(i);
     }
-    if (outputs.isEmpty()) {
+    if (outputs.isEmpty() && files.isEmpty()) {
       for (Input i : located) i.requireFound();
       return outputs;
     }
@@ -86,10 +103,31 @@ public final class OutputChecks {
       checked.add(o.at(qualified,
           qualified != null && ATOMIC_RENAME_SCHEMES.contains(qualified.toUri().getScheme().toLowerCase(Locale.ROOT))));
     }
+    List<Path> reportPaths = new ArrayList<>();
+    for (ReportFile r : files) {
+      String what = "--" + r.flag();
+      if (Places.hasGlob(r.location())) {
+        throw JobException.usage(what + " " + r.location() + " contains a glob character (*?[]{}); a report needs a plain path");
+      }
+      Path qualified = Places.qualify(conf, r.location(), what);
+      Place p = new Place(what, r.location(), null, List.of(qualified));
+      for (Place i : in) conflict(p, i, "an input");
+      for (Place other : out) conflict(p, other, "another output");
+      out.add(p);
+      reportPaths.add(qualified);
+    }
     // a missing input after the overlaps: an output over a glob's parent is refused even when it matches nothing
     for (Input i : located) i.requireFound();
     List<Output> ready = new ArrayList<>();
     for (Output o : checked) ready.add(checkExisting(ctx, conf, o, args.job()));
+    for (int i = 0; i < files.size(); i++) {
+      try {
+        files.get(i).checkExisting(Places.checkingFileSystem(reportPaths.get(i), conf), reportPaths.get(i));
+      } catch (IOException e) {
+        throw JobException.input("cannot check --" + files.get(i).flag() + " " + files.get(i).location() + ": "
+            + JobException.firstLine(e.getMessage()));
+      }
+    }
     return ready;
   }
 

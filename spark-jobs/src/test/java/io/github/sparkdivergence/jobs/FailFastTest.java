@@ -101,6 +101,17 @@ class FailFastTest {
   }
 
   @Test
+  void anExistingReportFailsBeforeSparkStarts() throws Exception {
+    Path report = Files.writeString(tmp.resolve("mi.html"), "previous");
+    Child c = run("mutual-info", "--input", sample("titanic.csv"), "--target", "Survived", "--report", report.toString());
+    assertEquals(JobException.INPUT, c.exit(), c.log());
+    assertTrue(c.log().contains("spark-divergence mutual-info: error: --report " + report
+        + " already exists (use --mode overwrite to replace it)"), c.log());
+    assertNoSpark(c);
+    assertEquals("previous", Files.readString(report));
+  }
+
+  @Test
   void aBadFlagValueFailsBeforeSparkStarts() throws Exception {
     Child c = run("mutual-info", "--input", sample("titanic.csv"), "--bins", "1");
     assertEquals(JobException.USAGE, c.exit(), c.log());

@@ -5,11 +5,17 @@ import static io.github.sparkdivergence.jobs.JobsTestSupport.run;
 import static io.github.sparkdivergence.jobs.JobsTestSupport.sample;
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.apache.commons.math3.distribution.ChiSquaredDistribution;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -187,6 +193,85 @@ class MutualInfoJobTest {
         "40 codes, not 10 quantile bins");
     assertFails(2, "--categorical column 'Age' is not among the columns used", "mutual-info", "--input", TITANIC,
         "--columns", "Sex,Class", "--categorical", "Age");
+  }
+
+  static int count(String s, String part) {
+    int n = 0;
+    for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + part.length())) n++;
+    return n;
+  }
+
+  static List<String> entries(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  /** The number in the heat-map cell whose tooltip is {@code a × b}. */
+  static double cell(String html, String a, String b) {
+    Matcher m = Pattern.compile("title=\"" + a + " × " + b + "\">([^<]+)</td>").matcher(html);
+    assertTrue(m.find(), "no cell " + a + " × " + b);
+    return Double.parseDouble(m.group(1));
+  }
+
+  /**
+   * --report: the ranking as a bar chart, in the printed order; an existing file refused, replaced
+   * with --mode overwrite (no --output needed for --mode), nothing left beside it; a directory and
+   * an input refused. Matrix mode: the --rank-by measure in both cells of a pair.
+   */
+  @Test
+  void htmlReportOfTheRankingAndOfTheMatrix() throws Exception {
+    assertTrue(run("mutual-info", "--help").out().contains("--report PATH.html"), "in --help");
+    Path report = tmp.resolve("reports").resolve("mi.html"); // the directory does not exist yet
+    JobsTestSupport.Run r = run("mutual-info", "--input", TITANIC, "--target", "Survived", "--report", report.toString());
+    assertEquals(0, r.exit(), r.toString());
+    assertTrue(r.out().contains("Report written to " + report), r.out());
+    assertTrue(r.out().contains("| report "), "a stage of its own: " + r.out());
+    String html = Files.readString(report);
+    assertTrue(html.startsWith("<!DOCTYPE html>") && html.contains("<meta charset=\"utf-8\">"), html);
+    assertFalse(html.toLowerCase(Locale.ROOT).contains("<script"));
+    assertTrue(html.contains("<h1>Mutual information with target Survived</h1>"), html);
+    assertTrue(html.contains("3 features ranked by ami"), html);
+    assertTrue(html.contains("<li>2,201 rows; numeric columns in 10 quantile bins; mi in nats; ranked by ami"), html);
+    assertEquals(3, count(html, "<g class=\"bar\">"));
+    int sex = html.indexOf(">Sex</text>");
+    int klass = html.indexOf(">Class</text>");
+    int age = html.indexOf(">Age</text>");
+    assertTrue(sex >= 0 && sex < klass && klass < age, "the printed order, Sex first");
+    assertEquals(List.of("mi.html"), entries(report.getParent()), "no temporary or checksum file beside it");
+
+    Files.writeString(report, "previous");
+    assertFails(1, "--report " + report + " already exists (use --mode overwrite to replace it)",
+        "mutual-info", "--input", TITANIC, "--target", "Survived", "--report", report.toString());
+    assertEquals("previous", Files.readString(report), "not replaced");
+    JobsTestSupport.Run again = run("mutual-info", "--input", TITANIC, "--target", "Survived", "--report", report.toString(),
+        "--mode", "overwrite");
+    assertEquals(0, again.exit(), again.toString());
+    assertEquals(html, Files.readString(report), "replaced, by the same page");
+    assertEquals(List.of("mi.html"), entries(report.getParent()));
+    assertFails(1, "--report " + report.getParent() + " is a directory", "mutual-info", "--input", TITANIC,
+        "--target", "Survived", "--report", report.getParent().toString(), "--mode", "overwrite");
+    assertFails(2, "--report " + TITANIC + " (file:" + TITANIC + ") is --input " + TITANIC,
+        "mutual-info", "--input", TITANIC, "--target", "Survived", "--report", TITANIC, "--mode", "overwrite");
+    assertFails(2, "--output-format and --csv-neutralize-formulas need --output",
+        "mutual-info", "--input", TITANIC, "--target", "Survived", "--report", report.toString(), "--output-format", "csv");
+    String out = tmp.resolve("out").toString();
+    assertFails(2, "--report " + out + "/r.html (file:" + out + "/r.html) is inside --output " + out,
+        "mutual-info", "--input", TITANIC, "--target", "Survived", "--output", out, "--report", out + "/r.html");
+
+    Path matrix = tmp.resolve("matrix.html");
+    String table = tmp.resolve("pairs.json").toString();
+    JobsTestSupport.Run m = run("mutual-info", "--input", TITANIC, "--columns", "Class,Sex,Age", "--rank-by", "nmi",
+        "--output", table, "--report", matrix.toString());
+    assertEquals(0, m.exit(), m.toString());
+    String heat = Files.readString(matrix);
+    assertTrue(heat.contains("nmi between every pair of 3 columns"), heat);
+    assertEquals(3, count(heat, "<td class=\"na\"></td>"), "the diagonal");
+    assertEquals(6, count(heat, "<td style=\"background:"), "both cells of each of the 3 pairs");
+    Row classSex = pair(spark.read().json(table).collectAsList(), "Class", "Sex");
+    double nmi = classSex.getDouble(classSex.fieldIndex("nmi"));
+    assertEquals(nmi, cell(heat, "Class", "Sex"), Math.abs(nmi) * 5e-4, "4 significant digits of the table's nmi");
+    assertEquals(cell(heat, "Class", "Sex"), cell(heat, "Sex", "Class"), "symmetric");
   }
 
   @Test

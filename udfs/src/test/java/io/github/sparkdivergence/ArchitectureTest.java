@@ -20,7 +20,7 @@ class ArchitectureTest {
   private static final Pattern IMPORT = Pattern.compile("^import (?:static )?([\\w.]+)\\.[\\w*]+;", Pattern.MULTILINE);
 
   /** The packages that must be usable, and are tested, without Spark. */
-  static final List<String> PURE = List.of("math", "counts", "report");
+  static final List<String> PURE = List.of("math", "counts", "drift", "report");
 
   @Test
   void purePackagesImportNoSparkOrScalaType() throws IOException {

@@ -1,6 +1,7 @@
 package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.drift.DriftMeasure;
+import io.github.sparkdivergence.report.HtmlReport;
 import io.github.sparkdivergence.spark.Drift;
 import io.github.sparkdivergence.spark.QuantileBinning;
 import io.github.sparkdivergence.spark.drift.ColumnDrift;
@@ -85,7 +86,9 @@ public final class DriftJob implements Job {
             + "category, bucket, lower, upper, n_ref, n_cur, p_ref, p_cur); same --output-format/--mode;\n"
             + "must not be, contain or lie inside --output or an input"),
         JobArgs.Option.value("summary-json", "PATH", "also write the verdicts as one JSON file (infinite scores as the\n"
-            + "string \"Infinity\"); replaced only with --mode overwrite"),
+            + "string \"Infinity\"); an existing file is replaced only with --mode overwrite"),
+        ReportFile.option("report", "also write the verdicts as a page: the dataset verdict, then a row per\n"
+            + "column by score with reference and current histograms"),
         JobArgs.Option.value("max-categories", "N", "refuse columns with more categories than this",
             String.valueOf(DriftOptions.DEFAULT_MAX_CATEGORIES)),
         JobArgs.Option.value("top", "N", "rows of the printed table", "50")));
@@ -139,20 +142,17 @@ public final class DriftJob implements Job {
   /** The two datasets compared, each with its filter applied. */
   private record Sides(Dataset<Row> ref, Dataset<Row> cur) {}
 
-  /**
-   * --output and --categories-output after {@link OutputChecks#check}, and --summary-json; null
-   * when not given.
-   */
-  private record Outputs(Output results, Output categories, String summaryJson, boolean overwrite) {
+  /** --output and --categories-output after {@link OutputChecks#check}, --summary-json and --report; null when not given. */
+  private record Outputs(Output results, Output categories, ReportFile summaryJson, ReportFile report) {
     static Outputs check(JobContext ctx, JobArgs args, Map<String, String> inputs) {
       Output results = Output.requested(args, "output", false);
       Output categories = Output.requested(args, "categories-output", false);
-      List<Output> checked = OutputChecks.check(ctx, args, inputs, Arrays.asList(results, categories));
-      boolean overwrite = args.choice("mode", JobOptions.MODES).equals("overwrite");
-      String summary = args.get("summary-json");
-      // if (summary != null) ReportFile.check(ctx, "summary-json", summary, overwrite);
+      ReportFile summary = ReportFile.requested(args, "summary-json");
+      ReportFile report = ReportFile.requested(args, "report");
+      List<Output> checked = OutputChecks.check(ctx, args, inputs, Arrays.asList(results, categories),
+          Arrays.asList(summary, report));
       return new Outputs(results == null ? null : checked.get(0),
-          categories == null ? null : checked.get(checked.size() - 1), summary, overwrite);
+          categories == null ? null : checked.get(checked.size() - 1), summary, report);
     }
   }
 
@@ -174,8 +174,9 @@ public final class DriftJob implements Job {
     }, r -> r.columns().size() + " columns");
     for (String note : result.notes()) ctx.info(note);
 
-    write(ctx, result, outputs);
-    print(ctx, result, args.intValue("top", 1, Integer.MAX_VALUE), outputs.results());
+    write(ctx, result, outputs, "Drift: " + (twoInputs(args) ? args.get("reference") + " vs " + args.get("current")
+        : args.get("input") + " (" + args.get("reference-filter") + " vs " + args.get("current-filter") + ")"));
+    print(ctx, result, args.intValue("top", 1, Integer.MAX_VALUE), outputs.results(), outputs.report());
     requireNoDrift(result);
     return 0;
   }
@@ -216,13 +217,14 @@ public final class DriftJob implements Job {
     }, d -> twoInputs ? args.get("reference") + " vs " + args.get("current") : args.get("input"));
   }
 
-  private static void write(JobContext ctx, DriftResult result, Outputs outputs) {
+  private static void write(JobContext ctx, DriftResult result, Outputs outputs, String title) {
     if (outputs.results() != null) ctx.stage("write", () -> OutputWriter.write(result.table(), outputs.results(), true));
     if (outputs.categories() != null) {
       ctx.stage("write categories", () -> OutputWriter.write(result.categories(), outputs.categories(), true));
     }
-    if (outputs.summaryJson() != null) {
-      // ctx.stage("write summary", () -> ReportFile.write(ctx, outputs.summaryJson(), result.summaryJson(), outputs.overwrite()));
+    if (outputs.summaryJson() != null) ctx.stage("summary", () -> outputs.summaryJson().write(ctx, result.summaryJson()));
+    if (outputs.report() != null) {
+      ctx.stage("report", () -> outputs.report().write(ctx, HtmlReport.render(result.report(title))));
     }
   }
 
@@ -249,7 +251,7 @@ public final class DriftJob implements Job {
     }
   }
 
-  private static void print(JobContext ctx, DriftResult result, int top, Output output) {
+  private static void print(JobContext ctx, DriftResult result, int top, Output output, ReportFile report) {
     DriftOptions o = result.options();
     var out = ctx.out();
     out.println();
@@ -268,6 +270,7 @@ public final class DriftJob implements Job {
     out.print(t.render());
     if (result.columns().size() > top) out.println("(" + (result.columns().size() - top) + " more columns in the output)");
     if (output != null) out.println("Written to " + output.location() + " (" + output.format() + ")");
+    if (report != null) out.println("Report written to " + report.location());
     out.print(ctx.timings());
   }
 

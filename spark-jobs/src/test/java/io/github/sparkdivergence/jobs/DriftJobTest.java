@@ -372,6 +372,91 @@ class DriftJobTest {
     assertTrue(x.getBoolean(x.fieldIndex("drifted")));
   }
 
+  /** Every JSON file the job writes parses with a strict parser (no bare Infinity or NaN tokens). */
+  static com.fasterxml.jackson.databind.JsonNode strictJson(String text) throws java.io.IOException {
+    return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+  }
+
+  @Test
+  void summaryJsonReportAndExitStatusSayWhy() throws Exception {
+    String summary = tmp.resolve("summary.json").toString();
+    String report = tmp.resolve("drift.html").toString();
+    String out = tmp.resolve("out.json").toString();
+    String[] args = {"drift", "--input", FLIGHTS, "--reference-filter", "month(date) = 1", "--current-filter", "month(date) = 6",
+        "--columns", "delay,distance,origin,destination", "--summary-json", summary, "--report", report, "--output", out,
+        "--dataset-share", "1", "--threshold", "origin:js_distance_raw=0.05"};
+    JobsTestSupport.Run r = run(args);
+    assertEquals(JobException.DRIFT, r.exit(), r.toString());
+    assertFalse(r.err().contains("dataset drift:"), "4 of 4 columns are needed at share 1: " + r.err());
+    assertTrue(r.err().contains("--threshold exceeded in 1 of 4 column(s): origin (js_distance_raw="), r.err());
+
+    var json = strictJson(java.nio.file.Files.readString(java.nio.file.Path.of(summary)));
+    assertFalse(json.get("dataset_drifted").asBoolean());
+    assertEquals(4, json.get("columns_compared").asInt());
+    assertEquals(1.0, json.get("dataset_share").asDouble());
+    assertEquals(1, json.get("thresholds_exceeded").size());
+    List<Row> rows = spark.read().schema(DriftResult.tableSchema()).json(out).collectAsList();
+    int drifted = 0;
+    for (var c : json.get("columns")) {
+      Row row = byColumn(rows, c.get("column").asText());
+      assertEquals(row.getString(row.fieldIndex("method")), c.get("method").asText());
+      assertEquals(row.getDouble(row.fieldIndex("score")), c.get("score").asDouble(), 0.0, "the summary's score is the table's");
+      assertEquals(row.getBoolean(row.fieldIndex("drifted")), c.get("drifted").asBoolean());
+      if (c.get("drifted").asBoolean()) drifted++;
+    }
+    assertEquals(drifted, json.get("drifted_columns").asInt());
+    // Spark's JSON writer: the infinite kl_ref_cur_raw of origin is the string "Infinity"
+    java.io.File[] parts = new java.io.File(out).listFiles((d, n) -> n.startsWith("part-"));
+    int lines = 0;
+    for (java.io.File f : parts) {
+      for (String line : java.nio.file.Files.readAllLines(f.toPath())) {
+        var node = strictJson(line);
+        if (node.get("column").asText().equals("origin")) assertEquals("Infinity", node.get("kl_ref_cur_raw").asText());
+        lines++;
+      }
+    }
+    assertEquals(4, lines);
+
+    String html = java.nio.file.Files.readString(java.nio.file.Path.of(report));
+    assertTrue(html.startsWith("<!DOCTYPE html>"), html.substring(0, 40));
+    for (String c : List.of("delay", "distance", "origin", "destination")) assertTrue(html.contains(">" + c + "<"), c);
+    assertFalse(html.contains("<script"), "no scripts");
+    assertTrue(html.length() < 200_000, "built from the counts: " + html.length() + " chars");
+
+    // nothing silently replaced: the same command again fails before any work, on the first existing output
+    JobsTestSupport.Run again = run(args);
+    assertEquals(JobException.INPUT, again.exit(), again.toString());
+
+    // the dataset verdict alone also exits 3; a share no column set reaches, exit 0
+    String out2 = tmp.resolve("out2.parquet").toString();
+    JobsTestSupport.Run dataset = run("drift", "--input", FLIGHTS, "--reference-filter", "month(date) = 1",
+        "--current-filter", "month(date) = 6", "--columns", "origin,destination", "--method", "origin=js_distance",
+        "--threshold", "js_distance_raw=0.05", "--dataset-share", "0.5", "--output", out2);
+    assertEquals(JobException.DRIFT, dataset.exit(), dataset.toString());
+    assertTrue(dataset.err().contains("dataset drift: drift in 1 of 2 column(s)"), dataset.err());
+    Row origin = byColumn(spark.read().parquet(out2).collectAsList(), "origin");
+    assertEquals("js_distance", origin.getString(origin.fieldIndex("method")), "--method");
+    assertEquals(0.1, origin.getDouble(origin.fieldIndex("threshold")), "a js_distance_raw threshold is not js_distance's");
+    Row dest = byColumn(spark.read().parquet(out2).collectAsList(), "destination");
+    assertEquals(0.05, dest.getDouble(dest.fieldIndex("threshold")), "the measure's threshold is the verdict's");
+
+    JobsTestSupport.Run calm = run("drift", "--input", FLIGHTS, "--reference-filter", "month(date) = 1",
+        "--current-filter", "month(date) = 1", "--columns", "delay,origin");
+    assertEquals(0, calm.exit(), "identical sides: " + calm);
+    assertTrue(calm.out().contains("no dataset drift: drift in 0 of 2 column(s)"), calm.out());
+
+    assertFails(2, "method of column 'origin' must be a drift measure",
+        "drift", "--input", FLIGHTS, "--reference-filter", "true", "--current-filter", "true", "--method", "origin=nope");
+    assertFails(1, "wasserstein_normed does not apply to categorical column 'origin'",
+        "drift", "--input", FLIGHTS, "--reference-filter", "true", "--current-filter", "true", "--columns", "origin",
+        "--method", "origin=wasserstein_normed");
+    assertFails(1, "a method or threshold is given for column 'nope'",
+        "drift", "--input", FLIGHTS, "--reference-filter", "true", "--current-filter", "true", "--columns", "origin",
+        "--threshold", "nope:psi=1");
+    assertFails(2, "dataset-share",
+        "drift", "--input", FLIGHTS, "--reference-filter", "true", "--current-filter", "true", "--dataset-share", "0");
+  }
+
   @Test
   void verboseShowsTheStackTrace() {
     JobsTestSupport.Run r = run("drift", "--reference", "/no/such", "--current", "/no/such", "--verbose");

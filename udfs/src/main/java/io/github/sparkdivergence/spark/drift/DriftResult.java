@@ -3,6 +3,7 @@ package io.github.sparkdivergence.spark.drift;
 import io.github.sparkdivergence.drift.ColumnKind;
 import io.github.sparkdivergence.drift.DriftMeasure;
 import io.github.sparkdivergence.drift.Numbers;
+import io.github.sparkdivergence.report.DriftReport;
 import io.github.sparkdivergence.spark.ScalaSeqs;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -188,6 +189,23 @@ public final class DriftResult {
       b.append("]}");
     }
     return b.append(columns.isEmpty() ? "]\n}\n" : "\n  ]\n}\n").toString();
+  }
+
+  /**
+   * The page of {@link io.github.sparkdivergence.report.HtmlReport}: built from the counts only, so
+   * its size depends on the columns and their buckets, never on the rows.
+   */
+  public DriftReport report(String title) {
+    List<DriftReport.Column> cols = new ArrayList<>();
+    for (ColumnDrift c : columns) {
+      List<DriftReport.Bucket> buckets = new ArrayList<>();
+      for (ColumnDrift.Bucket b : c.buckets()) buckets.add(new DriftReport.Bucket(b.label(), b.nRef(), b.nCur()));
+      cols.add(new DriftReport.Column(c.column(), c.kind().label(), c.method().outputName(), c.threshold(), c.score(),
+          c.drifted(), c.nRef(), c.nCur(), buckets, c.onlyInRef(), c.onlyInCur()));
+    }
+    List<String> pageNotes = new ArrayList<>(notes);
+    pageNotes.addAll(thresholdsExceeded().stream().map(t -> "threshold exceeded: " + t).toList());
+    return new DriftReport(title, nRef, nCur, options.datasetShare(), datasetDrifted(), pageNotes, cols);
   }
 
   static String json(double v) {

@@ -86,8 +86,12 @@ class StandaloneClusterIT {
     Result r = submit("drift", List.of("drift", "--input", SAMPLES.resolve("flights_2001_jan_jun.csv").toString(),
         "--reference-filter", "month(date) = 1", "--current-filter", "month(date) = 6",
         "--columns", "delay,distance,origin,destination", "--output", out.toString(), "--output-format", "csv",
-        "--threshold", "js_distance=0.05"));
+        "--threshold", "js_distance=0.05", "--report", WORK.resolve("drift.html").toString(),
+        "--summary-json", WORK.resolve("drift-summary.json").toString()));
     assertEquals(JobException.DRIFT, r.exit, r.toString());
+    String html = Files.readString(WORK.resolve("drift.html"));
+    for (String c : List.of("delay", "distance", "origin", "destination")) assertTrue(html.contains(">" + c + "<"), c);
+    assertTrue(Files.readString(WORK.resolve("drift-summary.json")).contains("\"columns_compared\": 4"));
     assertTrue(r.err.contains("--threshold exceeded in 2 of 4 column(s): origin"), r.toString());
     assertTrue(r.out.contains("| destination"), r.toString());
 

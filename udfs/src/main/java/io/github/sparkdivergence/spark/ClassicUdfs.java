@@ -4,15 +4,18 @@ import io.github.sparkdivergence.math.DistributionMeasure;
 import io.github.sparkdivergence.math.Gaussian;
 import io.github.sparkdivergence.math.InvalidInputException;
 import io.github.sparkdivergence.math.LogSpace;
+import io.github.sparkdivergence.math.MultivariateGaussian;
 import io.github.sparkdivergence.math.RlhfKl;
 import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
 import io.github.sparkdivergence.spark.functions.FunctionSpec;
+import io.github.sparkdivergence.spark.functions.MultivariateGaussianFunction;
 import io.github.sparkdivergence.spark.input.Inputs;
 import io.github.sparkdivergence.spark.input.Representation;
 import io.github.sparkdivergence.spark.input.Scratch;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.spark.ml.linalg.DenseVector;
+import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.SparseVector;
 import org.apache.spark.ml.linalg.Vector;
 import org.apache.spark.sql.SparkSession;
@@ -29,7 +32,8 @@ import scala.collection.Seq;
 /**
  * The per-row functions of {@link DivergenceRegistry} as classic Java UDFs
  * ({@code spark.udf().register(name, UDFn, returnType)}) in their minimal arity: two distributions
- * (one for {@code dist_entropy}), four Gaussian parameters, {@code kl_std_normal(mu, logvar)} and
+ * (one for {@code dist_entropy}), four Gaussian parameters, {@code kl_std_normal(mu, logvar)},
+ * {@code kl_mvn(mu1, cov1, mu2, cov2)} (no ridge) and
  * {@code rlhf_kl[_per_token](logp, ref_logp)} with the k3 estimator (summed). For people who prefer
  * classic UDFs; the extension's functions are faster (no per-element boxing) and take the options.
  *
@@ -47,6 +51,7 @@ public final class ClassicUdfs {
   private static final String[] GAUSS = {"mu1", "sigma1", "mu2", "sigma2"};
   private static final String[] STD_NORMAL = {"mu", "logvar"};
   private static final String[] RLHF = {"logp", "ref_logp"};
+  private static final String[] MVN = {"mu1", "cov1", "mu2", "cov2"};
 
   /** A registered UDF and its SQL result type. */
   private record Udf(Object function, DataType type) {}
@@ -63,6 +68,7 @@ public final class ClassicUdfs {
     UDFS.put("kl_div_logits", new Udf((UDF2<Object, Object, Double>) (a, b) -> logSpace("kl_div_logits", true, a, b), DataTypes.DoubleType));
     UDFS.put("kl_gaussian", new Udf((UDF4<Object, Object, Object, Object, Double>) ClassicUdfs::gaussian, DataTypes.DoubleType));
     UDFS.put("kl_std_normal", new Udf((UDF2<Object, Object, Double>) ClassicUdfs::stdNormal, DataTypes.DoubleType));
+    UDFS.put("kl_mvn", new Udf((UDF4<Object, Object, Object, Object, Double>) ClassicUdfs::mvn, DataTypes.DoubleType));
     UDFS.put("rlhf_kl", new Udf((UDF2<Object, Object, Double>) (a, b) -> rlhf("rlhf_kl", a, b), DataTypes.DoubleType));
     UDFS.put("rlhf_kl_per_token", new Udf((UDF2<Object, Object, double[]>) (a, b) -> rlhf("rlhf_kl_per_token", a, b),
         DataTypes.createArrayType(DataTypes.DoubleType, false)));
@@ -179,6 +185,42 @@ public final class ClassicUdfs {
     }
   }
 
+  /** Means as Seq or Vector, covariances as a row-major Seq or a Matrix; fresh arrays, as the math is O(d^3). */
+  static Double mvn(Object mu1, Object cov1, Object mu2, Object cov2) {
+    if (mu1 == null || cov1 == null || mu2 == null || cov2 == null) return null;
+    try {
+      double[] m1 = mean(mu1, 0);
+      int d = m1.length;
+      double[] c1 = covariance(cov1, d, 1);
+      double[] m2 = mean(mu2, 2);
+      if (m2.length != d) throw MultivariateGaussianFunction.meanLengthMismatch(m2.length, d);
+      double[] c2 = covariance(cov2, d, 3);
+      return MultivariateGaussian.kl(m1, c1, m2, c2, d, 0.0, Math.E, null);
+    } catch (InvalidInputException e) {
+      return invalid("kl_mvn", MVN, e);
+    }
+  }
+
+  private static double[] mean(Object mu, int arg) {
+    if (mu instanceof Vector v) return v.toArray();
+    Seq<?> s = seq("kl_mvn", mu);
+    double[] out = new double[s.size()];
+    copy(s, out, arg);
+    return out;
+  }
+
+  private static double[] covariance(Object cov, int d, int arg) {
+    if (cov instanceof Matrix m) {
+      if (m.numRows() != d || m.numCols() != d) throw MultivariateGaussianFunction.matrixShapeMismatch(arg, m.numRows(), m.numCols(), d);
+      return m.transpose().toArray(); // toArray is column-major
+    }
+    Seq<?> s = seq("kl_mvn", cov);
+    if (s.size() != (long) d * d) throw MultivariateGaussianFunction.covarianceLengthMismatch(arg, s.size(), d);
+    double[] out = new double[s.size()];
+    copy(s, out, arg);
+    return out;
+  }
+
   /** {@code rlhf_kl} (k3, summed) as a Double, {@code rlhf_kl_per_token} (k3) as a double[]. */
   @SuppressWarnings("unchecked")
   static <R> R rlhf(String name, Object logp, Object ref) {
@@ -279,7 +321,8 @@ public final class ClassicUdfs {
 
   private static IllegalArgumentException unsupported(String fn, Object v) {
     return new IllegalArgumentException(fn + ": unsupported argument of class " + v.getClass().getName()
-        + "; expected " + Representation.EXPECTED + " (or numbers where the function takes them)");
+        + "; expected " + Representation.EXPECTED + " (or numbers where the function takes them, an MLlib matrix"
+        + " for a covariance)");
   }
 
   /** Invalid input on one row: an error under ANSI mode, NULL otherwise (as the V2 functions). */

@@ -76,6 +76,15 @@ public final class DivergenceFunctions {
   public static Column klStdNormal(Column mu, Column logVar) { return call("kl_std_normal", mu, logVar); }
   public static Column klStdNormal(Column mu, Column logVar, double base) { return call("kl_std_normal", mu, logVar, functions.lit(base)); }
 
+  /** Means as arrays or MLlib vectors, covariances as row-major arrays of d * d entries or MLlib matrices. */
+  public static Column klMvn(Column mu1, Column cov1, Column mu2, Column cov2) { return call("kl_mvn", mu1, cov1, mu2, cov2); }
+  public static Column klMvn(Column mu1, Column cov1, Column mu2, Column cov2, double ridge) {
+    return call("kl_mvn", mu1, cov1, mu2, cov2, functions.lit(ridge));
+  }
+  public static Column klMvn(Column mu1, Column cov1, Column mu2, Column cov2, double ridge, double base) {
+    return call("kl_mvn", mu1, cov1, mu2, cov2, functions.lit(ridge), functions.lit(base));
+  }
+
   /** Masked sum of the k3 estimator; see {@link #rlhfKl(Column, Column, Column, String, String)}. */
   public static Column rlhfKl(Column logp, Column refLogp) { return call("rlhf_kl", logp, refLogp); }
   public static Column rlhfKl(Column logp, Column refLogp, String estimator) { return call("rlhf_kl", logp, refLogp, functions.lit(estimator)); }

@@ -13,6 +13,9 @@ import java.util.Objects;
 import org.apache.logging.log4j.Level;
 import org.apache.logging.log4j.LogManager;
 import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.ml.linalg.DenseMatrix;
+import org.apache.spark.ml.linalg.Matrices;
+import org.apache.spark.ml.linalg.Matrix;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.Vectors;
 import org.apache.spark.sql.Dataset;
@@ -187,6 +190,68 @@ class ClassicUdfsTest {
     }
     assertTrue(checked >= 40, "only " + checked + " invalid rows checked");
     spark.conf().set("spark.sql.ansi.enabled", "false");
+  }
+
+  /** kl_mvn needs covariances, which the shared table has not: its own rows, every layout, values and errors. */
+  @Test
+  void klMvnGivesWhatTheV2FunctionGives() {
+    StructType schema = new StructType().add("id", DataTypes.IntegerType)
+        .add("m1", DataTypes.createArrayType(DataTypes.DoubleType, true)).add("c1", DataTypes.createArrayType(DataTypes.DoubleType, true))
+        .add("m2", DataTypes.createArrayType(DataTypes.DoubleType, true)).add("c2", DataTypes.createArrayType(DataTypes.DoubleType, true))
+        .add("vm1", SQLDataTypes.VectorType()).add("mc1", SQLDataTypes.MatrixType())
+        .add("vm2", SQLDataTypes.VectorType()).add("mc2", SQLDataTypes.MatrixType());
+    double[][][] cases = {
+        {{0, 1}, {2, 0.3, 0.3, 0.5}, {1, -1}, {1, -0.2, -0.2, 1.5}},
+        {{0.5, 0, 2}, {4, 1, 0, 1, 3, -1, 0, -1, 2}, {0, 0, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1}},
+        {{0, 0}, {1, 1, 1, 1}, {0, 0}, {1, 0, 0, 1}},           // singular cov1
+        {{0, 0}, {1, 0, 0, 1}, {0, 0}, {2, 0.3, 0.2, 0.5}},     // asymmetric cov2
+        {{0, 0}, {1, 0, 0, 1}, {0, 0, 0}, {1, 0, 0, 0, 1, 0, 0, 0, 1}}, // mu2 too long
+        {{0, 0}, {1, 0, 0, 1, 0}, {0, 0}, {1, 0, 0, 1}},        // cov1 of 5 entries (no matrix of that shape)
+    };
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < cases.length; i++) {
+      double[][] c = cases[i];
+      int d1 = (int) Math.round(Math.sqrt(c[1].length));
+      int d2 = (int) Math.round(Math.sqrt(c[3].length));
+      rows.add(RowFactory.create(i, boxed(c[0]), boxed(c[1]), boxed(c[2]), boxed(c[3]), Vectors.dense(c[0]).toSparse(),
+          d1 * d1 == c[1].length ? rowMajor(c[1], d1, i % 2 == 0) : Matrices.eye(3), Vectors.dense(c[2]),
+          rowMajor(c[3], d2, i % 2 == 1)));
+    }
+    rows.add(RowFactory.create(cases.length, Arrays.asList(0.0, null), boxed(cases[0][1]), boxed(cases[0][2]), boxed(cases[0][3]),
+        null, null, Vectors.dense(cases[0][2]), null));
+    spark.createDataFrame(rows, schema).repartition(1).createOrReplaceTempView("mvn_t");
+    int errors = 0;
+    for (String args : new String[] {"m1, c1, m2, c2", "vm1, mc1, vm2, mc2", "vm1, c1, vm2, c2", "m1, mc1, m2, mc2"}) {
+      spark.conf().set("spark.sql.ansi.enabled", "false");
+      String anyNull = Arrays.stream(args.split(", ")).map(a -> a + " IS NULL").reduce((a, b) -> a + " OR " + b).get();
+      List<Row> out = spark.sql("SELECT id, divergence.kl_mvn(" + args + "), kl_mvn(" + args + "), " + anyNull
+          + " FROM mvn_t ORDER BY id").collectAsList();
+      for (Row r : out) assertClose((Double) r.get(1), (Double) r.get(2), "kl_mvn(" + args + ") on row " + r.getInt(0));
+      assertFalse(out.get(0).isNullAt(1) || out.get(1).isNullAt(1), args);
+      spark.conf().set("spark.sql.ansi.enabled", "true");
+      for (Row r : out) {
+        if (!r.isNullAt(1) || r.getBoolean(3)) continue; // a value, or NULL for a NULL argument
+        String where = " FROM mvn_t WHERE id = " + r.getInt(0);
+        InvalidDivergenceInputException v2 = failure("SELECT divergence.kl_mvn(" + args + ")" + where);
+        InvalidDivergenceInputException classic = failure("SELECT kl_mvn(" + args + ")" + where);
+        String at = "kl_mvn(" + args + ") on row " + r.getInt(0);
+        assertEquals(v2.argument().split(" ")[0], classic.argument().split(" ")[0], at);
+        assertEquals(v2.problem(), classic.problem(), at);
+        errors++;
+      }
+    }
+    assertTrue(errors >= 15, errors + " errors compared");
+    spark.conf().set("spark.sql.ansi.enabled", "false");
+  }
+
+  private static Double[] boxed(double[] a) { return Arrays.stream(a).boxed().toArray(Double[]::new); }
+
+  /** A row-major d x d matrix as an MLlib matrix, stored transposed (row-major) or column-major. */
+  private static Matrix rowMajor(double[] v, int d, boolean transposed) {
+    if (transposed) return new DenseMatrix(d, d, v.clone(), true);
+    double[] cm = new double[d * d];
+    for (int i = 0; i < d; i++) for (int j = 0; j < d; j++) cm[j * d + i] = v[i * d + j];
+    return Matrices.dense(d, d, cm);
   }
 
   @Test

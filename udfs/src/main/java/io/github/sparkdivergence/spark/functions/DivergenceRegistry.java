@@ -45,6 +45,10 @@ public final class DivergenceRegistry {
       + "/ (2 sigma2^2) - 1/2, in closed form; summed over dimensions for arrays (diagonal covariance).";
   private static final String STD_NORMAL_USAGE = "_FUNC_(mu, logvar[, base]) - The VAE term "
       + "KL(N(mu, exp(logvar)) || N(0, 1)) = -1/2 * sum(1 + logvar - mu^2 - exp(logvar)).";
+  private static final String MVN_USAGE = "_FUNC_(mu1, cov1, mu2, cov2[, ridge[, base]]) - "
+      + "KL(N(mu1, cov1) || N(mu2, cov2)) = 1/2 [tr(cov2^-1 cov1) + (mu2 - mu1)^T cov2^-1 (mu2 - mu1) "
+      + "- d + ln det cov2 - ln det cov1] for full covariance matrices, in closed form through their "
+      + "Cholesky factorisations (about d^3 flops).";
   private static final String RLHF_USAGE = "_FUNC_(logp, ref_logp[, mask][, estimator[, reduction]]) "
       + "- Per-sequence KL estimate between a policy and a reference model from the sampled tokens' "
       + "log-probs: the masked sum (or mean) of k1 = logp - ref, k2 = (logp - ref)^2 / 2 or "
@@ -113,6 +117,29 @@ public final class DivergenceRegistry {
         """
             > SELECT _FUNC_(array(0.0, 1.0), array(0.0, 0.0));
              0.5
+            """, false));
+    add(new FunctionSpec("kl_mvn", new MultivariateGaussianFunction(MVN_USAGE), MVN_USAGE,
+        """
+
+            Arguments:
+              * mu1, mu2 - means of length d >= 1: array<double> (other numeric arrays are cast) or
+                  MLlib vectors (dense or sparse), both stored alike.
+              * cov1, cov2 - covariance matrices: array<double> of the d * d entries in row-major
+                  order, or MLlib matrices (dense or sparse), both stored alike. Each must be
+                  symmetric (within 1e-8 relative; the two triangles are averaged) and positive
+                  definite once the ridge is added.
+              * ridge - >= 0, added to the diagonal of both covariances before they are factorised
+                  (default 0). A sample covariance of fewer vectors than dimensions is singular and
+                  needs one, e.g. 1e-6 times the mean variance.
+              * base - logarithm base of the result (numeric, > 0, not 1). Default e.
+          """,
+        """
+            > SELECT _FUNC_(array(0, 0), array(1, 0, 0, 1), array(1, 0), array(2, 0, 0, 2));
+             0.4431471805599453
+            > SELECT _FUNC_(array(0, 0), array(1, 0.5, 0.5, 1), array(0, 0), array(1, 0, 0, 1));
+             0.14384103622589045
+            > SELECT _FUNC_(array(0, 0), array(1, 1, 1, 1), array(0, 0), array(1, 0, 0, 1), 0.01);
+             1.9634680628117216
             """, false));
     add(new FunctionSpec("rlhf_kl", RlhfKlFunction.perSequence(RLHF_USAGE), RLHF_USAGE,
         RLHF_ARGS + """

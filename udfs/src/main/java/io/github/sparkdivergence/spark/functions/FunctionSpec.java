@@ -17,8 +17,9 @@ public record FunctionSpec(
 
   /** Spark requires a note to start with a newline and 4 spaces and end with a newline and 2. */
   private static final String SCALAR_NOTE = "\n    NULL in any argument gives NULL. Invalid input on a row "
-      + "(negative, NaN or null entries, length mismatch, empty vectors, sigma <= 0, a bad base, eps "
-      + "or estimator) raises SPARK_DIVERGENCE_INVALID_INPUT when spark.sql.ansi.enabled is true "
+      + "(negative, NaN or null entries, length mismatch, empty vectors, sigma <= 0, a covariance "
+      + "that is not symmetric positive definite, a bad base, eps or estimator) raises "
+      + "SPARK_DIVERGENCE_INVALID_INPUT when spark.sql.ansi.enabled is true "
       + "(Spark 4's default) and gives NULL when it is false.\n  ";
 
   public FunctionSpec {

@@ -89,6 +89,55 @@ public final class Inputs {
     }
   }
 
+  /**
+   * MLlib's MatrixUDT stores {@code struct<type: tinyint, numRows: int, numCols: int, colPtrs: array<int>,
+   * rowIndices: array<int>, values: array<double>, isTransposed: boolean>}: dense values are
+   * column-major (row-major when transposed), sparse ones CSC (CSR when transposed).
+   */
+  public static int matrixRows(InternalRow m) { return m.getInt(1); }
+
+  public static int matrixCols(InternalRow m) { return m.getInt(2); }
+
+  /** Writes the matrix row-major into {@code dst[0, rows * cols)}. */
+  public static void matrixRowMajor(InternalRow m, double[] dst, int arg) {
+    int rows = m.getInt(1);
+    int cols = m.getInt(2);
+    boolean transposed = m.getBoolean(6);
+    ArrayData values = m.getArray(5);
+    if (m.getByte(0) != SPARSE) {
+      if (values.numElements() != rows * cols) {
+        throw new InvalidInputException(arg, "has " + values.numElements() + " values for a " + rows + " x " + cols + " matrix");
+      }
+      if (transposed) {
+        copyDoubles(values, dst, rows * cols, arg);
+        return;
+      }
+      for (int j = 0, k = 0; j < cols; j++) {
+        for (int i = 0; i < rows; i++, k++) dst[i * cols + j] = values.getDouble(k);
+      }
+      return;
+    }
+    java.util.Arrays.fill(dst, 0, rows * cols, 0.0);
+    ArrayData ptrs = m.getArray(3);
+    ArrayData idx = m.getArray(4);
+    // CSC walks columns and indexes rows; CSR (transposed) the other way round
+    int outer = transposed ? rows : cols;
+    int inner = transposed ? cols : rows;
+    if (ptrs.numElements() != outer + 1 || idx.numElements() != values.numElements()) {
+      throw new InvalidInputException(arg, "has a malformed sparse layout for a " + rows + " x " + cols + " matrix");
+    }
+    for (int o = 0; o < outer; o++) {
+      int end = ptrs.getInt(o + 1);
+      for (int k = ptrs.getInt(o); k < end; k++) {
+        int in = k >= 0 && k < idx.numElements() ? idx.getInt(k) : -1;
+        if (in < 0 || in >= inner) {
+          throw new InvalidInputException(arg, "has a malformed sparse layout for a " + rows + " x " + cols + " matrix");
+        }
+        dst[transposed ? o * cols + in : in * cols + o] = values.getDouble(k);
+      }
+    }
+  }
+
   /** Copies map values in their stored order; keys do not matter for a single distribution. */
   public static int mapValues(MapData m, double[] dst, int arg) {
     int n = m.numElements();

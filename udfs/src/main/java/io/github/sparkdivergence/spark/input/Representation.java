@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.spark.input;
 
+import org.apache.spark.ml.linalg.MatrixUDT;
 import org.apache.spark.ml.linalg.SQLDataTypes;
 import org.apache.spark.ml.linalg.VectorUDT;
 import org.apache.spark.sql.types.ArrayType;
@@ -37,6 +38,13 @@ public enum Representation {
     if (t instanceof NullType) return ARRAY;
     return null;
   }
+
+  /** MLlib {@code org.apache.spark.ml.linalg.Matrix}, dense or sparse: covariance arguments (not a distribution). */
+  public static final DataType MATRIX = SQLDataTypes.MatrixType();
+
+  public static boolean isVector(DataType t) { return t instanceof VectorUDT; }
+
+  public static boolean isMatrix(DataType t) { return t instanceof MatrixUDT; }
 
   public static boolean isNumeric(DataType t) { return t instanceof NumericType || t instanceof NullType; }
 

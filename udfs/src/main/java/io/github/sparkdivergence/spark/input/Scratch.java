@@ -14,6 +14,8 @@ public final class Scratch {
   public double[] second = new double[256];
   public double[] third = new double[256];
   public double[] fourth = new double[256];
+  /** Working storage of a computation on the buffers above (kl_mvn's Cholesky factors). */
+  public double[] work = new double[256];
   /** Indices of the first and second sparse vector. */
   public int[] firstIndices = new int[256];
   public int[] secondIndices = new int[256];
@@ -34,6 +36,7 @@ public final class Scratch {
   public double[] second(int n) { return second.length >= n ? second : (second = new double[grow(n)]); }
   public double[] third(int n) { return third.length >= n ? third : (third = new double[grow(n)]); }
   public double[] fourth(int n) { return fourth.length >= n ? fourth : (fourth = new double[grow(n)]); }
+  public double[] work(int n) { return work.length >= n ? work : (work = new double[grow(n)]); }
   public int[] firstIndices(int n) { return firstIndices.length >= n ? firstIndices : (firstIndices = new int[grow(n)]); }
   public int[] secondIndices(int n) { return secondIndices.length >= n ? secondIndices : (secondIndices = new int[grow(n)]); }
   int[] mapQPos(int n) { return mapQPos.length >= n ? mapQPos : (mapQPos = new int[grow(n)]); }

@@ -128,11 +128,10 @@ class MultivariateGaussianFunctionTest {
     for (String call : new String[] {"kl_mvn(m1, c1, m2, c2, 0.01)", "kl_mvn(vm1, mc1, vm2, mc2)"}) {
       String plan = spark.sql("SELECT " + call + " FROM mvn").queryExecution().executedPlan().toString();
       assertFalse(plan.toLowerCase(java.util.Locale.ROOT).contains("applyfunctionexpression"), call + ":\n" + plan);
-      assertTrue(plan.contains("invoke("), call + ":\n" + plan);
+      assertTrue(plan.contains("invoke"), call + ":\n" + plan); // Spark 3.5 prints kl_mvn.invoke, 4.x invoke(...)
     }
-    // Spark prints the node in lower case
     String plan = spark.sql("SELECT kl_mvn(vm1, c1, vm2, c2) FROM mvn").queryExecution().executedPlan().toString();
-    assertTrue(plan.contains("applyfunctionexpression(kl_mvn"), plan);
+    assertTrue(plan.toLowerCase(java.util.Locale.ROOT).contains("applyfunctionexpression"), plan);
   }
 
   @Test

@@ -198,7 +198,7 @@ public final class MutualInfoJob implements Job {
     String rankedBy = rankBy.equals("ami") ? "ami (mi adjusted for chance: 0 = independent, 1 = identical)" : rankBy;
     if (report != null) {
       String about = String.format(Locale.ROOT, "%,d rows; numeric columns in %d quantile bins; mi in nats; %s", rows, bins,
-          target == null ? "the diagonal, and pairs without a value, are blank" : "ranked by " + rankedBy);
+          target == null ? "blank: the diagonal, pairs with a constant column, pairs without a value" : "ranked by " + rankedBy);
       MutualInfoReport page = htmlReport(sorted, resultSchema, target, new ArrayList<>(columns), rankBy, prepend(about, notes));
       ctx.stage("report", () -> report.write(ctx, HtmlReport.render(page)));
     }
@@ -256,13 +256,16 @@ public final class MutualInfoJob implements Job {
   /**
    * The page of {@code --report}: with a target, its features in the table's order with their
    * {@code rankBy} value; else {@code rankBy} between every two of {@code columns}, symmetric, NaN
-   * on the diagonal and where the table has no value (NULL).
+   * on the diagonal, where the table has no value (NULL) and for a pair with a constant side
+   * (two constant columns score NMI = AMI = 1, which would be the darkest cells of the map).
    */
   static MutualInfoReport htmlReport(List<Row> sorted, StructType schema, String target, List<String> columns,
       String rankBy, List<String> notes) {
     int at = schema.fieldIndex(rankBy);
     int a = schema.fieldIndex("col_a");
     int b = schema.fieldIndex("col_b");
+    int la = schema.fieldIndex("levels_a");
+    int lb = schema.fieldIndex("levels_b");
     if (target != null) {
       List<MutualInfoReport.Ranked> ranked = new ArrayList<>();
       for (Row r : sorted) {
@@ -279,7 +282,7 @@ public final class MutualInfoJob implements Job {
       Integer i = index.get(r.getString(a));
       Integer j = index.get(r.getString(b));
       if (i != null && j != null && !i.equals(j)) {
-        m[i][j] = value(r, at);
+        m[i][j] = r.getLong(la) <= 1 || r.getLong(lb) <= 1 ? Double.NaN : value(r, at);
         m[j][i] = m[i][j];
       }
     }

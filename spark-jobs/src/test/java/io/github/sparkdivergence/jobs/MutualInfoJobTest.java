@@ -122,7 +122,7 @@ class MutualInfoJobTest {
    * id is flagged, dates stay out unless named, and --rank-by mi still gives the raw order.
    */
   @Test
-  void ranksByAmiAndFlagsIdLikeColumns() {
+  void ranksByAmiAndFlagsIdLikeColumns() throws IOException {
     String in = tmp.resolve("ids.parquet").toString();
     // y: 0/1; x: equals y on 4 rows of 5; id: unique; day: a date per row; one: constant
     spark.range(0, 400).selectExpr("CAST(id % 2 AS STRING) AS y", "CAST(IF(id % 5 = 0, 1 - id % 2, id % 2) AS STRING) AS x",
@@ -149,6 +149,12 @@ class MutualInfoJobTest {
     assertEquals(0, raw.exit(), raw.toString());
     assertTrue(raw.out().indexOf("| id ") < raw.out().indexOf("| x "), raw.out());
     assertTrue(raw.out().contains("| day "), "a date column named in --columns is used: " + raw.out());
+    Path map = tmp.resolve("map.html");
+    JobsTestSupport.Run matrix = run("mutual-info", "--input", in, "--columns", "x,y,one", "--report", map.toString());
+    assertEquals(0, matrix.exit(), matrix.toString());
+    String heat = Files.readString(map);
+    assertEquals(3 + 4, count(heat, "<td class=\"na\"></td>"), "the diagonal and both cells of one's two pairs: " + heat);
+    assertTrue(heat.contains("blank: the diagonal, pairs with a constant column, pairs without a value"), heat);
     JobsTestSupport.Run byP = run("mutual-info", "--input", in, "--target", "y", "--rank-by", "p_value");
     assertTrue(byP.out().indexOf("| x ") < byP.out().indexOf("| id "), "smallest p-value first: " + byP.out());
     assertFails(2, "--rank-by must be one of ami, mi, nmi, g, p_value", "mutual-info", "--input", in, "--target", "y",

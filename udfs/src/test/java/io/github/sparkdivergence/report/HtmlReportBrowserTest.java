@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,7 +33,8 @@ import org.junit.jupiter.api.Test;
  * (there .ci/run installs it, so a missing browser is a broken CI, not a reason to skip).
  */
 class HtmlReportBrowserTest {
-  static final Path CHROMIUM = Paths.get("/usr/bin/chromium");
+  /** -Dchromium=PATH points elsewhere (e.g. at nothing, to see the skip or the CI failure). */
+  static final Path CHROMIUM = Paths.get(System.getProperty("chromium", "/usr/bin/chromium"));
   static final Path OUT = Paths.get("target", "report-screenshots").toAbsolutePath();
   static final long TIMEOUT_SECONDS = 60;
 
@@ -44,10 +45,12 @@ class HtmlReportBrowserTest {
    */
   static final Pattern PAGE_ERROR = Pattern.compile(":CONSOLE[:(]|Uncaught|net::ERR_|Failed to load resource");
 
-  @BeforeAll
-  static void needsChromium() throws IOException {
+  /** Per test, not @BeforeAll: Surefire counts (and names) the skipped tests only then. */
+  @BeforeEach
+  void needsChromium() throws IOException {
     if (!Files.isExecutable(CHROMIUM)) {
-      String how = CHROMIUM + " is missing: install it with `apt-get update && apt-get install -y chromium` (Debian)";
+      String how = CHROMIUM + " is missing: install it with `apt-get update && apt-get install -y chromium` (Debian; "
+          + ".ci/run does)";
       if (System.getenv("CI") != null) fail("CI is set and " + how);
       Assumptions.assumeTrue(false, "skipping the browser test: " + how);
     }

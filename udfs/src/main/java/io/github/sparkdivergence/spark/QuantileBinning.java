@@ -40,15 +40,9 @@ public final class QuantileBinning {
       throw new IllegalArgumentException("relativeError must be in [0, 1] but was " + relativeError);
     }
     if (columns.isEmpty()) return new double[0][];
-    Column[] cast = new Column[columns.size()];
-    String[] names = new String[columns.size()];
-    for (int i = 0; i < cast.length; i++) {
-      names[i] = "__q" + i;
-      cast[i] = col("`" + columns.get(i).replace("`", "``") + "`").cast("double").as(names[i]);
-    }
     double[] probs = new double[bins + 1];
     for (int i = 0; i <= bins; i++) probs[i] = (double) i / bins;
-    double[][] quantiles = df.select(cast).stat().approxQuantile(names, probs, relativeError);
+    double[][] quantiles = quantiles(df, columns, probs, relativeError);
     double[][] splits = new double[columns.size()][];
     for (int i = 0; i < splits.length; i++) {
       splits[i] = splits(quantiles[i]);
@@ -57,6 +51,21 @@ public final class QuantileBinning {
       }
     }
     return splits;
+  }
+
+  /**
+   * {@code approxQuantile} of each of {@code columns} (cast to double; NULL and NaN ignored) at
+   * {@code probs}, in one job; an empty array for a column with no such value. Each probability is
+   * answered from the same summary, so asking for more of them changes none of the others.
+   */
+  public static double[][] quantiles(Dataset<Row> df, List<String> columns, double[] probs, double relativeError) {
+    Column[] cast = new Column[columns.size()];
+    String[] names = new String[columns.size()];
+    for (int i = 0; i < cast.length; i++) {
+      names[i] = "__q" + i;
+      cast[i] = col("`" + columns.get(i).replace("`", "``") + "`").cast("double").as(names[i]);
+    }
+    return df.select(cast).stat().approxQuantile(names, probs, relativeError);
   }
 
   /**

@@ -17,10 +17,14 @@ import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.sql.Column;
+import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.api.java.UDF2;
+import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.storage.StorageLevel;
@@ -28,13 +32,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Computes a drift comparison: one job counts the rows (and the reference's standard deviation of
- * each numeric column), one fits the reference's quantile splits, and ONE aggregation over both
- * inputs counts every (column, category or bucket, finite value) for all columns at once. Those
- * counts are range-partitioned by (column, value), sorted and kept, then read twice (their size is
- * the number of distinct values, not rows): a first pass gathers the per-category counts and each
- * partition's run of values, a second integrates |F_ref - F_cur| over the sorted values for the
- * exact Wasserstein distance and the KS statistic ({@link CdfDistance}). Vector columns are fitted
+ * Computes a drift comparison: one job fits the reference's quantiles (bucket splits, and ranges
+ * for the sort), and ONE aggregation over both inputs counts every (column, category) and every
+ * (column, distinct value) for all columns at once. Those counts are partitioned by (column,
+ * range of the value), sorted by value and kept, then read twice (their size is the number of
+ * distinct values, not rows): a first pass gathers the per-category and per-bucket counts and
+ * each range's run of values, a second integrates |F_ref - F_cur| over the sorted values, run
+ * after run, for the exact Wasserstein distance and the KS statistic ({@link CdfDistance}). Vector columns are fitted
  * with {@link VectorMoments} in one more pass over their columns.
  */
 public final class DriftComputation {
@@ -56,18 +60,18 @@ public final class DriftComputation {
 
     Dataset<Row> refP = prepare(reference, scalar, true);
     Dataset<Row> curP = prepare(current, scalar, false);
-    Totals totals = count(refP, curP, scalar);
-    if (totals.nRef == 0) throw new IllegalArgumentException("reference is empty (0 rows)");
-    if (totals.nCur == 0) throw new IllegalArgumentException("current is empty (0 rows)");
-    LOG.info("drift: reference {} rows, current {} rows, {} columns", totals.nRef, totals.nCur, specs.size());
-
     Map<Spec, ColumnDrift> byColumn = new HashMap<>();
+    long[] rows;
     if (!scalar.isEmpty()) {
-      double[][] splits = fitSplits(scalar, refP, totals, options, notes);
-      for (ColumnDrift d : compareScalars(scalar, refP, curP, splits, totals, options)) {
-        byColumn.put(scalar.get(indexOf(scalar, d.column())), d);
-      }
+      Quantiles q = fitQuantiles(scalar, refP, options, notes, reference.sparkSession());
+      Compared compared = compareScalars(scalar, refP, curP, q, options);
+      rows = compared.rows();
+      for (ColumnDrift d : compared.columns()) byColumn.put(scalar.get(indexOf(scalar, d.column())), d);
+    } else {
+      rows = new long[] {reference.count(), current.count()};
+      requireRows(rows);
     }
+    LOG.info("drift: reference {} rows, current {} rows, {} columns", rows[0], rows[1], specs.size());
     if (!vectors.isEmpty()) {
       for (ColumnDrift d : VectorMoments.compare(reference, current, vectors, options)) {
         byColumn.put(vectors.get(indexOf(vectors, d.column())), d);
@@ -75,7 +79,12 @@ public final class DriftComputation {
     }
     List<ColumnDrift> results = new ArrayList<>();
     for (Spec s : specs) results.add(byColumn.get(s));
-    return new DriftResult(spark, totals.nRef, totals.nCur, options, results, notes);
+    return new DriftResult(spark, rows[0], rows[1], options, results, notes);
+  }
+
+  private static void requireRows(long[] rows) {
+    if (rows[0] == 0) throw new IllegalArgumentException("reference is empty (0 rows)");
+    if (rows[1] == 0) throw new IllegalArgumentException("current is empty (0 rows)");
   }
 
   private static int indexOf(List<Spec> specs, String name) {
@@ -94,40 +103,41 @@ public final class DriftComputation {
     return df.select(cols);
   }
 
-  /** Rows per side; per numeric column the reference's non-null non-NaN values. */
-  private record Totals(long nRef, long nCur, long[] usable) {}
+  /**
+   * From one {@code approxQuantile} job over the reference: per numeric column (null for the
+   * others) QuantileDiscretizer's bucket splits, and the inner quantiles at 1/R, ..., (R-1)/R that
+   * cut its distinct values into R ranges of about equal reference mass for the sort (R = the
+   * session's shuffle partitions, at most 256), so no sampling job is needed to place them.
+   */
+  private record Quantiles(double[][] splits, double[][] ranges) {}
 
-
-  private static Totals count(Dataset<Row> refP, Dataset<Row> curP, List<Spec> specs) {
-    List<Column> aggs = new ArrayList<>();
-    for (int i = 0; i < specs.size(); i++) {
-      Column c = col("c" + i);
-      boolean numeric = specs.get(i).kind() == ColumnKind.NUMERIC;
-      aggs.add(numeric ? functions.count(functions.when(c.isNotNull().and(functions.not(functions.isnan(c))), 1)) : functions.lit(0L));
-    }
-    Row r = refP.agg(functions.count(functions.lit(1)), aggs.toArray(new Column[0])).first();
-    long[] usable = new long[specs.size()];
-    for (int i = 0; i < specs.size(); i++) usable[i] = r.getLong(1 + i);
-    return new Totals(r.getLong(0), curP.count(), usable);
-  }
-
-  /** QuantileDiscretizer's splits on the reference, for the numeric columns (null for the others). */
-  private static double[][] fitSplits(List<Spec> specs, Dataset<Row> refP, Totals totals, DriftOptions options, List<String> notes) {
+  private static Quantiles fitQuantiles(List<Spec> specs, Dataset<Row> refP, DriftOptions options, List<String> notes,
+      SparkSession spark) {
     double[][] splits = new double[specs.size()][];
+    double[][] ranges = new double[specs.size()][];
     List<Integer> numeric = new ArrayList<>();
-    for (int i = 0; i < specs.size(); i++) {
-      if (specs.get(i).kind() != ColumnKind.NUMERIC) continue;
-      numeric.add(i);
-      if (totals.usable[i] == 0) notes.add("column " + specs.get(i).name() + " has no non-null value in the reference: one split at 0");
-    }
-    if (numeric.isEmpty()) return splits;
-    List<String> in = numeric.stream().map(i -> "c" + i).toList();
-    double[][] fitted = QuantileBinning.fit(refP, in, options.bins(), options.relativeError());
+    for (int i = 0; i < specs.size(); i++) if (specs.get(i).kind() == ColumnKind.NUMERIC) numeric.add(i);
+    if (numeric.isEmpty()) return new Quantiles(splits, ranges);
+    int bins = options.bins();
+    int r = Math.max(1, Math.min(256, Integer.parseInt(spark.conf().get("spark.sql.shuffle.partitions", "200"))));
+    double[] probs = new double[bins + 1 + Math.max(0, r - 1)];
+    for (int i = 0; i <= bins; i++) probs[i] = (double) i / bins;
+    for (int j = 1; j < r; j++) probs[bins + j] = (double) j / r;
+    double[][] q = QuantileBinning.quantiles(refP, numeric.stream().map(i -> "c" + i).toList(), probs, options.relativeError());
     for (int j = 0; j < numeric.size(); j++) {
-      splits[numeric.get(j)] = fitted[j];
-      LOG.info("drift: buckets of {}: {}", specs.get(numeric.get(j)).name(), Arrays.toString(fitted[j]));
+      int c = numeric.get(j);
+      if (q[j].length == 0) {
+        notes.add("column " + specs.get(c).name() + " has no non-null value in the reference: one split at 0");
+        splits[c] = QuantileBinning.splits(new double[0]);
+        ranges[c] = new double[0];
+        continue;
+      }
+      splits[c] = QuantileBinning.splits(Arrays.copyOf(q[j], bins + 1));
+      ranges[c] = Arrays.stream(q[j], bins + 1, q[j].length).filter(Double::isFinite).map(x -> x == 0.0 ? 0.0 : x)
+          .distinct().sorted().toArray();
+      LOG.info("drift: buckets of {}: {}", specs.get(c).name(), Arrays.toString(splits[c]));
     }
-    return splits;
+    return new Quantiles(splits, ranges);
   }
 
   /** (side, c, v, x) for every row and column: v the category of a categorical column, x the value of a numeric one. */
@@ -143,18 +153,30 @@ public final class DriftComputation {
         .select(functions.lit(side).as("side"), col("kv.c").as("c"), col("kv.v").as("v"), col("kv.x").as("x"));
   }
 
-  private static List<ColumnDrift> compareScalars(List<Spec> specs, Dataset<Row> refP, Dataset<Row> curP, double[][] splits,
-      Totals totals, DriftOptions options) {
+  /** The per-column results, and the rows of each side. */
+  private record Compared(List<ColumnDrift> columns, long[] rows) {}
+
+  private static Compared compareScalars(List<Spec> specs, Dataset<Row> refP, Dataset<Row> curP, Quantiles quantiles,
+      DriftOptions options) {
     int k = specs.size();
+    double[][] splits = quantiles.splits();
+    double[][] ranges = quantiles.ranges();
     Dataset<Row> counted = pairs(refP, specs, 0).union(pairs(curP, specs, 1))
         .groupBy("c", "v", "x").agg(
             functions.sum(functions.when(col("side").equalTo(0), 1L).otherwise(0L)).as("n_ref"),
             functions.sum(functions.when(col("side").equalTo(1), 1L).otherwise(0L)).as("n_cur"));
-    Dataset<Row> sorted = counted.repartitionByRange(col("c"), col("x")).sortWithinPartitions("c", "x")
+    // the range of a finite value among its column's reference quantiles; everything else range 0
+    UserDefinedFunction range = functions.udf((UDF2<Integer, Double, Integer>) (c, x) -> {
+      if (x == null || !Double.isFinite(x) || ranges[c] == null) return 0;
+      int i = Arrays.binarySearch(ranges[c], x);
+      return i >= 0 ? i + 1 : -i - 1;
+    }, DataTypes.IntegerType);
+    Dataset<Row> sorted = counted.withColumn("r", range.apply(col("c"), col("x")))
+        .repartition(col("c"), col("r")).sortWithinPartitions("c", "r", "x")
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       int maxCategories = options.maxCategories();
-      List<DriftCounts> parts = new ArrayList<>(sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
+      List<DriftCounts> parts = new ArrayList<>(internalRows(sorted).mapPartitionsWithIndex((index, rows) -> {
         DriftCounts dc = new DriftCounts(index, maxCategories, splits);
         while (rows.hasNext()) dc.add(rows.next());
         return List.of(dc).iterator();
@@ -178,16 +200,27 @@ public final class DriftComputation {
       }
       for (Map<String, long[]> m : categories) collected += m.size();
       LOG.info("drift: {} (column, category) counts from one aggregation", collected);
+      long[] rows = new long[2];
+      for (long[] n : categories.get(0).values()) {
+        rows[0] += n[0];
+        rows[1] += n[1];
+      }
+      requireRows(rows);
 
       CdfResults cdf = integrate(sorted, parts, k);
       List<ColumnDrift> out = new ArrayList<>();
       for (int c = 0; c < k; c++) {
-        out.add(compare(specs.get(c), splits[c], categories.get(c), totals, c, cdf, options));
+        out.add(compare(specs.get(c), splits[c], categories.get(c), rows, c, cdf, options));
       }
-      return out;
+      return new Compared(out, rows);
     } finally {
       sorted.unpersist(false);
     }
+  }
+
+  /** The rows as Spark holds them: no conversion to {@link Row} objects in either pass over the counts. */
+  private static JavaRDD<InternalRow> internalRows(Dataset<Row> df) {
+    return df.queryExecution().toRdd().toJavaRDD();
   }
 
   private static IllegalArgumentException tooManyCategories(Spec s, int max) {
@@ -212,31 +245,37 @@ public final class DriftComputation {
     long[] nCur = new long[k];
     CompensatedSum[] refSums = new CompensatedSum[k];
     for (int c = 0; c < k; c++) refSums[c] = new CompensatedSum();
+    // every run in (column, range) order, with the partition that holds it
+    java.util.TreeMap<Long, Integer> order = new java.util.TreeMap<>();
+    Map<Long, DriftCounts.Run> byKey = new HashMap<>();
     for (DriftCounts p : parts) {
-      for (Map.Entry<Integer, DriftCounts.Run> e : p.runs.entrySet()) {
-        nRef[e.getKey()] += e.getValue().nRef;
-        nCur[e.getKey()] += e.getValue().nCur;
-        refSums[e.getKey()].add(e.getValue().refSum.value());
+      for (Map.Entry<Long, DriftCounts.Run> e : p.runs.entrySet()) {
+        if (order.put(e.getKey(), p.partition) != null) {
+          throw new IllegalStateException("range " + e.getKey() + " of the sorted counts is in two partitions");
+        }
+        byKey.put(e.getKey(), e.getValue());
+        int c = DriftCounts.column(e.getKey());
+        nRef[c] += e.getValue().nRef;
+        nCur[c] += e.getValue().nCur;
+        refSums[c].add(e.getValue().refSum.value());
       }
     }
     double[] mean = new double[k];
     for (int c = 0; c < k; c++) mean[c] = nRef[c] == 0 ? 0.0 : refSums[c].value() / nRef[c];
-    Map<Integer, Map<Integer, Start>> starts = new HashMap<>();
-    Map<Integer, Map<Integer, long[]>> expectedEnds = new HashMap<>();
+    Map<Integer, Map<Long, Start>> starts = new HashMap<>();
+    Map<Long, long[]> expectedEnds = new HashMap<>();
     long[] refBefore = new long[k];
     long[] curBefore = new long[k];
     double[] previous = new double[k];
     Arrays.fill(previous, Double.NaN);
-    for (DriftCounts p : parts) {
-      for (Map.Entry<Integer, DriftCounts.Run> e : p.runs.entrySet()) {
-        int c = e.getKey();
-        DriftCounts.Run run = e.getValue();
-        starts.computeIfAbsent(p.partition, x -> new HashMap<>()).put(c, new Start(refBefore[c], curBefore[c], previous[c]));
-        refBefore[c] += run.nRef;
-        curBefore[c] += run.nCur;
-        previous[c] = run.last;
-        expectedEnds.computeIfAbsent(p.partition, x -> new HashMap<>()).put(c, new long[] {refBefore[c], curBefore[c]});
-      }
+    for (Map.Entry<Long, Integer> e : order.entrySet()) {
+      int c = DriftCounts.column(e.getKey());
+      DriftCounts.Run run = byKey.get(e.getKey());
+      starts.computeIfAbsent(e.getValue(), x -> new HashMap<>()).put(e.getKey(), new Start(refBefore[c], curBefore[c], previous[c]));
+      refBefore[c] += run.nRef;
+      curBefore[c] += run.nCur;
+      previous[c] = run.last;
+      expectedEnds.put(e.getKey(), new long[] {refBefore[c], curBefore[c]});
     }
     double[] area = new double[k];
     double[] sup = new double[k];
@@ -247,20 +286,21 @@ public final class DriftComputation {
 
     long[] totalRef = nRef.clone();
     long[] totalCur = nCur.clone();
-    List<double[]> partials = sorted.javaRDD().mapPartitionsWithIndex((index, rows) -> {
-      Map<Integer, Start> mine = starts.getOrDefault(index, Map.of());
+    List<double[]> partials = internalRows(sorted).mapPartitionsWithIndex((index, rows) -> {
+      Map<Long, Start> mine = starts.getOrDefault(index, Map.of());
       List<double[]> out = new ArrayList<>();
       Partial p = null;
       while (rows.hasNext()) {
-        Row r = rows.next();
+        InternalRow r = rows.next();
         if (r.isNullAt(2) || !Double.isFinite(r.getDouble(2))) continue;
         int c = r.getInt(0);
         if (totalRef[c] == 0) continue;
-        if (p == null || c != p.column) {
+        long key = DriftCounts.key(c, r.getInt(5));
+        if (p == null || key != p.key) {
           if (p != null) out.add(p.toArray());
-          Start s = mine.get(c);
-          if (s == null) throw new IllegalStateException("partition " + index + " changed between the passes (column " + c + ")");
-          p = new Partial(index, c, mean[c], totalCur[c] == 0 ? null
+          Start s = mine.get(key);
+          if (s == null) throw new IllegalStateException("partition " + index + " changed between the passes (range " + key + ")");
+          p = new Partial(key, mean[c], totalCur[c] == 0 ? null
               : new CdfDistance(totalRef[c], totalCur[c], s.refBefore(), s.curBefore(), s.previous()), s.refBefore());
         }
         p.add(r.getDouble(2), r.getLong(3), r.getLong(4));
@@ -276,16 +316,15 @@ public final class DriftComputation {
       squares[c] = new CompensatedSum();
     }
     for (double[] p : partials) {
-      int index = (int) p[0];
-      int c = (int) p[1];
-      long[] end = expectedEnds.get(index).get(c);
-      if (end[0] != (long) p[4] || (nCur[c] > 0 && end[1] != (long) p[5])) {
-        throw new IllegalStateException("the sorted counts of column " + c + " changed between the two passes (partition "
-            + index + ")");
+      long key = (long) p[0];
+      int c = DriftCounts.column(key);
+      long[] end = expectedEnds.get(key);
+      if (end == null || end[0] != (long) p[3] || (nCur[c] > 0 && end[1] != (long) p[4])) {
+        throw new IllegalStateException("the sorted counts of column " + c + " changed between the two passes (range " + key + ")");
       }
-      sums[c].add(p[2]);
-      sup[c] = Math.max(sup[c], p[3]);
-      squares[c].add(p[6]);
+      sums[c].add(p[1]);
+      sup[c] = Math.max(sup[c], p[2]);
+      squares[c].add(p[5]);
     }
     for (int c = 0; c < k; c++) {
       area[c] = sums[c].value();
@@ -294,18 +333,16 @@ public final class DriftComputation {
     return new CdfResults(nRef, nCur, area, sup, std);
   }
 
-  /** A partition's run of one column in the second pass: its CDF distance and the reference's squared deviations. */
+  /** A run of one column and range in the second pass: its CDF distance and the reference's squared deviations. */
   private static final class Partial {
-    final int partition;
-    final int column;
+    final long key;
     final double mean;
     final CdfDistance cdf; // null when the current side has no finite value
     final CompensatedSum squares = new CompensatedSum();
     long refSeen;
 
-    Partial(int partition, int column, double mean, CdfDistance cdf, long refBefore) {
-      this.partition = partition;
-      this.column = column;
+    Partial(long key, double mean, CdfDistance cdf, long refBefore) {
+      this.key = key;
       this.mean = mean;
       this.cdf = cdf;
       this.refSeen = refBefore;
@@ -318,14 +355,14 @@ public final class DriftComputation {
       refSeen += nRef;
     }
 
-    /** {partition, column, area, sup, refSeen, curSeen, squares}: counts stay exact as doubles below 2^53. */
+    /** {key, area, sup, refSeen, curSeen, squares}: keys and counts stay exact as doubles below 2^53. */
     double[] toArray() {
-      return new double[] {partition, column, cdf == null ? 0 : cdf.area(), cdf == null ? 0 : cdf.sup(),
+      return new double[] {key, cdf == null ? 0 : cdf.area(), cdf == null ? 0 : cdf.sup(),
           cdf == null ? refSeen : cdf.refSeen(), cdf == null ? 0 : cdf.curSeen(), squares.value()};
     }
   }
 
-  private static ColumnDrift compare(Spec spec, double[] splits, Map<String, long[]> counts, Totals totals, int c,
+  private static ColumnDrift compare(Spec spec, double[] splits, Map<String, long[]> counts, long[] rows, int c,
       CdfResults cdf, DriftOptions options) {
     boolean numeric = spec.kind() == ColumnKind.NUMERIC;
     List<String> keys = new ArrayList<>(counts.keySet());
@@ -355,9 +392,9 @@ public final class DriftComputation {
       buckets.add(new ColumnDrift.Bucket(label, bucket, real ? splits[bucket] : null, real ? splits[bucket + 1] : null,
           n[0], n[1]));
     }
-    if (sumRef != totals.nRef || sumCur != totals.nCur) {
+    if (sumRef != rows[0] || sumCur != rows[1]) {
       throw new IllegalStateException("counts of " + spec.name() + " add up to " + sumRef + "/" + sumCur
-          + " rows, not " + totals.nRef + "/" + totals.nCur + " (did the input change while the job ran?)");
+          + " rows, not " + rows[0] + "/" + rows[1] + " like the first column's (every row counts once per column)");
     }
     double[] p = new double[kk];
     double[] q = new double[kk];
@@ -383,7 +420,7 @@ public final class DriftComputation {
       measures.put(DriftMeasure.WASSERSTEIN_NORMED, w / Math.max(cdf.std()[c], DriftOptions.STD_FLOOR));
       measures.put(DriftMeasure.KS_STATISTIC, ks);
     }
-    return DriftResult.verdict(spec.name(), spec.kind(), totals.nRef, totals.nCur, kk, null, measures, onlyRef, onlyCur,
+    return DriftResult.verdict(spec.name(), spec.kind(), rows[0], rows[1], kk, null, measures, onlyRef, onlyCur,
         buckets, options);
   }
 

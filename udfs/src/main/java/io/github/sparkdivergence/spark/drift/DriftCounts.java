@@ -6,7 +6,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
-import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
 
 /**
  * What one partition of the sorted (column, value) counts holds, gathered in the first of the two
@@ -14,13 +14,19 @@ import org.apache.spark.sql.Row;
  * column its run of finite values (first and last value, counts per side), from which the second
  * pass learns where each partition's run starts.
  *
- * <p>Rows are {@code (c, v, x, n_ref, n_cur)}: column index, the category of a categorical column
+ * <p>Rows are {@code (c, v, x, n_ref, n_cur, r)}: column index, the category of a categorical column
  * (null otherwise), the value of a numeric column (null otherwise; NaN and infinities included), and
- * the counts of that (c, v, x) on each side. A numeric value's bucket is found here, as MLlib's
+ * the counts of that (c, v, x) on each side, and the range of x among the reference's quantiles
+ * (the runs are per column and range, sorted by x, each range in one partition). A numeric value's bucket is found here, as MLlib's
  * {@code Bucketizer} finds it (so the aggregation groups doubles, not bucket labels).
  */
 final class DriftCounts implements Serializable {
-  /** A partition's run of the finite values of one column. */
+  /** The key of a run: column and range. */
+  static long key(int c, int range) { return ((long) c << 32) | range; }
+
+  static int column(long key) { return (int) (key >>> 32); }
+
+  /** A run of the finite values of one column in one range (all in one partition). */
   static final class Run implements Serializable {
     double first = Double.NaN;
     double last = Double.NaN;
@@ -32,7 +38,7 @@ final class DriftCounts implements Serializable {
 
   final int partition;
   final Map<Integer, Map<String, long[]>> categories = new HashMap<>();
-  final Map<Integer, Run> runs = new HashMap<>();
+  final Map<Long, Run> runs = new HashMap<>();
   /** Columns with more than the allowed categories in this partition alone: their counts are dropped. */
   final Set<Integer> tooMany = new HashSet<>();
   private final int maxCategories;
@@ -64,15 +70,15 @@ final class DriftCounts implements Serializable {
     return i >= 0 ? i : -i - 2;
   }
 
-  void add(Row r) {
+  void add(InternalRow r) {
     int c = r.getInt(0);
     long nRef = r.getLong(3);
     long nCur = r.getLong(4);
-    String key = r.isNullAt(1) ? null : r.getString(1);
+    String key = r.isNullAt(1) ? null : r.getUTF8String(1).toString();
     if (splits[c] != null && !r.isNullAt(2)) key = bucketKeys[c][bucket(splits[c], r.getDouble(2))];
     if (!r.isNullAt(2) && Double.isFinite(r.getDouble(2))) {
       double x = r.getDouble(2);
-      Run run = runs.computeIfAbsent(c, k -> new Run());
+      Run run = runs.computeIfAbsent(key(c, r.getInt(5)), k -> new Run());
       if (Double.isNaN(run.first)) run.first = x;
       run.last = x;
       run.nRef += nRef;

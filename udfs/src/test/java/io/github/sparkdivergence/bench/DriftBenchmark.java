@@ -3,6 +3,7 @@ package io.github.sparkdivergence.bench;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.expr;
 
+import io.github.sparkdivergence.report.HtmlReport;
 import io.github.sparkdivergence.spark.Drift;
 import io.github.sparkdivergence.spark.drift.ColumnDrift;
 import io.github.sparkdivergence.spark.drift.DriftResult;
@@ -95,6 +96,26 @@ public final class DriftBenchmark {
           c.score(), c.drifted());
     }
     System.out.println(last.verdictText());
+
+    // the report: built from the counts only, so its size does not grow with the rows
+    long r0 = System.nanoTime();
+    String html = HtmlReport.render(last.report("drift benchmark"));
+    double renderMs = (System.nanoTime() - r0) / 1e6;
+    Path page = dir.getParent().resolve("drift-report.html");
+    Files.writeString(page, html);
+    String load = "not measured (no /usr/bin/chromium)";
+    if (Files.isExecutable(Paths.get("/usr/bin/chromium"))) {
+      Path profile = Files.createTempDirectory("drift-bench-chromium");
+      long c0 = System.nanoTime();
+      Process p = new ProcessBuilder("/usr/bin/chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+          "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+          "--user-data-dir=" + profile, "--dump-dom", page.toUri().toString())
+          .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      int exit = p.waitFor();
+      load = String.format(Locale.ROOT, "%.2f s (headless Chromium start, load and DOM dump; exit %d)", (System.nanoTime() - c0) / 1e9, exit);
+    }
+    System.out.printf(Locale.ROOT, "%nreport: %,d bytes, rendered in %.1f ms; opened in %s%n", html.getBytes(
+        java.nio.charset.StandardCharsets.UTF_8).length, renderMs, load);
     spark.stop();
   }
 

@@ -86,20 +86,34 @@ public final class OutputWriter {
         throw JobException.input("output path " + out.location() + " appeared while the job ran; not replaced "
             + "(use --mode overwrite to replace it)");
       }
-      Path old = sibling(target, "old");
-      if (!fs.rename(target, old)) throw new IOException("cannot rename " + target + " aside to " + old);
-      if (!fs.rename(tmp, target)) {
-        boolean back = fs.rename(old, target);
-        throw new IOException("cannot rename " + tmp + " to " + target
-            + (back ? " (the previous output is back in place)" : "; the previous output is in " + old));
-      }
-      if (!fs.delete(old, true)) JobContext.LOG.warn("could not delete the previous output, now in {}", old);
+      replace(fs, tmp, target, "output");
     } finally {
-      try {
-        if (fs.exists(tmp)) fs.delete(tmp, true);
-      } catch (IOException e) {
-        JobContext.LOG.warn("could not delete the temporary output {}: {}", tmp, e.getMessage());
-      }
+      deleteQuietly(fs, tmp, "output");
+    }
+  }
+
+  /**
+   * Puts the complete {@code tmp} in place of the existing {@code target}: HDFS's rename never
+   * replaces, so the old one goes aside first (a moment without it, never half of it) and comes
+   * back if the second rename fails. {@code what} ("output", "report") names it in messages.
+   */
+  static void replace(FileSystem fs, Path tmp, Path target, String what) throws IOException {
+    Path old = sibling(target, "old");
+    if (!fs.rename(target, old)) throw new IOException("cannot rename " + target + " aside to " + old);
+    if (!fs.rename(tmp, target)) {
+      boolean back = fs.rename(old, target);
+      throw new IOException("cannot rename " + tmp + " to " + target
+          + (back ? " (the previous " + what + " is back in place)" : "; the previous " + what + " is in " + old));
+    }
+    if (!fs.delete(old, true)) JobContext.LOG.warn("could not delete the previous {}, now in {}", what, old);
+  }
+
+  /** Removes a temporary sibling left by a failed write, if any; a failure to do so is only logged. */
+  static void deleteQuietly(FileSystem fs, Path tmp, String what) {
+    try {
+      if (fs.exists(tmp)) fs.delete(tmp, true);
+    } catch (IOException e) {
+      JobContext.LOG.warn("could not delete the temporary {} {}: {}", what, tmp, e.getMessage());
     }
   }
 

@@ -118,21 +118,11 @@ public record ReportFile(String flag, String location, boolean overwrite) {
         return;
       }
       refuseExisting(fs, target, "report file " + path, overwrite); // it may have appeared while the job ran
-      // HDFS's rename never replaces a file: the old one goes aside first (a moment without a file, never half of one)
-      Path old = OutputWriter.sibling(target, "old");
-      if (!fs.rename(target, old)) throw new IOException("cannot rename " + target + " aside to " + old);
-      if (!fs.rename(tmp, target)) {
-        boolean back = fs.rename(old, target);
-        throw new IOException("cannot rename " + tmp + " to " + target
-            + (back ? " (the previous file is back in place)" : "; the previous file is in " + old));
-      }
-      if (!fs.delete(old, false)) JobContext.LOG.warn("could not delete the previous report, now in {}", old);
+      OutputWriter.replace(fs, tmp, target, "report");
     } finally {
-      try {
-        if (fs.exists(tmp)) fs.delete(tmp, false);
-      } catch (IOException e) {
-        JobContext.LOG.warn("could not delete the temporary report {}: {}", tmp, e.getMessage());
-      }
+      OutputWriter.deleteQuietly(fs, tmp, "report");
+    }
+  }
     }
   }
 

@@ -1,7 +1,6 @@
 package io.github.sparkdivergence.jobs;
 
 import io.github.sparkdivergence.drift.Numbers;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -31,9 +30,8 @@ public final class TextTable {
 
   public int size() { return rows.size(); }
 
-  /** A double in a compact, readable form: 6 significant digits, Infinity as "inf". */
+  /** A double in a compact, readable form ({@link Numbers#num}: 6 significant digits, Infinity as "inf"). */
   public static String num(double d) { return Numbers.num(d); }
-
 
   static String cell(Object c) {
     if (c == null) return "NULL";

@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.github.sparkdivergence.counts.ContingencyState;
 import io.github.sparkdivergence.counts.PairwiseCounts;
+import io.github.sparkdivergence.math.LogBase;
 import io.github.sparkdivergence.spark.functions.InformationAggregate;
 import io.github.sparkdivergence.spark.input.CategoryReader;
 import java.util.ArrayList;
@@ -94,7 +95,7 @@ public final class MutualInformation {
 
   /** QuantileDiscretizer's relativeError (default 0.001; 0 computes exact quantiles). */
   public MutualInformation relativeError(double e) {
-    if (!(e >= 0 && e <= 1)) throw new IllegalArgumentException("relativeError must be in [0, 1] but was " + e);
+    QuantileBinning.checkRelativeError(e);
     this.relativeError = e;
     return this;
   }
@@ -128,7 +129,7 @@ public final class MutualInformation {
 
   /** Log base of h_a, h_b, h_ab and mi (default e). */
   public MutualInformation base(double b) {
-    if (!(b > 0) || b == 1 || Double.isInfinite(b)) throw new IllegalArgumentException("base must be > 0 and not 1 but was " + b);
+    if (!LogBase.isValid(b)) throw new IllegalArgumentException(LogBase.problem(b));
     this.base = b;
     return this;
   }

@@ -36,9 +36,7 @@ public final class QuantileBinning {
    */
   public static double[][] fit(Dataset<Row> df, List<String> columns, int bins, double relativeError) {
     if (bins < 2) throw new IllegalArgumentException("bins must be >= 2 but was " + bins);
-    if (!(relativeError >= 0 && relativeError <= 1)) {
-      throw new IllegalArgumentException("relativeError must be in [0, 1] but was " + relativeError);
-    }
+    checkRelativeError(relativeError);
     if (columns.isEmpty()) return new double[0][];
     double[] probs = new double[bins + 1];
     for (int i = 0; i <= bins; i++) probs[i] = (double) i / bins;
@@ -51,6 +49,12 @@ public final class QuantileBinning {
       }
     }
     return splits;
+  }
+
+  /** approxQuantile's own rule for its relative error, checked before any job. */
+  public static double checkRelativeError(double e) {
+    if (!(e >= 0 && e <= 1)) throw new IllegalArgumentException("relativeError must be in [0, 1] but was " + e);
+    return e;
   }
 
   /**

@@ -3,6 +3,7 @@ package io.github.sparkdivergence.spark.drift;
 import io.github.sparkdivergence.drift.ColumnKind;
 import io.github.sparkdivergence.drift.DriftMeasure;
 import io.github.sparkdivergence.drift.Numbers;
+import io.github.sparkdivergence.math.LogBase;
 import io.github.sparkdivergence.spark.QuantileBinning;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -77,8 +78,7 @@ public final class DriftOptions implements Serializable {
   }
 
   public DriftOptions relativeError(double e) {
-    if (!(e >= 0 && e <= 1)) throw new IllegalArgumentException("relative error must be in [0, 1] but was " + e);
-    this.relativeError = e;
+    this.relativeError = QuantileBinning.checkRelativeError(e);
     return this;
   }
 
@@ -91,7 +91,7 @@ public final class DriftOptions implements Serializable {
 
   /** Logarithm base of KL and JS (PSI is always in nats). */
   public DriftOptions base(double b) {
-    if (!(b > 0) || b == 1 || Double.isInfinite(b)) throw new IllegalArgumentException("base must be > 0 and not 1 but was " + b);
+    if (!LogBase.isValid(b)) throw new IllegalArgumentException(LogBase.problem(b));
     this.base = b;
     return this;
   }

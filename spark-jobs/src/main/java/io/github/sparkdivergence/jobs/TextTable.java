@@ -3,7 +3,6 @@ package io.github.sparkdivergence.jobs;
 import io.github.sparkdivergence.drift.Numbers;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 
 /** A plain-text table with aligned columns (numbers right-aligned) for the jobs' summaries. */
 public final class TextTable {

@@ -10,7 +10,7 @@ S="$ROOT/data-samples"
 OUT="${1:-/tmp/spark-divergence-examples}"
 mkdir -p "$OUT"
 
-# drift: January vs June 2001 flights, one file split by two filters; exits 3 if a column drifts
+# drift: January vs June 2001 flights, one file split by two filters; exits 3 if the dataset drifts or a --threshold fires
 "$RUN" drift --input "$S/flights_2001_jan_jun.csv" \
   --reference-filter "month(date) = 1" --current-filter "month(date) = 6" \
   --columns delay,distance,origin,destination --bins 10 --eps 1e-4 \

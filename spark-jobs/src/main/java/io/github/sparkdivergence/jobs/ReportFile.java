@@ -123,8 +123,6 @@ public record ReportFile(String flag, String location, boolean overwrite) {
       OutputWriter.deleteQuietly(fs, tmp, "report");
     }
   }
-    }
-  }
 
   /** The local file system without its checksum layer: a report is one file, not one plus a hidden .crc. */
   private static FileSystem fileSystem(FileSystem fs) {

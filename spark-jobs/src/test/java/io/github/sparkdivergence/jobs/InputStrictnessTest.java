@@ -143,7 +143,7 @@ class InputStrictnessTest {
   @Test
   void aRepeatedThresholdForOneMetricIsAUsageError() {
     String titanic = sample("titanic.csv");
-    assertFails(2, "--threshold given twice for metric psi (psi=0.1 and PSI=0.3)", "drift", "--input", titanic,
+    assertFails(2, "threshold given twice for psi (0.1 and 0.3): give one value per measure", "drift", "--input", titanic,
         "--reference-filter", "Class = '1st'", "--current-filter", "Class = 'Crew'",
         "--threshold", "psi=0.1", "--threshold", "PSI=0.3");
   }

@@ -137,7 +137,8 @@ public final class DriftOptions implements Serializable {
     DriftMeasure m = DriftMeasure.named(measure, "threshold measure");
     checkThreshold(value, m.outputName());
     if (thresholds.containsKey(m)) {
-      throw new IllegalArgumentException("threshold given twice for " + m.outputName() + ": give one value per measure");
+      throw new IllegalArgumentException("threshold given twice for " + m.outputName() + " (" + Numbers.num(thresholds.get(m))
+          + " and " + Numbers.num(value) + "): give one value per measure");
     }
     thresholds.put(m, value);
     return this;
@@ -149,7 +150,8 @@ public final class DriftOptions implements Serializable {
     checkThreshold(value, column + ":" + m.outputName());
     Map<DriftMeasure, Double> t = columnThresholds.computeIfAbsent(column, c -> new EnumMap<>(DriftMeasure.class));
     if (t.containsKey(m)) {
-      throw new IllegalArgumentException("threshold given twice for column '" + column + "' and " + m.outputName());
+      throw new IllegalArgumentException("threshold given twice for column '" + column + "' and " + m.outputName() + " ("
+          + Numbers.num(t.get(m)) + " and " + Numbers.num(value) + ")");
     }
     t.put(m, value);
     return this;

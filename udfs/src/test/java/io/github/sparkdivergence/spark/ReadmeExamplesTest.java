@@ -83,6 +83,9 @@ class ReadmeExamplesTest {
         jsDistance(col("p"), col("q"), 2).as("js_bits"));
     Dataset<Row> byClass = titanic.groupBy("Class").agg(mutualInfo(col("Sex"), col("Survived")).as("mi"));
     Dataset<Row> ranking = MutualInformation.of(titanic).target("Survived").compute();
+    io.github.sparkdivergence.spark.drift.DriftResult drift = Drift.between(titanic.filter("Class = '1st'"),
+        titanic.filter("Class = 'Crew'")).columns("Sex", "Age", "Survived").run();
+    boolean datasetDrifted = drift.datasetDrifted();
 
     Row s = scored.first();
     assertEquals(0.5108256237659907, s.getDouble(1), 1e-15);
@@ -90,5 +93,8 @@ class ReadmeExamplesTest {
     assertEquals(4, byClass.count());
     assertEquals("Sex", ranking.first().getString(1));
     assertEquals(3, ranking.count());
+    assertEquals(3, drift.table().count());
+    assertTrue(datasetDrifted, drift.verdictText());
+    assertEquals("js_distance_raw", drift.columns().get(0).method().outputName());
   }
 }

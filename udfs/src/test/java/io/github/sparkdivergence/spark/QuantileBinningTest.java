@@ -49,6 +49,19 @@ class QuantileBinningTest {
         QuantileBinning.splits(new double[] {-0.0, -0.0, 0.0}), "-0.0 is 0.0");
   }
 
+  /** Drift asks one approxQuantile job for the bucket quantiles and its sort ranges: the extra ones change no split. */
+  @Test
+  void moreProbabilitiesInTheSameJobLeaveTheBucketQuantilesAlone() {
+    for (int bins : new int[] {2, 5, 10}) {
+      double[] probs = new double[bins + 1 + 15];
+      for (int i = 0; i <= bins; i++) probs[i] = (double) i / bins;
+      for (int j = 1; j <= 15; j++) probs[bins + j] = j / 16.0;
+      double[] q = QuantileBinning.quantiles(df, List.of("x"), probs, 0.001)[0];
+      assertArrayEquals(QuantileBinning.fit(df, List.of("x"), bins, 0.001)[0],
+          QuantileBinning.splits(java.util.Arrays.copyOf(q, bins + 1)), "bins " + bins);
+    }
+  }
+
   @Test
   void aColumnWithNoUsableValueGetsOneBucket() {
     RuntimeException e = assertThrows(RuntimeException.class, () -> new QuantileDiscretizer().setInputCol("nan")

@@ -80,10 +80,8 @@ final class DriftColumns {
       }
     }
     for (String named : options.namedColumns()) {
-      boolean found = false;
-      for (Spec s : specs) found |= s.name().equals(named);
-      for (Spec s : specs) found |= s.name().equalsIgnoreCase(named);
-      if (!found) {
+      // the rule DriftOptions looks columns up by: exact name, else case-insensitive
+      if (specs.stream().noneMatch(s -> s.name().equalsIgnoreCase(named))) {
         throw new IllegalArgumentException("a method or threshold is given for column '" + named
             + "', which is not compared (columns compared: " + String.join(", ", specs.stream().map(Spec::name).toList()) + ")");
       }

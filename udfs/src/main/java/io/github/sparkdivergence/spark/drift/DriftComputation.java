@@ -60,13 +60,13 @@ public final class DriftComputation {
 
     Dataset<Row> refP = prepare(reference, scalar, true);
     Dataset<Row> curP = prepare(current, scalar, false);
-    Map<Spec, ColumnDrift> byColumn = new HashMap<>();
+    Map<String, ColumnDrift> byColumn = new HashMap<>();
     long[] rows;
     if (!scalar.isEmpty()) {
       Quantiles q = fitQuantiles(scalar, refP, options, notes, reference.sparkSession());
       Compared compared = compareScalars(scalar, refP, curP, q, options);
       rows = compared.rows();
-      for (ColumnDrift d : compared.columns()) byColumn.put(scalar.get(indexOf(scalar, d.column())), d);
+      for (ColumnDrift d : compared.columns()) byColumn.put(d.column(), d);
     } else {
       rows = new long[] {reference.count(), current.count()};
       requireRows(rows);
@@ -74,22 +74,17 @@ public final class DriftComputation {
     LOG.info("drift: reference {} rows, current {} rows, {} columns", rows[0], rows[1], specs.size());
     if (!vectors.isEmpty()) {
       for (ColumnDrift d : VectorMoments.compare(reference, current, vectors, options)) {
-        byColumn.put(vectors.get(indexOf(vectors, d.column())), d);
+        byColumn.put(d.column(), d);
       }
     }
     List<ColumnDrift> results = new ArrayList<>();
-    for (Spec s : specs) results.add(byColumn.get(s));
+    for (Spec s : specs) results.add(byColumn.get(s.name()));
     return new DriftResult(spark, rows[0], rows[1], options, results, notes);
   }
 
   private static void requireRows(long[] rows) {
     if (rows[0] == 0) throw new IllegalArgumentException("reference is empty (0 rows)");
     if (rows[1] == 0) throw new IllegalArgumentException("current is empty (0 rows)");
-  }
-
-  private static int indexOf(List<Spec> specs, String name) {
-    for (int i = 0; i < specs.size(); i++) if (specs.get(i).name().equals(name)) return i;
-    throw new IllegalStateException(name);
   }
 
   /** Columns renamed c0..c{k-1}: numeric ones as double, categorical ones as string. */

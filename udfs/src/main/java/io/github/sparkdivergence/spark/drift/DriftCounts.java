@@ -11,7 +11,7 @@ import org.apache.spark.sql.catalyst.InternalRow;
 /**
  * What one partition of the sorted (column, value) counts holds, gathered in the first of the two
  * passes over them: the counts per category or bucket of every column, and for each numeric
- * column its run of finite values (first and last value, counts per side), from which the second
+ * column its runs of finite values (last value, counts per side), from which the second
  * pass learns where each partition's run starts.
  *
  * <p>Rows are {@code (c, v, x, n_ref, n_cur, r)}: column index, the category of a categorical column
@@ -28,7 +28,6 @@ final class DriftCounts implements Serializable {
 
   /** A run of the finite values of one column in one range (all in one partition). */
   static final class Run implements Serializable {
-    double first = Double.NaN;
     double last = Double.NaN;
     long nRef;
     long nCur;
@@ -45,6 +44,9 @@ final class DriftCounts implements Serializable {
   /** Per column: the bucket splits of a numeric column, null for a categorical one. */
   private final double[][] splits;
   private final String[][] bucketKeys;
+  /** The run of the previous row: rows arrive sorted by (column, range), so most rows share it. */
+  private long lastKey = -1;
+  private Run lastRun;
 
   DriftCounts(int partition, int maxCategories, double[][] splits) {
     this.partition = partition;
@@ -78,8 +80,12 @@ final class DriftCounts implements Serializable {
     if (splits[c] != null && !r.isNullAt(2)) key = bucketKeys[c][bucket(splits[c], r.getDouble(2))];
     if (!r.isNullAt(2) && Double.isFinite(r.getDouble(2))) {
       double x = r.getDouble(2);
-      Run run = runs.computeIfAbsent(key(c, r.getInt(5)), k -> new Run());
-      if (Double.isNaN(run.first)) run.first = x;
+      long k = key(c, r.getInt(5));
+      if (k != lastKey) {
+        lastRun = runs.computeIfAbsent(k, unused -> new Run());
+        lastKey = k;
+      }
+      Run run = lastRun;
       run.last = x;
       run.nRef += nRef;
       run.nCur += nCur;

@@ -133,15 +133,33 @@ class ConnectServerIT {
 
   // ---- the two JVMs ----
 
-  /** Starts a Connect server on a free loopback port and returns the port once it accepts connections. */
+  /**
+   * Starts a Connect server on a free loopback port and returns the port once the server has logged
+   * that its gRPC service is up and the port accepts connections. The driver's RPC and block manager
+   * ports are pinned to other free ports chosen at the same time: left random, one of them can take
+   * the port chosen for Connect before gRPC binds it, and then the port answers (to the block
+   * manager's protocol) while the Connect service has failed. A server that still loses a port to
+   * another process is started again on new ports.
+   */
   private int startServer(List<String> extraJars, List<String> confs) throws Exception {
+    for (int attempt = 1; ; attempt++) {
+      Path log = workDir.resolve("server-" + attempt + ".log");
+      Integer port = tryStartServer(extraJars, confs, log);
+      if (port != null) return port;
+      if (attempt == 3) fail("Connect server lost its ports to other processes 3 times; last log " + log + ":\n" + tail(log));
+    }
+  }
+
+  /** The port, or null when the server exited because a port it was given was taken meanwhile. */
+  private Integer tryStartServer(List<String> extraJars, List<String> confs, Path log) throws Exception {
     Path sparkHomeJars = Paths.get(System.getenv("SPARK_HOME"), "jars");
     Path serverJar = only(Paths.get(System.getProperty("connect.dir")), "spark-connect_2.13-", ".jar");
     List<String> cp = new ArrayList<>();
     cp.add(sparkHomeJars + File.separator + "*");
     cp.add(serverJar.toString());
     cp.addAll(extraJars);
-    int port = freePort();
+    int[] ports = freePorts(3);
+    int port = ports[0];
     List<String> cmd = new ArrayList<>(List.of(java(), "-Xmx1g"));
     cmd.addAll(opens());
     cmd.addAll(List.of("-cp", String.join(File.pathSeparator, cp),
@@ -150,28 +168,37 @@ class ConnectServerIT {
         "-Dspark.ui.enabled=false",
         "-Dspark.driver.host=127.0.0.1",
         "-Dspark.driver.bindAddress=127.0.0.1",
+        "-Dspark.driver.port=" + ports[1],
+        "-Dspark.blockManager.port=" + ports[2],
+        "-Dspark.port.maxRetries=0",
         "-Dspark.sql.shuffle.partitions=4",
         "-Dspark.sql.warehouse.dir=" + workDir.resolve("warehouse").toAbsolutePath(),
         "-Dspark.connect.grpc.binding.address=127.0.0.1",
         "-Dspark.connect.grpc.binding.port=" + port));
     cmd.addAll(confs);
     cmd.add("org.apache.spark.sql.connect.service.SparkConnectServer");
-    Path log = workDir.resolve("server.log");
     Process server = start(cmd, log, log);
 
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(SERVER_START_SECONDS);
     while (true) {
-      if (!server.isAlive()) {
-        fail("Connect server exited with " + server.exitValue() + " before accepting connections; log " + log + ":\n" + tail(log));
+      String logged = Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+      boolean bindFailed = logged.contains("java.net.BindException");
+      if (bindFailed || logged.contains("Error starting Spark Connect server") || !server.isAlive()) {
+        stop(server);
+        if (bindFailed) return null;
+        fail("Connect server failed before accepting connections (exit "
+            + (server.isAlive() ? "none" : server.exitValue()) + "); log " + log + ":\n" + tail(log));
       }
-      try (Socket s = new Socket()) {
-        s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
-        return port;
-      } catch (IOException notYet) {
-        // not bound yet
+      if (logged.contains("Spark Connect server started at")) {
+        try (Socket s = new Socket()) {
+          s.connect(new InetSocketAddress("127.0.0.1", port), 1000);
+          return port;
+        } catch (IOException notYet) {
+          // logged before the socket is reachable: try again
+        }
       }
       if (System.nanoTime() > deadline) {
-        fail("Connect server not accepting on 127.0.0.1:" + port + " after " + SERVER_START_SECONDS + " s; log " + log + ":\n" + tail(log));
+        fail("Connect server not started on 127.0.0.1:" + port + " after " + SERVER_START_SECONDS + " s; log " + log + ":\n" + tail(log));
       }
       Thread.sleep(500);
     }
@@ -187,11 +214,11 @@ class ConnectServerIT {
     Path err = workDir.resolve("client.err");
     Process client = start(cmd, out, err);
     if (!client.waitFor(CLIENT_SECONDS, TimeUnit.SECONDS)) {
-      fail("Connect client did not finish in " + CLIENT_SECONDS + " s; stderr:\n" + tail(err) + "\nserver:\n" + tail(workDir.resolve("server.log")));
+      fail("Connect client did not finish in " + CLIENT_SECONDS + " s; stderr:\n" + tail(err) + "\nserver:\n" + tail(lastServerLog()));
     }
     String stdout = Files.readString(out);
     assertEquals(0, client.exitValue(), "Connect client failed; stdout:\n" + stdout + "\nstderr:\n" + tail(err)
-        + "\nserver:\n" + tail(workDir.resolve("server.log")));
+        + "\nserver:\n" + tail(lastServerLog()));
     assertTrue(stdout.contains("CLIENT\torg.apache.spark.sql.connect."), "a Connect session, not a classic one:\n" + stdout);
     Map<String, String[]> checks = new LinkedHashMap<>();
     for (String line : stdout.split("\n")) {
@@ -250,6 +277,13 @@ class ConnectServerIT {
     return p;
   }
 
+  private Path lastServerLog() throws IOException {
+    try (var files = Files.list(workDir)) {
+      return files.filter(f -> f.getFileName().toString().matches("server-\\d+\\.log"))
+          .max(java.util.Comparator.comparing(Path::toString)).orElse(workDir.resolve("server-1.log"));
+    }
+  }
+
   private static void stop(Process p) {
     if (!p.isAlive()) return;
     p.destroy();
@@ -272,9 +306,19 @@ class ConnectServerIT {
         .filter(s -> !s.isEmpty()).collect(Collectors.toList());
   }
 
-  private static int freePort() throws IOException {
-    try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-      return s.getLocalPort();
+  /** Distinct free loopback ports: all held open until all are chosen. */
+  private static int[] freePorts(int n) throws IOException {
+    List<ServerSocket> held = new ArrayList<>();
+    try {
+      int[] ports = new int[n];
+      for (int i = 0; i < n; i++) {
+        ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+        held.add(s);
+        ports[i] = s.getLocalPort();
+      }
+      return ports;
+    } finally {
+      for (ServerSocket s : held) s.close();
     }
   }
 

@@ -94,6 +94,13 @@ public enum DriftMeasure {
     return out;
   }
 
+  /** Every {@link Source#BINNED} measure, in declaration order. */
+  public static List<DriftMeasure> binned() {
+    List<DriftMeasure> out = new ArrayList<>();
+    for (DriftMeasure m : values()) if (m.source == Source.BINNED) out.add(m);
+    return out;
+  }
+
   /**
    * A {@link Source#BINNED} measure from the reference's and the current proportions over the
    * same K categories, with the math core's kernels and its eps smoothing.

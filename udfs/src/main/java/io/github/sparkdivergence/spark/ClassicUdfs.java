@@ -84,7 +84,7 @@ public final class ClassicUdfs {
   @SuppressWarnings("unchecked")
   public static void registerAll(SparkSession spark, String prefix) {
     for (FunctionSpec spec : DivergenceRegistry.all()) {
-      if (spec.aggregate()) continue;
+      if (spec.aggregate() || spec.function() instanceof io.github.sparkdivergence.spark.functions.ReadsStates) continue;
       Udf udf = UDFS.get(spec.name());
       if (udf == null) throw new IllegalStateException("ClassicUdfs has no classic UDF for " + spec.name());
       String name = prefix + spec.name();

@@ -134,6 +134,30 @@ public final class DivergenceFunctions {
   public static Column klDivAgg(Column p, Column q) { return call("kl_div_agg", p, q); }
   public static Column klDivAgg(Column p, Column q, double eps) { return call("kl_div_agg", p, q, functions.lit(eps)); }
 
+  // Saved states (docs/states.md): *_agg aggregates return BINARY states; merge and read them.
+
+  public static Column contingencyAgg(Column x, Column y) { return call("contingency_agg", x, y); }
+  public static Column contingencyAgg(Column x, Column y, Column weight) { return call("contingency_agg", x, y, weight); }
+  public static Column contingencyMergeAgg(Column state) { return call("contingency_merge_agg", state); }
+  public static Column contingencyMerge(Column a, Column b) { return call("contingency_merge", a, b); }
+  public static Column contingencyMutualInfo(Column state) { return call("contingency_mutual_info", state); }
+  public static Column contingencyMutualInfo(Column state, double base) { return call("contingency_mutual_info", state, functions.lit(base)); }
+  /** struct&lt;n, levels_a, levels_b, cells, h_a, h_b, h_ab, mi, nmi, ami, g, dof, p_value&gt;, as {@link #mutualInfoSummary}. */
+  public static Column contingencyMutualInfoSummary(Column state) { return call("contingency_mutual_info_summary", state); }
+
+  public static Column distributionAgg(Column x) { return call("distribution_agg", x); }
+  /** Counts per bucket of {@code splits} (increasing; see distribution_agg). */
+  public static Column distributionAgg(Column x, double[] splits) { return call("distribution_agg", x, functions.lit(splits)); }
+  public static Column distributionMergeAgg(Column state) { return call("distribution_merge_agg", state); }
+  public static Column distributionMerge(Column a, Column b) { return call("distribution_merge", a, b); }
+  public static Column distributionEntropy(Column state) { return call("distribution_entropy", state); }
+  public static Column distributionEntropy(Column state, double base) { return call("distribution_entropy", state, functions.lit(base)); }
+  /** struct of the binned drift measures; see distribution_drift. */
+  public static Column distributionDrift(Column refState, Column curState) { return call("distribution_drift", refState, curState); }
+  public static Column distributionDrift(Column refState, Column curState, double eps) {
+    return call("distribution_drift", refState, curState, functions.lit(eps));
+  }
+
   private static Column options(String name, Column p, Column q, double base, boolean normalize, double eps) {
     return call(name, p, q, functions.lit(base), functions.lit(normalize), functions.lit(eps));
   }

@@ -16,6 +16,8 @@ public final class DivergenceQueryException extends RuntimeException implements 
   public static final String STATE_TOO_LARGE = "SPARK_DIVERGENCE_AGGREGATE_STATE_TOO_LARGE";
   /** An aggregate's option (log base, NMI method, eps) is not the same on every row of a group. */
   public static final String NON_CONSTANT_OPTION = "SPARK_DIVERGENCE_NON_CONSTANT_OPTION";
+  /** A BINARY argument that is not a state this library can read, or states that cannot be combined. */
+  public static final String INVALID_STATE = "SPARK_DIVERGENCE_INVALID_STATE";
   /** A {@code spark.divergence.*} configuration value that cannot be used. */
   public static final String INVALID_CONF = "SPARK_DIVERGENCE_INVALID_CONF";
 
@@ -35,6 +37,10 @@ public final class DivergenceQueryException extends RuntimeException implements 
   public static DivergenceQueryException nonConstantOption(String function, String argument) {
     return new DivergenceQueryException(NON_CONSTANT_OPTION, "42K09", function + ": argument " + argument
         + " must be the same for every row of a group (a literal, or a constant expression); it changed within one.");
+  }
+
+  public static DivergenceQueryException invalidState(String function, String argument, String problem) {
+    return new DivergenceQueryException(INVALID_STATE, "22000", function + ": argument " + argument + ": " + problem + ".");
   }
 
   public static DivergenceQueryException invalidConf(String key, String value, String rule) {

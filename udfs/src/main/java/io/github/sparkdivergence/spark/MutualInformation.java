@@ -3,6 +3,7 @@ package io.github.sparkdivergence.spark;
 import static org.apache.spark.sql.functions.col;
 
 import io.github.sparkdivergence.counts.ContingencyState;
+import io.github.sparkdivergence.counts.MergeableState;
 import io.github.sparkdivergence.counts.PairwiseCounts;
 import io.github.sparkdivergence.math.LogBase;
 import io.github.sparkdivergence.spark.functions.InformationAggregate;
@@ -164,6 +165,96 @@ public final class MutualInformation {
    * columns with quantiles fits their splits first, in a job of its own).
    */
   public Dataset<Row> compute() {
+    Counted counted = count();
+    String[][] names = counted.names();
+    double logBase = base;
+    JavaRDD<Row> tidy = counted.pairs().map(pair -> tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase));
+    return df.sparkSession().createDataFrame(tidy, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
+  }
+
+  /** The schema of {@link #states()}: a pair and its saved contingency state. */
+  public static final StructType STATES = new StructType()
+      .add("col_a", DataTypes.StringType, false)
+      .add("col_b", DataTypes.StringType, false)
+      .add("state", DataTypes.BinaryType, false);
+
+  /**
+   * The exact joint counts of every pair as saved states ({@link #STATES}: col_a, col_b, state),
+   * in the format of {@code contingency_agg} (docs/states.md), instead of the measures: save them,
+   * and {@link #fromStates} gives the tidy table of any union of saved states, e.g. a year's matrix
+   * from 365 daily ones. A binned numeric column records its splits in the state, and states merge
+   * only when those are equal: for states that will be merged, bin with fixed {@link #splits} (or
+   * {@code bins(0)}), not with quantiles fitted on each day's rows.
+   */
+  public Dataset<Row> states() {
+    Counted counted = count();
+    String[][] names = counted.names();
+    String[] types = counted.valueTypes();
+    double[][] columnSplits = counted.splits();
+    int[][] index = counted.index();
+    JavaRDD<Row> rows = counted.pairs().map(pair -> {
+      int[] c = index[pair._1()];
+      MergeableState s = MergeableState.of(MergeableState.Kind.CONTINGENCY, new String[] {types[c[0]], types[c[1]]},
+          new double[][] {columnSplits[c[0]], columnSplits[c[1]]}, pair._2().counts.pairCounts(0));
+      return RowFactory.create(names[pair._1()][0], names[pair._1()][1], s.toBytes());
+    });
+    return df.sparkSession().createDataFrame(rows, STATES);
+  }
+
+  /**
+   * The tidy table of {@link #compute()} from saved pair states ({@link #STATES}, as {@link
+   * #states()} writes them): the states of each (col_a, col_b) are merged exactly (in any order) and
+   * the measures read from the merge, in log base {@code base}. States of one pair that cannot be
+   * merged (different value types or bucket splits) fail the job, naming the pair.
+   */
+  public static Dataset<Row> fromStates(Dataset<Row> states, double base) {
+    if (!LogBase.isValid(base)) throw new IllegalArgumentException(LogBase.problem(base));
+    for (String c : STATES.fieldNames()) {
+      if (!Arrays.asList(states.columns()).contains(c)) {
+        throw new IllegalArgumentException("saved states need the columns " + Arrays.toString(STATES.fieldNames())
+            + " but have " + Arrays.toString(states.columns()));
+      }
+    }
+    // each value carries its pair's name, so that a merge that fails can say which pair
+    JavaPairRDD<Tuple2<String, String>, Tuple2<String, MergeableState>> merged = states.select("col_a", "col_b", "state")
+        .javaRDD()
+        .mapToPair(r -> new Tuple2<>(new Tuple2<>(r.getString(0), r.getString(1)),
+            new Tuple2<>("(" + r.getString(0) + ", " + r.getString(1) + ")", r.<byte[]>getAs(2))))
+        .combineByKey(v -> new Tuple2<>(v._1(), readState(v._1(), v._2())),
+            (s, v) -> mergeState(s, new Tuple2<>(v._1(), readState(v._1(), v._2()))), MutualInformation::mergeState);
+    JavaRDD<Row> tidy = merged.map(p -> tidyRow(new String[] {p._1()._1(), p._1()._2()}, p._2()._2().counts(), base));
+    return states.sparkSession().createDataFrame(tidy, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
+  }
+
+  private static MergeableState readState(String pair, byte[] bytes) {
+    if (bytes == null) throw new IllegalArgumentException("pair " + pair + ": a saved state is NULL");
+    MergeableState s;
+    try {
+      s = MergeableState.fromBytes(bytes);
+    } catch (IllegalArgumentException | IndexOutOfBoundsException e) {
+      throw new IllegalArgumentException("pair " + pair + ": " + e.getMessage(), e);
+    }
+    if (s.kind() != MergeableState.Kind.CONTINGENCY) {
+      throw new IllegalArgumentException("pair " + pair + ": a saved pair state is a " + s.kind().sqlPrefix()
+          + " state, not a contingency state");
+    }
+    return s;
+  }
+
+  private static Tuple2<String, MergeableState> mergeState(Tuple2<String, MergeableState> into,
+      Tuple2<String, MergeableState> other) {
+    String problem = into._2().mergeProblem(other._2());
+    if (problem != null) throw new IllegalArgumentException("pair " + into._1() + ": saved states cannot be merged: " + problem);
+    into._2().merge(other._2());
+    return into;
+  }
+
+  /** Each pair's merged counts, by pair index, with what a saved state records of its columns. */
+  private record Counted(JavaPairRDD<Integer, MergedPair> pairs, String[][] names, int[][] index,
+      String[] valueTypes, double[][] splits) {}
+
+  /** The one pass: every pair's counts, merged on one task per pair (lazy). */
+  private Counted count() {
     List<String> cols = resolveColumns();
     List<String[]> pairs = pairs();
     if (pairs.isEmpty()) {
@@ -171,15 +262,20 @@ public final class MutualInformation {
           + " but got " + cols);
     }
     SparkSession spark = df.sparkSession();
-    Dataset<Row> data = binned(df.select(cols.stream().map(MutualInformation::quoted).toArray(Column[]::new)), cols);
+    java.util.Map<String, double[]> binSplits = new java.util.HashMap<>();
+    Dataset<Row> data = binned(df.select(cols.stream().map(MutualInformation::quoted).toArray(Column[]::new)), cols, binSplits);
 
     int k = cols.size();
     StructField[] fields = data.schema().fields();
     CategoryReader[] readers = new CategoryReader[k];
     DataType[] types = new DataType[k];
+    String[] valueTypes = new String[k];
+    double[][] columnSplits = new double[k][];
     for (int c = 0; c < k; c++) {
       types[c] = fields[c].dataType();
       readers[c] = CategoryReader.of(types[c]);
+      columnSplits[c] = binSplits.get(cols.get(c));
+      valueTypes[c] = columnSplits[c] != null ? MergeableState.BUCKET_TYPE : df.schema().apply(cols.get(c)).dataType().simpleString();
     }
     int[][] pairIndex = new int[pairs.size()][];
     String[][] names = pairs.toArray(new String[0][]);
@@ -188,7 +284,6 @@ public final class MutualInformation {
     }
     boolean drop = dropNulls;
     long budget = partialStateBytes;
-    double logBase = base;
     LOG.info("mutual information: {} columns, {} pairs, one pass; numeric columns binned into {} quantile bins",
         k, pairs.size(), bins);
 
@@ -203,10 +298,9 @@ public final class MutualInformation {
     for (int p = 0; p < pairIndex.length; p++) empty.add(new Tuple2<>(p, emptyState));
     partial = partial.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelizePairs(empty, 1));
     int reducers = Math.max(1, Math.min(pairs.size(), spark.sessionState().conf().numShufflePartitions()));
-    JavaRDD<Row> tidy = partial
-        .combineByKey(MergedPair::of, MergedPair::add, MergedPair::add, new HashPartitioner(reducers), false, null)
-        .map(pair -> tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase));
-    return spark.createDataFrame(tidy, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
+    JavaPairRDD<Integer, MergedPair> merged = partial
+        .combineByKey(MergedPair::of, MergedPair::add, MergedPair::add, new HashPartitioner(reducers), false, null);
+    return new Counted(merged, names, pairIndex, valueTypes, columnSplits);
   }
 
   static final StructType TIDY = new StructType()
@@ -387,7 +481,7 @@ public final class MutualInformation {
    * Replaces each numeric column (not declared categorical) by its bin: explicit splits where given,
    * else quantile bins; NULL stays NULL, NaN gets a bin of its own.
    */
-  private Dataset<Row> binned(Dataset<Row> data, List<String> cols) {
+  private Dataset<Row> binned(Dataset<Row> data, List<String> cols, java.util.Map<String, double[]> binSplits) {
     for (String c : splits.keySet()) {
       if (!cols.contains(c)) throw new IllegalArgumentException("splits given for '" + c + "', which is not among " + cols);
       if (!(data.schema().apply(c).dataType() instanceof NumericType)) {
@@ -401,6 +495,7 @@ public final class MutualInformation {
       Dataset<Row> out = new org.apache.spark.ml.feature.Bucketizer().setInputCol(tmp).setOutputCol("__split_out")
           .setSplits(e.getValue()).setHandleInvalid("keep").transform(withIn);
       data0 = out.withColumn(e.getKey(), col("__split_out").cast("int")).drop(tmp, "__split_out");
+      binSplits.put(e.getKey(), e.getValue());
     }
     data = data0.select(cols.stream().map(MutualInformation::quoted).toArray(Column[]::new));
     if (bins == 0) return data;
@@ -423,6 +518,7 @@ public final class MutualInformation {
     long start = System.nanoTime();
     // QuantileDiscretizer's splits, except that a column with no usable value gets one bucket
     double[][] fitted = QuantileBinning.fit(d, Arrays.asList(in), bins, relativeError);
+    for (int i = 0; i < fitted.length; i++) binSplits.put(numeric.get(i), fitted[i]);
     Dataset<Row> b = new org.apache.spark.ml.feature.Bucketizer().setInputCols(in).setOutputCols(out)
         .setSplitsArray(fitted).setHandleInvalid("keep").transform(d);
     LOG.info("binned {} numeric column(s) {} into {} quantile bins in {} ms", numeric.size(), numeric, bins,

@@ -25,46 +25,19 @@ import org.junit.jupiter.api.Test;
  * weighted and unweighted, under several partitionings.
  */
 class AggregatesTest {
-  private static final Path GOLDEN = Paths.get("src/test/resources/golden");
+  private static final java.util.Map<String, String[]> CASES = GoldenCases.CASES;
+  private static final java.util.Map<String, java.util.Map<String, Double>> EXPECTED = GoldenCases.EXPECTED;
   private static SparkSession spark;
-  private static final Map<String, String[]> CASES = new LinkedHashMap<>();
-  private static final Map<String, Map<String, Double>> EXPECTED = new HashMap<>();
 
   @BeforeAll
-  static void load() throws IOException {
+  static void load() {
     spark = SparkTestSession.get();
-    List<String> lines = Files.readAllLines(GOLDEN.resolve("cases.csv"));
-    for (String l : lines.subList(1, lines.size())) {
-      String[] f = l.split(",", 5);
-      CASES.put(f[0], new String[] {f[1], f[2], f[3]});
-    }
-    List<String> expected = Files.readAllLines(GOLDEN.resolve("expected.csv"));
-    for (String l : expected.subList(1, expected.size())) {
-      String[] f = l.split(",");
-      EXPECTED.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], Double.parseDouble(f[2]));
-    }
   }
 
   @AfterEach
   void reset() { spark.conf().set("spark.sql.ansi.enabled", "true"); }
 
-  /** The case's contingency table as rows (x, y, count) with each side in its original type. */
-  private static Dataset<Row> table(String name) {
-    String[] kinds = CASES.get(name);
-    return spark.read().option("header", "true").option("nullValue", "\\N")
-        .option("quote", "\"").option("escape", "\"")
-        .csv(GOLDEN.resolve("tables").resolve(name + ".csv").toString())
-        .select(col("x").cast(sparkType(kinds[0])).as("x"), col("y").cast(sparkType(kinds[1])).as("y"),
-            col("count").cast("long").as("count"));
-  }
-
-  private static String sparkType(String kind) {
-    return switch (kind) {
-      case "long" -> "long";
-      case "double" -> "double";
-      default -> "string";
-    };
-  }
+  private static Dataset<Row> table(String name) { return GoldenCases.table(spark, name); }
 
   private static void close(double expected, double actual, double rel, double abs, String what) {
     assertEquals(expected, actual, Math.max(abs, Math.abs(expected) * rel), what);

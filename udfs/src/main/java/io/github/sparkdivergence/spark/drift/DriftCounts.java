@@ -60,24 +60,12 @@ final class DriftCounts implements Serializable {
     }
   }
 
-  /**
-   * The bucket of {@code x} as {@code Bucketizer} with {@code handleInvalid=keep} assigns it:
-   * {@code splits[i] <= x < splits[i + 1]}, the last split in the last bucket, NaN in an extra
-   * bucket after the last.
-   */
-  static int bucket(double[] splits, double x) {
-    if (Double.isNaN(x)) return splits.length - 1;
-    if (x == splits[splits.length - 1]) return splits.length - 2;
-    int i = java.util.Arrays.binarySearch(splits, x);
-    return i >= 0 ? i : -i - 2;
-  }
-
   void add(InternalRow r) {
     int c = r.getInt(0);
     long nRef = r.getLong(3);
     long nCur = r.getLong(4);
     String key = r.isNullAt(1) ? null : r.getUTF8String(1).toString();
-    if (splits[c] != null && !r.isNullAt(2)) key = bucketKeys[c][bucket(splits[c], r.getDouble(2))];
+    if (splits[c] != null && !r.isNullAt(2)) key = bucketKeys[c][io.github.sparkdivergence.counts.Buckets.of(splits[c], r.getDouble(2))];
     if (!r.isNullAt(2) && Double.isFinite(r.getDouble(2))) {
       double x = r.getDouble(2);
       long k = key(c, r.getInt(5));

@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.spark.functions;
 
+import io.github.sparkdivergence.counts.MergeableState;
 import io.github.sparkdivergence.math.DistributionMeasure;
 import java.util.Collection;
 import java.util.Collections;
@@ -264,6 +265,124 @@ public final class DivergenceRegistry {
         > SELECT _FUNC_(p, q, 0.01, 2) FROM VALUES (5, 5), (0, 10) AS t(p, q);
          1.4818004477333233
         """, true));
+  }
+
+  private static final String READER_BASE_ARG = """
+      * base - logarithm base (numeric, > 0, not 1; default e = nats); NULL gives NULL.
+      """;
+  private static final String READER_METHOD_ARG = """
+      * method - how H(X) and H(Y) are averaged in the denominator, as scikit-learn's
+          average_method: 'arithmetic' (default), 'geometric', 'min' or 'max'; NULL gives NULL.
+      """;
+  private static final String STATE_ARG = """
+      * state - BINARY, a saved state as _KIND__agg returns it (or its merges). Bytes that are not
+          such a state, are corrupt, or are a state of the other kind raise
+          SPARK_DIVERGENCE_INVALID_STATE whatever the ANSI setting.
+      """;
+
+  /** The readers' examples: the aggregates' example values of the same rows, rounded to 6 places. */
+  private static final Map<String, String> READER_EXAMPLE_VALUES = Map.of(
+      "mutual_info", "0.215762", "joint_entropy", "1.039721", "conditional_entropy", "0.477386",
+      "normalized_mutual_info", "0.343711", "adjusted_mutual_info", "0.0",
+      "variation_of_information", "0.823959");
+
+  private static final String CONTINGENCY_AGG_USAGE = "_FUNC_(x, y[, w]) - The exact joint counts of x and y as a "
+      + "BINARY state (docs/states.md): merge states with contingency_merge_agg or contingency_merge, read any "
+      + "measure of the two-column aggregates from one with contingency_mutual_info, contingency_g_test, ... An "
+      + "empty group gives an empty state.";
+  private static final String DISTRIBUTION_AGG_USAGE = "_FUNC_(x[, w][, splits]) - The exact counts of x, per "
+      + "value or per bucket of the splits, as a BINARY state (docs/states.md): merge states with "
+      + "distribution_merge_agg or distribution_merge, read distribution_entropy or compare two with "
+      + "distribution_drift. An empty group gives an empty state.";
+  private static final String DRIFT_USAGE = "_FUNC_(ref_state, cur_state[, eps[, base]]) - Drift between two "
+      + "distribution states: struct<n_ref, n_cur, categories, kl_ref_cur, kl_cur_ref, js_divergence, js_distance, "
+      + "psi, kl_ref_cur_raw, kl_cur_ref_raw, js_divergence_raw, js_distance_raw, psi_raw, hellinger_distance, "
+      + "total_variation, linf_distance> over the categories (buckets) with a positive count on either side, the "
+      + "binned measures of the drift job (docs/drift.md). NULL when either state is empty.";
+  /** The saved states (docs/states.md): the *_agg aggregates, their merges and the readers. */
+  static {
+    add(new FunctionSpec("contingency_agg", new InformationAggregate(InformationAggregate.Measure.CONTINGENCY_AGG,
+        CONTINGENCY_AGG_USAGE), CONTINGENCY_AGG_USAGE, CATEGORY_ARGS,
+        """
+        > SELECT contingency_mutual_info(_FUNC_(x, y)) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         0.21576155433883565
+        """, true));
+    add(new FunctionSpec("distribution_agg", new InformationAggregate(InformationAggregate.Measure.DISTRIBUTION_AGG,
+        DISTRIBUTION_AGG_USAGE), DISTRIBUTION_AGG_USAGE, CATEGORY_ARGS.replace("* x, y -", "* x -") + """
+      * splits - optional array of numbers s_0 < s_1 < ... < s_n (a constant): x (numeric) is then
+          counted per bucket, s_i <= x < s_(i+1), the last bucket also holding s_n, NaN in a
+          bucket of its own after the last (Spark's Bucketizer with handleInvalid = 'keep'). A
+          value outside [s_0, s_n] is invalid input: use -Infinity and +Infinity as the outer splits.
+      """,
+        """
+        > SELECT distribution_entropy(_FUNC_(x), 2) FROM VALUES ('a'), ('a'), ('b'), (NULL) AS t(x);
+         1.5
+        > SELECT distribution_entropy(_FUNC_(x, array(0, 1, 2)), 2) FROM VALUES (0.5), (1.5), (1.5), (2.0) AS t(x);
+         0.8112781244591328
+        """, true));
+    for (MergeableState.Kind kind : MergeableState.Kind.values()) {
+      String k = kind.sqlPrefix();
+      String mergeAgg = "_FUNC_(state) - The merge of a group's " + k + " states: the state of all the rows they "
+          + "counted (counts add exactly, in any order). NULL states are skipped; no state gives NULL.";
+      String args = STATE_ARG.replace("_KIND_", k);
+      add(new FunctionSpec(k + "_merge_agg", new StateMergeAggregate(kind, mergeAgg), mergeAgg, args,
+          kind == MergeableState.Kind.CONTINGENCY ? """
+        > SELECT contingency_mutual_info(_FUNC_(s)) FROM (SELECT day, contingency_agg(x, y) AS s FROM VALUES ('a', 1, 1), ('a', 1, 1), ('b', 2, 2), ('b', 1, 2) AS t(x, y, day) GROUP BY day);
+         0.21576155433883565
+        """ : """
+        > SELECT distribution_entropy(_FUNC_(s), 2) FROM (SELECT day, distribution_agg(x) AS s FROM VALUES ('a', 1), ('a', 1), ('b', 2), (NULL, 2) AS t(x, day) GROUP BY day);
+         1.5
+        """, true));
+      String merge = "_FUNC_(a, b) - The merge of two " + k + " states: the state of both one's rows and the other's.";
+      add(new FunctionSpec(k + "_merge", new StateMergeFunction(kind, merge), merge,
+          STATE_ARG.replace("* state -", "* a, b -").replace("_KIND_", k),
+          kind == MergeableState.Kind.CONTINGENCY ? """
+        > SELECT contingency_mutual_info(_FUNC_(contingency_agg(x, y) FILTER (WHERE day = 1), contingency_agg(x, y) FILTER (WHERE day = 2))) FROM VALUES ('a', 1, 1), ('a', 1, 1), ('b', 2, 2), ('b', 1, 2) AS t(x, y, day);
+         0.21576155433883565
+        """ : """
+        > SELECT distribution_entropy(_FUNC_(distribution_agg(x) FILTER (WHERE day = 1), distribution_agg(x) FILTER (WHERE day = 2)), 2) FROM VALUES ('a', 1), ('a', 1), ('b', 2), (NULL, 2) AS t(x, day);
+         1.5
+        """, false));
+    }
+    reader(InformationAggregate.Measure.ENTROPY, "_FUNC_(state[, base]) - Shannon entropy H(X) of a distribution "
+        + "state: entropy(x) of the rows it counted (per bucket when it was made with splits).",
+        """
+        > SELECT _FUNC_(distribution_agg(x), 2) FROM VALUES ('a'), ('a'), ('b'), (NULL) AS t(x);
+         1.5
+        """);
+    for (InformationAggregate.Measure m : InformationAggregate.Measure.values()) {
+      if (m.columns != 2 || m.savesState()) continue;
+      String option = m.option == InformationAggregate.Option.METHOD ? "[, method]" : m.option == InformationAggregate.Option.BASE ? "[, base]" : "";
+      reader(m, "_FUNC_(state" + option + ") - " + m.sqlName + "(x, y) of the rows a contingency state counted, "
+          + "read from the state (the same numbers as the aggregate).",
+          m == InformationAggregate.Measure.G_TEST || m == InformationAggregate.Measure.SUMMARY ? """
+        > SELECT _FUNC_(contingency_agg(x, y)).dof FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         1
+        """.replace(".dof", m == InformationAggregate.Measure.SUMMARY ? ".cells" : ".dof").replace(" 1\n", m == InformationAggregate.Measure.SUMMARY ? " 3\n" : " 1\n")
+          : """
+        > SELECT round(_FUNC_(contingency_agg(x, y)), 6) FROM VALUES ('a', 1), ('a', 1), ('b', 2), ('b', 1) AS t(x, y);
+         _VALUE_
+        """.replace("_VALUE_", READER_EXAMPLE_VALUES.get(m.sqlName)));
+    }
+    add(new FunctionSpec("distribution_drift", new DistributionDriftFunction(DRIFT_USAGE), DRIFT_USAGE, """
+        * ref_state, cur_state - BINARY distribution states (distribution_agg) of the reference and
+            the current data: the same value type, and the same splits when bucketed. Bytes that
+            are not such states raise SPARK_DIVERGENCE_INVALID_STATE whatever the ANSI setting.
+        * eps - additive smoothing >= 0 of the smoothed measures (default 1e-4, as drift's --eps).
+        * base - logarithm base of the KL and JS measures (numeric, > 0, not 1; default e).
+        """,
+        """
+        > SELECT _FUNC_(distribution_agg(x) FILTER (WHERE side = 'ref'), distribution_agg(x) FILTER (WHERE side = 'cur')).total_variation FROM VALUES ('ref', 'a'), ('ref', 'b'), ('cur', 'a'), ('cur', 'a') AS t(side, x);
+         0.5
+        """, false));
+  }
+
+  private static void reader(InformationAggregate.Measure m, String usage, String examples) {
+    String args = STATE_ARG.replace("_KIND_", m.columns == 1 ? "distribution" : "contingency")
+        + (m.option == InformationAggregate.Option.METHOD ? READER_METHOD_ARG
+            : m.option == InformationAggregate.Option.BASE ? READER_BASE_ARG : "");
+    String name = StateMeasureFunction.nameOf(m);
+    add(new FunctionSpec(name, new StateMeasureFunction(m, usage), usage, args, examples, false));
   }
 
   private static void information(InformationAggregate.Measure m, String usage, String examples) {

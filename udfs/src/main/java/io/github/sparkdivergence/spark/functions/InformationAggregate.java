@@ -1,6 +1,8 @@
 package io.github.sparkdivergence.spark.functions;
 
+import io.github.sparkdivergence.counts.Buckets;
 import io.github.sparkdivergence.counts.ContingencyState;
+import io.github.sparkdivergence.counts.MergeableState;
 import io.github.sparkdivergence.math.AverageMethod;
 import io.github.sparkdivergence.math.ContingencyTable;
 import io.github.sparkdivergence.math.InformationMeasures;
@@ -72,7 +74,7 @@ public final class InformationAggregate extends SqlFunction {
     }
   }
 
-  enum Option { BASE, METHOD, NONE }
+  enum Option { BASE, METHOD, SPLITS, NONE }
 
   public enum Measure {
     MUTUAL_INFO("mutual_info", 2, Option.BASE),
@@ -83,11 +85,18 @@ public final class InformationAggregate extends SqlFunction {
     ADJUSTED_MUTUAL_INFO("adjusted_mutual_info", 2, Option.METHOD),
     VARIATION_OF_INFORMATION("variation_of_information", 2, Option.BASE),
     G_TEST("g_test", 2, Option.NONE),
-    SUMMARY("mutual_info_summary", 2, Option.BASE);
+    SUMMARY("mutual_info_summary", 2, Option.BASE),
+    /** The joint counts themselves, as a saved {@link MergeableState}. */
+    CONTINGENCY_AGG("contingency_agg", 2, Option.NONE),
+    /** One column's counts (per value, or per bucket of the splits) as a saved {@link MergeableState}. */
+    DISTRIBUTION_AGG("distribution_agg", 1, Option.SPLITS);
 
     final String sqlName;
     final int columns;
     final Option option;
+
+    /** Whether the result is the state itself (BINARY) rather than a measure of it. */
+    boolean savesState() { return this == CONTINGENCY_AGG || this == DISTRIBUTION_AGG; }
 
     Measure(String sqlName, int columns, Option option) {
       this.sqlName = sqlName;
@@ -128,15 +137,28 @@ public final class InformationAggregate extends SqlFunction {
   public BoundFunction bind(StructType input) {
     StructField[] f = input.fields();
     int k = measure.columns;
-    String[] params = k == 1 ? new String[] {"x", "w", "base"}
+    String[] params = k == 1 ? new String[] {"x", "w", measure.option == Option.SPLITS ? "splits" : "base"}
         : new String[] {"x", "y", "w", measure.option == Option.METHOD ? "method" : "base"};
+    boolean bucketed = measure.option == Option.SPLITS && f.length > k
+        && f[f.length - 1].dataType() instanceof org.apache.spark.sql.types.ArrayType;
     if (f.length < k || f.length > k + (measure.option == Option.NONE ? 1 : 2)) {
       throw Representation.unsupported(name(), usage, input, "expects " + k + " to "
           + (k + (measure.option == Option.NONE ? 1 : 2)) + " arguments but got " + f.length);
     }
     CategoryReader[] readers = new CategoryReader[k];
     DataType[] types = new DataType[f.length];
+    String[] valueTypes = new String[k];
     for (int i = 0; i < k; i++) {
+      valueTypes[i] = f[i].dataType().simpleString();
+      if (bucketed) {
+        if (!Representation.isNumeric(f[i].dataType()) && !(f[i].dataType() instanceof org.apache.spark.sql.types.NullType)) {
+          throw Representation.unsupported(name(), usage, input, "argument `x` must be numeric when `splits` is given"
+              + " (it is counted per bucket) but was " + f[i].dataType().simpleString());
+        }
+        valueTypes[i] = MergeableState.BUCKET_TYPE;
+        types[i] = DataTypes.DoubleType;
+        continue;
+      }
       readers[i] = CategoryReader.of(f[i].dataType());
       if (readers[i] == null) {
         throw Representation.unsupported(name(), usage, input, "argument `" + params[i] + "` must be "
@@ -150,12 +172,20 @@ public final class InformationAggregate extends SqlFunction {
       DataType t = f[i].dataType();
       boolean methodArg = measure.option == Option.METHOD && Representation.isString(t)
           && !(t instanceof org.apache.spark.sql.types.NullType && i == k);
-      if (i == k && !methodArg) {
+      boolean splitsArg = bucketed && i == f.length - 1;
+      if (i == k && !methodArg && !splitsArg) {
         if (!Representation.isNumeric(t)) {
           throw Representation.unsupported(name(), usage, input, "argument `w` (weight) must be numeric but was " + t.simpleString());
         }
         weight = i;
         types[i] = DataTypes.DoubleType;
+      } else if (measure.option == Option.SPLITS) {
+        if (!splitsArg || !Representation.isNumeric(((org.apache.spark.sql.types.ArrayType) t).elementType())) {
+          throw Representation.unsupported(name(), usage, input, "argument `splits` must be an array of numbers but was "
+              + t.simpleString());
+        }
+        option = i;
+        types[i] = DataTypes.createArrayType(DataTypes.DoubleType);
       } else if (measure.option == Option.METHOD) {
         if (!Representation.isString(t)) {
           throw Representation.unsupported(name(), usage, input, "argument `method` must be a string but was " + t.simpleString());
@@ -171,7 +201,7 @@ public final class InformationAggregate extends SqlFunction {
       }
     }
     return new Bound(measure, readers, types, weight, option, SQLConf.get().ansiEnabled(),
-        Limits.fromConf(SQLConf.get()));
+        Limits.fromConf(SQLConf.get()), valueTypes);
   }
 
   /** The values of {@link #SUMMARY_TYPE}, in its order, for a non-empty table. */
@@ -193,10 +223,12 @@ public final class InformationAggregate extends SqlFunction {
     private final int option;
     private final boolean ansi;
     private final Limits limits;
+    /** The type of each column's values, recorded in a saved state ({@link MergeableState#valueType}). */
+    private final String[] valueTypes;
     private transient long maxStateBytes;
 
     Bound(Measure measure, CategoryReader[] readers, DataType[] types, int weight, int option,
-        boolean ansi, Limits limits) {
+        boolean ansi, Limits limits, String[] valueTypes) {
       this.measure = measure;
       this.readers = readers;
       this.types = types;
@@ -204,12 +236,19 @@ public final class InformationAggregate extends SqlFunction {
       this.option = option;
       this.ansi = ansi;
       this.limits = limits;
+      this.valueTypes = valueTypes;
     }
 
     @Override public int[] constantArguments() { return option < 0 ? new int[0] : new int[] {option}; }
     @Override public String parameterName(int i) { return i == option ? optionName() : i == weight ? "w" : "#" + (i + 1); }
 
-    private String optionName() { return measure.option == Option.METHOD ? "method" : "base"; }
+    private String optionName() {
+      return switch (measure.option) {
+        case METHOD -> "method";
+        case SPLITS -> "splits";
+        default -> "base";
+      };
+    }
 
     @Override public String name() { return measure.sqlName; }
     @Override public String canonicalName() { return "spark_divergence." + measure.sqlName; }
@@ -221,6 +260,7 @@ public final class InformationAggregate extends SqlFunction {
       return switch (measure) {
         case G_TEST -> G_TEST_TYPE;
         case SUMMARY -> SUMMARY_TYPE;
+        case CONTINGENCY_AGG, DISTRIBUTION_AGG -> DataTypes.BinaryType;
         default -> DataTypes.DoubleType;
       };
     }
@@ -258,7 +298,23 @@ public final class InformationAggregate extends SqlFunction {
       if (option >= 0) readOption(state, row, at[option]);
       if (state.invalid) return state;
       ContingencyState t = state.table;
-      int x = readers[0].intern(t.x(), row, at[0], types[0]);
+      int x;
+      if (state.splits != null) {
+        if (row.isNullAt(at[0])) {
+          x = t.x().idOfNull();
+        } else {
+          double v = row.getDouble(at[0]);
+          int b = Buckets.of(state.splits, v);
+          if (b < 0) {
+            return invalid(state, "`x`", "is " + v + ", outside the splits [" + state.splits[0] + ", "
+                + state.splits[state.splits.length - 1] + "] (make the first split -Infinity and the last +Infinity"
+                + " to count every value)");
+          }
+          x = t.x().idOfLong(b);
+        }
+      } else {
+        x = readers[0].intern(t.x(), row, at[0], types[0]);
+      }
       int y = readers.length > 1 ? readers[1].intern(t.y(), row, at[1], types[1]) : t.y().idOfNull();
       t.add(x, y, w);
       if (!(t.totalWeight() < Double.POSITIVE_INFINITY)) return overflow(state);
@@ -301,15 +357,26 @@ public final class InformationAggregate extends SqlFunction {
       boolean isNull = row.isNullAt(option);
       if (state.optionSeen) {
         boolean same = isNull ? state.optionNull
-            : !state.optionNull && (measure.option == Option.METHOD
-                ? row.getUTF8String(option).toString().equals(state.rawMethod)
-                : Double.compare(row.getDouble(option), state.rawBase) == 0);
+            : !state.optionNull && switch (measure.option) {
+              case METHOD -> row.getUTF8String(option).toString().equals(state.rawMethod);
+              case SPLITS -> java.util.Arrays.equals(splitsOf(row, option), state.rawSplits);
+              default -> Double.compare(row.getDouble(option), state.rawBase) == 0;
+            };
         if (!same) throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
         return;
       }
       state.optionSeen = true;
       if (isNull) {
         state.optionNull = true; // NULL option, NULL result: like the per-row functions
+      } else if (measure.option == Option.SPLITS) {
+        double[] splits = splitsOf(row, option);
+        state.rawSplits = splits;
+        String problem = splits == null ? "must not contain NULL" : Buckets.problem(splits);
+        if (problem != null) {
+          invalid(state, "`splits`", problem);
+        } else {
+          state.splits = splits;
+        }
       } else if (measure.option == Option.METHOD) {
         state.rawMethod = row.getUTF8String(option).toString();
         if (AverageMethod.of(state.rawMethod) == null) {
@@ -322,6 +389,17 @@ public final class InformationAggregate extends SqlFunction {
           invalid(state, "`base`", LogBase.problem(b));
         }
       }
+    }
+
+    /** The splits of a row, or null when one of them is NULL. */
+    private static double[] splitsOf(InternalRow row, int option) {
+      org.apache.spark.sql.catalyst.util.ArrayData a = row.getArray(option);
+      double[] out = new double[a.numElements()];
+      for (int i = 0; i < out.length; i++) {
+        if (a.isNullAt(i)) return null;
+        out[i] = a.getDouble(i);
+      }
+      return out;
     }
 
     private InformationState invalid(InformationState state, String argument, String problem) {
@@ -351,11 +429,28 @@ public final class InformationAggregate extends SqlFunction {
     @Override
     public Object produceResult(Serializable buffer) {
       InformationState state = InformationState.of(buffer);
-      if (state.invalid || state.optionNull || state.table.totalWeight() == 0) return null;
+      if (state.invalid || state.optionNull) return null;
+      if (measure.savesState()) return saved(state).toBytes();
+      if (state.table.totalWeight() == 0) return null;
       ContingencyTable t = state.table.toTable();
       // an invalid option already made the result NULL, so the raw value is the valid one
       double base = Double.isNaN(state.rawBase) ? Math.E : state.rawBase;
       String method = state.rawMethod == null ? "arithmetic" : state.rawMethod.toLowerCase(Locale.ROOT);
+      return measureOf(measure, state.table, t, base, method);
+    }
+
+    /** The state a {@code *_agg} call returns: the group's counts, the value types and the splits. */
+    private MergeableState saved(InformationState state) {
+      return measure == Measure.CONTINGENCY_AGG
+          ? MergeableState.of(MergeableState.Kind.CONTINGENCY, valueTypes, null, state.table)
+          : MergeableState.of(MergeableState.Kind.DISTRIBUTION, valueTypes, new double[][] {state.splits}, state.table);
+    }
+
+    /**
+     * A measure of non-empty counts, as the aggregate and the state readers ({@code
+     * contingency_mutual_info}, ...) give it: one place for both.
+     */
+    static Object measureOf(Measure measure, ContingencyState s, ContingencyTable t, double base, String method) {
       return switch (measure) {
         case MUTUAL_INFO -> InformationMeasures.mutualInformation(t, base);
         case ENTROPY -> InformationMeasures.entropyX(t, base);
@@ -368,7 +463,8 @@ public final class InformationAggregate extends SqlFunction {
           InformationMeasures.GTest g = InformationMeasures.gTest(t);
           yield new GenericInternalRow(new Object[] {g.g(), g.dof(), g.pValue()});
         }
-        case SUMMARY -> summary(state.table, t, base);
+        case SUMMARY -> summary(s, t, base);
+        case CONTINGENCY_AGG, DISTRIBUTION_AGG -> throw new IllegalStateException(measure.sqlName + " saves a state");
       };
     }
 

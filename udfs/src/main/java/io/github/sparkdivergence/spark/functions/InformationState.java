@@ -36,6 +36,10 @@ public final class InformationState implements Serializable {
   double rawBase = Double.NaN;
   /** The method as given on the first row (null when the option is not a method). */
   String rawMethod;
+  /** The splits as given on the first row (null when the option is not splits, or one was NULL). */
+  double[] rawSplits;
+  /** The valid splits a bucketed distribution counts by; null when it counts values. */
+  double[] splits;
   /** Set when a row was invalid under ANSI-off semantics: the result is NULL. */
   boolean invalid;
   /** Rows since the memory estimate was last compared with the limit (not serialised). */
@@ -52,7 +56,8 @@ public final class InformationState implements Serializable {
   boolean sameOption(InformationState other) {
     if (!optionSeen || !other.optionSeen) return true;
     if (optionNull || other.optionNull) return optionNull == other.optionNull;
-    return Double.compare(rawBase, other.rawBase) == 0 && java.util.Objects.equals(rawMethod, other.rawMethod);
+    return Double.compare(rawBase, other.rawBase) == 0 && java.util.Objects.equals(rawMethod, other.rawMethod)
+        && java.util.Arrays.equals(rawSplits, other.rawSplits);
   }
 
   /** Takes {@code other}'s option when this state has none yet. */
@@ -62,6 +67,8 @@ public final class InformationState implements Serializable {
     optionNull = other.optionNull;
     rawBase = other.rawBase;
     rawMethod = other.rawMethod;
+    rawSplits = other.rawSplits;
+    splits = other.splits;
   }
 
   /** Drops the counts of a group whose result is already NULL (or that failed): nothing to carry. */
@@ -83,6 +90,8 @@ public final class InformationState implements Serializable {
       out.writeDouble(rawBase);
       out.writeBoolean(rawMethod != null);
       if (rawMethod != null) out.writeUTF(rawMethod);
+      writeSplits(out, rawSplits);
+      writeSplits(out, splits);
       out.writeBoolean(invalid);
       byte[] t = table.toBytes();
       out.writeInt(t.length);
@@ -102,6 +111,8 @@ public final class InformationState implements Serializable {
       s.optionNull = in.readBoolean();
       s.rawBase = in.readDouble();
       s.rawMethod = in.readBoolean() ? in.readUTF() : null;
+      s.rawSplits = readSplits(in);
+      s.splits = readSplits(in);
       s.invalid = in.readBoolean();
       int length = in.readInt();
       int offset = b.length - in.available();
@@ -110,5 +121,18 @@ public final class InformationState implements Serializable {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static void writeSplits(DataOutputStream out, double[] splits) throws IOException {
+    out.writeInt(splits == null ? -1 : splits.length);
+    if (splits != null) for (double d : splits) out.writeDouble(d);
+  }
+
+  private static double[] readSplits(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    if (n < 0) return null;
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) out[i] = in.readDouble();
+    return out;
   }
 }

@@ -28,12 +28,24 @@ public final class Drift {
   private final Dataset<Row> current;
   private DriftOptions options = new DriftOptions();
 
-  private Drift(Dataset<Row> reference, Dataset<Row> current) {
+  /** Whether {@link #reference} is a saved profile rather than rows. */
+  private final boolean profile;
+
+  private Drift(Dataset<Row> reference, Dataset<Row> current, boolean profile) {
     this.reference = reference;
     this.current = current;
+    this.profile = profile;
   }
 
-  public static Drift between(Dataset<Row> reference, Dataset<Row> current) { return new Drift(reference, current); }
+  public static Drift between(Dataset<Row> reference, Dataset<Row> current) { return new Drift(reference, current, false); }
+
+  /**
+   * Drift of {@code current} against a saved {@link io.github.sparkdivergence.spark.drift.Profile}
+   * (one, or the rows of several to merge): the reference's rows are not read again. Its columns,
+   * kinds and bucket splits come from the profile, so the options' categorical and bins do not
+   * apply to them.
+   */
+  public static Drift fromProfile(Dataset<Row> profile, Dataset<Row> current) { return new Drift(profile, current, true); }
 
   /** All the options at once (replacing any set before), e.g. checked by a job before its session started. */
   public Drift options(DriftOptions o) {
@@ -58,5 +70,8 @@ public final class Drift {
   public Dataset<Row> compute() { return run().table(); }
 
   /** The comparison with its verdicts, category counts, summary and report data. */
-  public DriftResult run() { return DriftComputation.run(reference, current, options); }
+  public DriftResult run() {
+    return profile ? DriftComputation.runFromProfile(io.github.sparkdivergence.spark.drift.Profile.merge(reference), current, options)
+        : DriftComputation.run(reference, current, options);
+  }
 }

@@ -49,9 +49,7 @@ public final class DriftComputation {
   public static DriftResult run(Dataset<Row> reference, Dataset<Row> current, DriftOptions options) {
     SparkSession spark = reference.sparkSession();
     List<String> notes = new ArrayList<>();
-    String corrupt = options.corruptRecordColumn() != null ? options.corruptRecordColumn()
-        : spark.conf().get("spark.sql.columnNameOfCorruptRecord", "_corrupt_record");
-    List<Spec> specs = DriftColumns.select(reference.schema(), current.schema(), options, corrupt, notes);
+    List<Spec> specs = DriftColumns.select(reference.schema(), current.schema(), options, corruptColumn(spark, options), notes);
     for (Spec s : specs) options.methodOf(s.name(), s.kind()); // a method that does not apply fails before any job
 
     List<Spec> scalar = new ArrayList<>();
@@ -64,7 +62,7 @@ public final class DriftComputation {
     long[] rows;
     if (!scalar.isEmpty()) {
       Quantiles q = fitQuantiles(scalar, refP, options, notes, reference.sparkSession());
-      Compared compared = compareScalars(scalar, refP, curP, q, options);
+      Compared compared = compareScalars(scalar, pairs(refP, scalar, 0).union(pairs(curP, scalar, 1)), q, options);
       rows = compared.rows();
       for (ColumnDrift d : compared.columns()) byColumn.put(d.column(), d);
     } else {
@@ -82,13 +80,62 @@ public final class DriftComputation {
     return new DriftResult(spark, rows[0], rows[1], options, results, notes);
   }
 
+  /**
+   * The comparison of {@link #run} with the reference read from a saved {@link Profile} instead of
+   * rows: its columns and kinds, its bucket splits, and its exact counts per category and per
+   * distinct value, which enter the same aggregation as the current rows do. The counts and so every
+   * binned measure, the KS statistic and the verdict inputs are those of the rows the profile was
+   * made from; the Wasserstein sums run over the same values, cut into ranges at the profile's
+   * splits (not at quantiles of the reference's rows), so they may differ in the last bits.
+   */
+  public static DriftResult runFromProfile(Dataset<Row> profile, Dataset<Row> current, DriftOptions options) {
+    SparkSession spark = profile.sparkSession();
+    List<String> notes = new ArrayList<>();
+    Profile.Columns saved = Profile.columnsOf(profile);
+    for (String c : options.categoricalColumns()) {
+      String name = io.github.sparkdivergence.spark.ColumnNames.resolve(saved.schema(), c, "reference profile");
+      if (saved.schema().apply(name).dataType() instanceof org.apache.spark.sql.types.NumericType) {
+        throw new IllegalArgumentException("column '" + name + "' is numeric in the reference profile; profile it with it"
+            + " as categorical to compare it as categories");
+      }
+    }
+    List<Spec> specs = DriftColumns.select(saved.schema(), current.schema(), options, corruptColumn(spark, options), notes);
+    for (Spec s : specs) options.methodOf(s.name(), s.kind());
+    double[][] splits = new double[specs.size()][];
+    double[][] ranges = new double[specs.size()][];
+    java.util.Map<String, Integer> index = new HashMap<>();
+    for (int i = 0; i < specs.size(); i++) {
+      Spec s = specs.get(i);
+      index.put(s.name(), i);
+      if (s.kind() == ColumnKind.NUMERIC) {
+        splits[i] = saved.splits().get(s.name());
+        ranges[i] = Arrays.copyOfRange(splits[i], 1, splits[i].length - 1);
+      }
+    }
+    Dataset<Row> curP = prepare(current, specs, false);
+    Dataset<Row> sides = Profile.referenceCounts(profile, index).union(pairs(curP, specs, 1));
+    Compared compared = compareScalars(specs, sides, new Quantiles(splits, ranges), options);
+    long[] rows = compared.rows();
+    if (rows[0] != saved.rows()) {
+      throw new IllegalStateException("the profile's column counts add up to " + rows[0] + " rows, not its " + saved.rows());
+    }
+    LOG.info("drift: reference profile of {} rows, current {} rows, {} columns", rows[0], rows[1], specs.size());
+    List<ColumnDrift> results = new ArrayList<>(compared.columns());
+    return new DriftResult(spark, rows[0], rows[1], options, results, notes);
+  }
+
+  private static String corruptColumn(SparkSession spark, DriftOptions options) {
+    return options.corruptRecordColumn() != null ? options.corruptRecordColumn()
+        : spark.conf().get("spark.sql.columnNameOfCorruptRecord", "_corrupt_record");
+  }
+
   private static void requireRows(long[] rows) {
     if (rows[0] == 0) throw new IllegalArgumentException("reference is empty (0 rows)");
     if (rows[1] == 0) throw new IllegalArgumentException("current is empty (0 rows)");
   }
 
   /** Columns renamed c0..c{k-1}: numeric ones as double, categorical ones as string. */
-  private static Dataset<Row> prepare(Dataset<Row> df, List<Spec> specs, boolean reference) {
+  static Dataset<Row> prepare(Dataset<Row> df, List<Spec> specs, boolean reference) {
     Column[] cols = new Column[specs.size()];
     for (int i = 0; i < cols.length; i++) {
       Spec s = specs.get(i);
@@ -104,9 +151,9 @@ public final class DriftComputation {
    * cut its distinct values into R ranges of about equal reference mass for the sort (R = the
    * session's shuffle partitions, at most 256), so no sampling job is needed to place them.
    */
-  private record Quantiles(double[][] splits, double[][] ranges) {}
+  record Quantiles(double[][] splits, double[][] ranges) {}
 
-  private static Quantiles fitQuantiles(List<Spec> specs, Dataset<Row> refP, DriftOptions options, List<String> notes,
+  static Quantiles fitQuantiles(List<Spec> specs, Dataset<Row> refP, DriftOptions options, List<String> notes,
       SparkSession spark) {
     double[][] splits = new double[specs.size()][];
     double[][] ranges = new double[specs.size()][];
@@ -135,7 +182,11 @@ public final class DriftComputation {
     return new Quantiles(splits, ranges);
   }
 
-  /** (side, c, v, x) for every row and column: v the category of a categorical column, x the value of a numeric one. */
+  /**
+   * (side, c, v, x, w) for every row and column: v the category of a categorical column, x the value
+   * of a numeric one, w = 1 (a saved profile's counts come in with w = the count, see {@link
+   * Profile#referenceCounts}).
+   */
   private static Dataset<Row> pairs(Dataset<Row> df, List<Spec> specs, int side) {
     Column[] structs = new Column[specs.size()];
     for (int i = 0; i < structs.length; i++) {
@@ -145,21 +196,22 @@ public final class DriftComputation {
       structs[i] = functions.struct(functions.lit(i).as("c"), v.as("v"), x.as("x"));
     }
     return df.select(functions.explode(functions.array(structs)).as("kv"))
-        .select(functions.lit(side).as("side"), col("kv.c").as("c"), col("kv.v").as("v"), col("kv.x").as("x"));
+        .select(functions.lit(side).as("side"), col("kv.c").as("c"), col("kv.v").as("v"), col("kv.x").as("x"),
+            functions.lit(1L).as("w"));
   }
 
   /** The per-column results, and the rows of each side. */
   private record Compared(List<ColumnDrift> columns, long[] rows) {}
 
-  private static Compared compareScalars(List<Spec> specs, Dataset<Row> refP, Dataset<Row> curP, Quantiles quantiles,
-      DriftOptions options) {
+  /** {@code sides}: rows (side, c, v, x, w) of both inputs, as {@link #pairs} makes them. */
+  private static Compared compareScalars(List<Spec> specs, Dataset<Row> sides, Quantiles quantiles, DriftOptions options) {
     int k = specs.size();
     double[][] splits = quantiles.splits();
     double[][] ranges = quantiles.ranges();
-    Dataset<Row> counted = pairs(refP, specs, 0).union(pairs(curP, specs, 1))
+    Dataset<Row> counted = sides
         .groupBy("c", "v", "x").agg(
-            functions.sum(functions.when(col("side").equalTo(0), 1L).otherwise(0L)).as("n_ref"),
-            functions.sum(functions.when(col("side").equalTo(1), 1L).otherwise(0L)).as("n_cur"));
+            functions.sum(functions.when(col("side").equalTo(0), col("w")).otherwise(0L)).as("n_ref"),
+            functions.sum(functions.when(col("side").equalTo(1), col("w")).otherwise(0L)).as("n_cur"));
     // the range of a finite value among its column's reference quantiles; everything else range 0
     UserDefinedFunction range = functions.udf((UDF2<Integer, Double, Integer>) (c, x) -> {
       if (x == null || !Double.isFinite(x) || ranges[c] == null) return 0;

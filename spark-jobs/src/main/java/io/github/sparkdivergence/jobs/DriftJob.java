@@ -26,7 +26,8 @@ public final class DriftJob implements Job {
   @Override public String name() { return "drift"; }
   @Override public String summary() { return "per-column drift with verdicts (Wasserstein, JS, PSI, KL, ...) between two datasets"; }
   @Override public String synopsis() {
-    return "(--reference PATH --current PATH | --input PATH --reference-filter EXPR --current-filter EXPR) [options]";
+    return "(--reference PATH | --reference-profile PROFILE...) --current PATH [options]\n"
+        + "  or: --input PATH --reference-filter EXPR --current-filter EXPR [options]";
   }
 
   @Override
@@ -50,6 +51,11 @@ public final class DriftJob implements Job {
         measures: p~ = (p + eps) / (1 + K*eps) over the K categories; the *_raw ones are
         unsmoothed (+inf when a category is missing on one side); PSI is always in nats.
 
+        With --reference-profile (a profile written by the profile job, or several to merge, e.g.
+        the daily profiles of last month) the reference rows are not read: its columns, kinds,
+        bucket splits and exact counts come from the profile, and the results are those of
+        --reference on the rows it was made from.
+
         Exit status 3 when the dataset drifted or a --threshold was exceeded (the outputs are
         written first, and the message says which).""".formatted(String.join(", ", DriftMeasure.names()),
         TextTable.num(DriftOptions.DEFAULT_THRESHOLD));
@@ -60,6 +66,8 @@ public final class DriftJob implements Job {
     List<JobArgs.Option> o = new ArrayList<>(List.of(
         JobArgs.Option.value("reference", "PATH", "reference dataset (path or catalog table)"),
         JobArgs.Option.value("current", "PATH", "current dataset (path or catalog table)"),
+        JobArgs.Option.repeated("reference-profile", "PROFILE", "a saved profile as the reference instead of --reference\n"
+            + "(repeat, or a glob, to merge several)"),
         JobArgs.Option.value("input", "PATH", "one dataset split by --reference-filter and --current-filter"),
         JobArgs.Option.value("reference-filter", "EXPR", "SQL condition selecting the reference rows (with --input,\n"
             + "or applied to --reference); Spark SQL with the job's rights: any function\n"
@@ -167,21 +175,29 @@ public final class DriftJob implements Job {
     options.corruptRecordColumn(InputReader.corruptColumn(spark, args));
     DriftResult result = ctx.stage("compute", () -> {
       try {
-        return Drift.between(sides.ref(), sides.cur()).options(options).run();
+        Drift drift = args.has("reference-profile") ? Drift.fromProfile(sides.ref(), sides.cur())
+            : Drift.between(sides.ref(), sides.cur());
+        return drift.options(options).run();
       } catch (IllegalArgumentException e) {
         throw JobException.input(e.getMessage());
       }
     }, r -> r.columns().size() + " columns");
     for (String note : result.notes()) ctx.info(note);
 
-    write(ctx, result, outputs, "Drift: " + (twoInputs(args) ? args.get("reference") + " vs " + args.get("current")
+    write(ctx, result, outputs, "Drift: " + (twoInputs(args) ? referenceName(args) + " vs " + args.get("current")
         : args.get("input") + " (" + args.get("reference-filter") + " vs " + args.get("current-filter") + ")"));
     print(ctx, result, args.intValue("top", 1, Integer.MAX_VALUE), outputs.results(), outputs.report());
     requireNoDrift(result);
     return 0;
   }
 
-  private static boolean twoInputs(JobArgs args) { return args.has("reference") || args.has("current"); }
+  private static boolean twoInputs(JobArgs args) {
+    return args.has("reference") || args.has("reference-profile") || args.has("current");
+  }
+
+  private static String referenceName(JobArgs args) {
+    return args.has("reference-profile") ? "profile " + String.join(", ", args.all("reference-profile")) : args.get("reference");
+  }
 
   /** The input flags given (option name -> location), after checking they form one of the two forms. */
   private static Map<String, String> inputs(JobArgs args) {
@@ -189,14 +205,21 @@ public final class DriftJob implements Job {
     if (twoInputs == args.has("input")) {
       throw JobException.usage("give either --reference and --current, or --input with --reference-filter and --current-filter");
     }
-    if (twoInputs && !(args.has("reference") && args.has("current"))) {
-      throw JobException.usage("--reference and --current go together");
+    if (args.has("reference") && args.has("reference-profile")) {
+      throw JobException.usage("give --reference or --reference-profile, not both");
+    }
+    if (twoInputs && !((args.has("reference") || args.has("reference-profile")) && args.has("current"))) {
+      throw JobException.usage("--reference (or --reference-profile) and --current go together");
+    }
+    if (args.has("reference-profile") && args.has("reference-filter")) {
+      throw JobException.usage("--reference-filter cannot apply to a --reference-profile (profile the rows you want)");
     }
     if (!twoInputs && !(args.has("reference-filter") && args.has("current-filter"))) {
       throw JobException.usage("--input needs --reference-filter and --current-filter");
     }
     Map<String, String> inputs = new LinkedHashMap<>();
     for (String flag : List.of("reference", "current", "input")) if (args.has(flag)) inputs.put(flag, args.get(flag));
+    ProfileInput.addInputs(inputs, args, "reference-profile");
     return inputs;
   }
 
@@ -205,7 +228,10 @@ public final class DriftJob implements Job {
     return ctx.stage("read", () -> {
       Dataset<Row> r;
       Dataset<Row> c;
-      if (twoInputs) {
+      if (args.has("reference-profile")) {
+        r = ProfileInput.read(spark, args.all("reference-profile"), "reference-profile");
+        c = InputReader.read(spark, args, args.get("current"), "current");
+      } else if (twoInputs) {
         r = InputReader.read(spark, args, args.get("reference"), "reference");
         c = InputReader.read(spark, args, args.get("current"), "current");
       } else {
@@ -214,7 +240,7 @@ public final class DriftJob implements Job {
       }
       return new Sides(filter(r, args.get("reference-filter"), "reference-filter"),
           filter(c, args.get("current-filter"), "current-filter"));
-    }, d -> twoInputs ? args.get("reference") + " vs " + args.get("current") : args.get("input"));
+    }, d -> twoInputs ? referenceName(args) + " vs " + args.get("current") : args.get("input"));
   }
 
   private static void write(JobContext ctx, DriftResult result, Outputs outputs, String title) {

@@ -24,7 +24,7 @@ public final class Main {
   static final Map<String, Job> JOBS = new LinkedHashMap<>();
 
   static {
-    for (Job j : List.of(new DriftJob(), new MutualInfoJob(), new ScoreJob())) JOBS.put(j.name(), j);
+    for (Job j : List.of(new DriftJob(), new MutualInfoJob(), new ProfileJob(), new ScoreJob())) JOBS.put(j.name(), j);
   }
 
   public static void main(String[] args) {

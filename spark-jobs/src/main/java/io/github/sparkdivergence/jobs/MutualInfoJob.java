@@ -34,7 +34,9 @@ public final class MutualInfoJob implements Job {
 
   @Override public String name() { return "mutual-info"; }
   @Override public String summary() { return "mutual information: a target's top features, or the pairwise matrix"; }
-  @Override public String synopsis() { return "--input PATH [--columns A,B,...] [--target COL] [options]"; }
+  @Override public String synopsis() {
+    return "(--input PATH | --from-profiles PROFILE...) [--columns A,B,...] [--target COL] [options]";
+  }
 
   @Override
   public String description() {
@@ -57,13 +59,20 @@ public final class MutualInfoJob implements Job {
         --columns; columns with about one distinct value per row (ids) are flagged.
 
         --report PATH.html writes the --rank-by measure as a page to open in a browser: the
-        features as a bar chart (with --target), or every pair as a heat map.""".formatted(RANK_BY.get(0));
+        features as a bar chart (with --target), or every pair as a heat map.
+
+        --from-profiles reads the pair states of saved profiles (the profile job with --pairs;
+        several are merged, e.g. a month of daily profiles) instead of --input: the table is the
+        one of the rows they were made from, binned as the profiles bin them (--bins,
+        --relative-error, --categorical and --drop-nulls do not apply).""".formatted(RANK_BY.get(0));
   }
 
   @Override
   public List<JobArgs.Option> options() {
     List<JobArgs.Option> o = new ArrayList<>(List.of(
         JobArgs.Option.value("input", "PATH", "input dataset (path or catalog table)"),
+        JobArgs.Option.repeated("from-profiles", "PROFILE", "the pair states of saved profiles instead of --input\n"
+            + "(repeat, or a glob, to merge several)"),
         JobArgs.Option.value("columns", "A,B,...", "columns to use (default: every numeric, string and boolean column;\n"
             + "date and timestamp columns only when named here)"),
         JobArgs.Option.value("target", "COL", "rank the other columns by their dependence on this one\n"
@@ -103,6 +112,7 @@ public final class MutualInfoJob implements Job {
 
   @Override
   public int run(JobContext ctx, JobArgs args) {
+    if (args.has("from-profiles")) return runFromProfiles(ctx, args);
     String inputPath = args.require("input");
     int bins = args.intValue("bins", 2, 10_000);
     double relErr = args.doubleValue("relative-error", 0, false, 1);
@@ -187,6 +197,71 @@ public final class MutualInfoJob implements Job {
       return result.collectAsList();
     }, t -> t.size() + " pairs");
     StructType resultSchema = schemaOut[0];
+    return finish(ctx, args, table, resultSchema, target, columns, rows, "numeric columns in " + bins + " quantile bins", report, output);
+  }
+
+  /** --from-profiles: the pairs of merged saved profiles, through {@link MutualInformation#fromStates}. */
+  private int runFromProfiles(JobContext ctx, JobArgs args) {
+    if (args.has("input")) throw JobException.usage("give --input or --from-profiles, not both");
+    for (String flag : List.of("bins", "relative-error", "categorical", "drop-nulls")) {
+      if (args.has(flag)) throw JobException.usage("--" + flag + " does not apply to --from-profiles: the profiles were binned when made");
+    }
+    String rankBy = args.choice("rank-by", RANK_BY);
+    java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
+    ProfileInput.addInputs(inputs, args, "from-profiles");
+    ReportFile report = ReportFile.requested(args, "report");
+    Output output = OutputChecks.check(ctx, args, inputs, java.util.Collections.singletonList(
+        Output.requested(args, "output", false)), java.util.Collections.singletonList(report))
+        .stream().findFirst().orElse(null);
+    args.choice("rank-by", RANK_BY);
+    var spark = ctx.spark();
+    Dataset<Row> pairs = ctx.stage("read", () -> ProfileInput.read(spark, args.all("from-profiles"), "from-profiles")
+        .where("kind = 'pair'"), d -> String.join(", ", args.all("from-profiles")));
+    String target = args.get("target");
+    List<String> named = args.has("columns") ? args.list("columns") : null;
+    LinkedHashSet<String> columns = new LinkedHashSet<>();
+    for (Row r : pairs.select("col_a", "col_b").distinct().collectAsList()) {
+      for (int i = 0; i < 2; i++) columns.add(r.getString(i));
+    }
+    if (columns.isEmpty()) throw JobException.input("the profiles have no pair states: make them with profile --pairs");
+    if (target != null && !columns.contains(target)) {
+      throw JobException.input("target column '" + target + "' is not among the profiles' pairs: " + columns);
+    }
+    if (named != null) {
+      for (String c : named) {
+        if (!columns.contains(c)) throw JobException.input("column '" + c + "' is not among the profiles' pairs: " + columns);
+      }
+      columns.retainAll(new LinkedHashSet<>(named));
+      if (target != null) columns.add(target);
+    }
+    java.util.Set<String> keep = new java.util.HashSet<>(columns);
+    Dataset<Row> chosen = pairs.filter((org.apache.spark.api.java.function.FilterFunction<Row>) r -> {
+      String a = r.getAs("col_a");
+      String b = r.getAs("col_b");
+      return keep.contains(a) && keep.contains(b) && (target == null || target.equals(a) || target.equals(b));
+    });
+    if (target != null) columns.remove(target);
+    StructType[] schemaOut = new StructType[1];
+    List<Row> table = ctx.stage("compute", () -> {
+      try {
+        Dataset<Row> result = MutualInformation.fromStates(chosen, Math.E);
+        schemaOut[0] = result.schema();
+        return result.collectAsList();
+      } catch (IllegalArgumentException e) {
+        throw JobException.input(e.getMessage());
+      }
+    }, t -> t.size() + " pairs");
+    if (table.isEmpty()) throw JobException.input("no pair of the profiles is among the columns asked for");
+    long rows = table.get(0).getLong(schemaOut[0].fieldIndex("n"));
+    return finish(ctx, args, table, schemaOut[0], target, columns, rows, "binned as the profiles bin them", report, output);
+  }
+
+  /** Ranks, writes, draws and prints the tidy table: the same for rows and for profiles. */
+  private int finish(JobContext ctx, JobArgs args, List<Row> table, StructType resultSchema, String target,
+      LinkedHashSet<String> columns, long rows, String binning, ReportFile report, Output output) {
+    var spark = ctx.spark();
+    int top = args.intValue("top", 1, Integer.MAX_VALUE);
+    String rankBy = args.choice("rank-by", RANK_BY);
     List<Row> sorted = new ArrayList<>(table);
     sorted.sort(ranking(resultSchema, rankBy));
 
@@ -197,7 +272,7 @@ public final class MutualInfoJob implements Job {
     List<String> notes = notes(sorted, resultSchema);
     String rankedBy = rankBy.equals("ami") ? "ami (mi adjusted for chance: 0 = independent, 1 = identical)" : rankBy;
     if (report != null) {
-      String about = String.format(Locale.ROOT, "%,d rows; numeric columns in %d quantile bins; mi in nats; %s", rows, bins,
+      String about = String.format(Locale.ROOT, "%,d rows; %s; mi in nats; %s", rows, binning,
           target == null ? "blank: the diagonal, pairs with a constant column, pairs without a value" : "ranked by " + rankedBy);
       MutualInfoReport page = htmlReport(sorted, resultSchema, target, new ArrayList<>(columns), rankBy, prepend(about, notes));
       ctx.stage("report", () -> report.write(ctx, HtmlReport.render(page)));
@@ -205,9 +280,9 @@ public final class MutualInfoJob implements Job {
 
     var out = ctx.out();
     out.println();
-    out.printf(Locale.ROOT, "Mutual information (nats) %s, %d rows, numeric columns in %d quantile bins; ranked by %s%n",
+    out.printf(Locale.ROOT, "Mutual information (nats) %s, %d rows, %s; ranked by %s%n",
         target == null ? "between " + columns.size() + " columns (" + sorted.size() + " pairs)"
-            : "of " + columns.size() + " column(s) with target " + target, rows, bins, rankedBy);
+            : "of " + columns.size() + " column(s) with target " + target, rows, binning, rankedBy);
     List<String> shownCols = new ArrayList<>();
     for (String c : List.of("col_a", "col_b", "n", "h_a", "h_b", "h_ab", "mi", "nmi", "ami", "g", "dof", "p_value")) {
       if (List.of(resultSchema.fieldNames()).contains(c)) shownCols.add(c);

@@ -67,6 +67,9 @@ public final class CdfDistance {
   /** This run's share of the Wasserstein-1 distance. */
   public double area() { return area.value(); }
 
+  /** The area as its compensated sum, to add to the other runs' without rounding each run first. */
+  public CompensatedSum areaSum() { return area; }
+
   /** The largest CDF gap at the values of this run (and at its start). */
   public double sup() { return sup; }
 

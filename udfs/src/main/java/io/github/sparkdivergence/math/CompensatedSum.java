@@ -15,6 +15,20 @@ public final class CompensatedSum implements java.io.Serializable {
     sum = t;
   }
 
+  /**
+   * Adds another sum with its compensation, not its rounded value: sums of the same terms split
+   * into parts in different ways then agree to far below an ulp (drift's runs over cut ranges).
+   */
+  public void add(CompensatedSum other) {
+    add(other.sum);
+    add(other.comp);
+  }
+
+  /** The uncompensated sum and the compensation, whose sum is {@link #value()}. */
+  public double[] parts() {
+    return new double[] {sum, comp};
+  }
+
   public double value() {
     return sum + comp;
   }

@@ -304,7 +304,7 @@ public final class DriftComputation {
         int c = DriftCounts.column(e.getKey());
         nRef[c] += e.getValue().nRef;
         nCur[c] += e.getValue().nCur;
-        refSums[c].add(e.getValue().refSum.value());
+        refSums[c].add(e.getValue().refSum);
       }
     }
     double[] mean = new double[k];
@@ -370,8 +370,10 @@ public final class DriftComputation {
         throw new IllegalStateException("the sorted counts of column " + c + " changed between the two passes (range " + key + ")");
       }
       sums[c].add(p[1]);
+      sums[c].add(p[6]);
       sup[c] = Math.max(sup[c], p[2]);
       squares[c].add(p[5]);
+      squares[c].add(p[7]);
     }
     for (int c = 0; c < k; c++) {
       area[c] = sums[c].value();
@@ -402,10 +404,16 @@ public final class DriftComputation {
       refSeen += nRef;
     }
 
-    /** {key, area, sup, refSeen, curSeen, squares}: keys and counts stay exact as doubles below 2^53. */
+    /**
+     * {key, area, sup, refSeen, curSeen, squares, area's compensation, squares' compensation}: keys
+     * and counts stay exact as doubles below 2^53; the sums go out unrounded, so that the total
+     * does not depend on where the ranges cut the values (a profile's ranges are not the rows').
+     */
     double[] toArray() {
-      return new double[] {key, cdf == null ? 0 : cdf.area(), cdf == null ? 0 : cdf.sup(),
-          cdf == null ? refSeen : cdf.refSeen(), cdf == null ? 0 : cdf.curSeen(), squares.value()};
+      double[] a = cdf == null ? new double[2] : cdf.areaSum().parts();
+      double[] q = squares.parts();
+      return new double[] {key, a[0], cdf == null ? 0 : cdf.sup(),
+          cdf == null ? refSeen : cdf.refSeen(), cdf == null ? 0 : cdf.curSeen(), q[0], a[1], q[1]};
     }
   }
 

@@ -20,7 +20,9 @@ import org.apache.spark.sql.SparkSession;
 public final class ProfileJob implements Job {
   @Override public String name() { return "profile"; }
   @Override public String summary() { return "save a dataset's exact counts per column (and pair) as mergeable states"; }
-  @Override public String synopsis() { return "--input PATH --output PATH [--columns A,B,...] [--pairs] [--splits-from PROFILE] [options]"; }
+  @Override public String synopsis() {
+    return "--input PATH [--filter EXPR] --output PATH [--columns A,B,...] [--pairs] [--splits-from PROFILE] [options]";
+  }
 
   @Override
   public String description() {
@@ -47,6 +49,8 @@ public final class ProfileJob implements Job {
   public List<JobArgs.Option> options() {
     List<JobArgs.Option> o = new ArrayList<>(List.of(
         JobArgs.Option.value("input", "PATH", "dataset to profile (path or catalog table)"),
+        JobArgs.Option.value("filter", "EXPR", "SQL condition selecting the rows to profile (e.g. one day of a\n"
+            + "dataset); Spark SQL with the job's rights"),
         JobArgs.Option.value("columns", "A,B,...", "columns to profile (default: every numeric, string and boolean column)"),
         JobArgs.Option.value("categorical", "A,B,...", "numeric (or date) columns to profile as categories"),
         JobArgs.Option.flag("pairs", "also save the joint counts of every pair of the columns (for mutual-info)"),
@@ -83,7 +87,13 @@ public final class ProfileJob implements Job {
     Output output = OutputChecks.check(ctx, args, inputs, Collections.singletonList(requested), Collections.emptyList()).get(0);
     SparkSession spark = ctx.spark(); // the session starts here, after the checks that need none
 
-    Dataset<Row> input = ctx.stage("read", () -> InputReader.read(spark, args, inputPath, "input"), d -> inputPath);
+    Dataset<Row> read = ctx.stage("read", () -> InputReader.read(spark, args, inputPath, "input"), d -> inputPath);
+    Dataset<Row> input;
+    try {
+      input = args.has("filter") ? read.filter(args.get("filter")) : read;
+    } catch (Exception e) {
+      throw JobException.usage("--filter '" + args.get("filter") + "' is not a valid condition: " + JobException.firstLine(e.getMessage()));
+    }
     options.corruptRecordColumn(InputReader.corruptColumn(spark, args));
     Profile profile = Profile.of(input).options(options).pairs(args.flag("pairs"));
     if (args.has("splits-from")) profile = profile.splitsFrom(Profile.merge(ProfileInput.read(spark, args.all("splits-from"), "splits-from")));

@@ -26,7 +26,7 @@ public final class DriftJob implements Job {
   @Override public String name() { return "drift"; }
   @Override public String summary() { return "per-column drift with verdicts (Wasserstein, JS, PSI, KL, ...) between two datasets"; }
   @Override public String synopsis() {
-    return "(--reference PATH | --reference-profile PROFILE...) --current PATH [options]\n"
+    return "(--reference PATH | --reference-profile PROFILE...) (--current PATH | --current-profile PROFILE...) [options]\n"
         + "  or: --input PATH --reference-filter EXPR --current-filter EXPR [options]";
   }
 
@@ -54,7 +54,9 @@ public final class DriftJob implements Job {
         With --reference-profile (a profile written by the profile job, or several to merge, e.g.
         the daily profiles of last month) the reference rows are not read: its columns, kinds,
         bucket splits and exact counts come from the profile, and the results are those of
-        --reference on the rows it was made from.
+        --reference on the rows it was made from. --current-profile does the same for the current
+        side, so that two sets of saved profiles (last week's and this week's) are compared
+        without reading any rows; the bucket splits are the reference profile's.
 
         Exit status 3 when the dataset drifted or a --threshold was exceeded (the outputs are
         written first, and the message says which).""".formatted(String.join(", ", DriftMeasure.names()),
@@ -67,6 +69,8 @@ public final class DriftJob implements Job {
         JobArgs.Option.value("reference", "PATH", "reference dataset (path or catalog table)"),
         JobArgs.Option.value("current", "PATH", "current dataset (path or catalog table)"),
         JobArgs.Option.repeated("reference-profile", "PROFILE", "a saved profile as the reference instead of --reference\n"
+            + "(repeat, or a glob, to merge several)"),
+        JobArgs.Option.repeated("current-profile", "PROFILE", "a saved profile as the current data instead of --current\n"
             + "(repeat, or a glob, to merge several)"),
         JobArgs.Option.value("input", "PATH", "one dataset split by --reference-filter and --current-filter"),
         JobArgs.Option.value("reference-filter", "EXPR", "SQL condition selecting the reference rows (with --input,\n"
@@ -175,7 +179,8 @@ public final class DriftJob implements Job {
     options.corruptRecordColumn(InputReader.corruptColumn(spark, args));
     DriftResult result = ctx.stage("compute", () -> {
       try {
-        Drift drift = args.has("reference-profile") ? Drift.fromProfile(sides.ref(), sides.cur())
+        Drift drift = args.has("current-profile") ? Drift.betweenProfiles(sides.ref(), sides.cur())
+            : args.has("reference-profile") ? Drift.fromProfile(sides.ref(), sides.cur())
             : Drift.between(sides.ref(), sides.cur());
         return drift.options(options).run();
       } catch (IllegalArgumentException e) {
@@ -184,7 +189,7 @@ public final class DriftJob implements Job {
     }, r -> r.columns().size() + " columns");
     for (String note : result.notes()) ctx.info(note);
 
-    write(ctx, result, outputs, "Drift: " + (twoInputs(args) ? referenceName(args) + " vs " + args.get("current")
+    write(ctx, result, outputs, "Drift: " + (twoInputs(args) ? referenceName(args) + " vs " + currentName(args)
         : args.get("input") + " (" + args.get("reference-filter") + " vs " + args.get("current-filter") + ")"));
     print(ctx, result, args.intValue("top", 1, Integer.MAX_VALUE), outputs.results(), outputs.report());
     requireNoDrift(result);
@@ -192,7 +197,11 @@ public final class DriftJob implements Job {
   }
 
   private static boolean twoInputs(JobArgs args) {
-    return args.has("reference") || args.has("reference-profile") || args.has("current");
+    return args.has("reference") || args.has("reference-profile") || args.has("current") || args.has("current-profile");
+  }
+
+  private static String currentName(JobArgs args) {
+    return args.has("current-profile") ? "profile " + String.join(", ", args.all("current-profile")) : args.get("current");
   }
 
   private static String referenceName(JobArgs args) {
@@ -208,11 +217,19 @@ public final class DriftJob implements Job {
     if (args.has("reference") && args.has("reference-profile")) {
       throw JobException.usage("give --reference or --reference-profile, not both");
     }
-    if (twoInputs && !((args.has("reference") || args.has("reference-profile")) && args.has("current"))) {
-      throw JobException.usage("--reference (or --reference-profile) and --current go together");
+    if (args.has("current") && args.has("current-profile")) {
+      throw JobException.usage("give --current or --current-profile, not both");
     }
-    if (args.has("reference-profile") && args.has("reference-filter")) {
-      throw JobException.usage("--reference-filter cannot apply to a --reference-profile (profile the rows you want)");
+    if (twoInputs && !((args.has("reference") || args.has("reference-profile")) && (args.has("current") || args.has("current-profile")))) {
+      throw JobException.usage("--reference (or --reference-profile) and --current (or --current-profile) go together");
+    }
+    if (args.has("current-profile") && !args.has("reference-profile")) {
+      throw JobException.usage("--current-profile needs a --reference-profile (whose bucket splits it is compared with)");
+    }
+    for (String side : List.of("reference", "current")) {
+      if (args.has(side + "-profile") && args.has(side + "-filter")) {
+        throw JobException.usage("--" + side + "-filter cannot apply to a --" + side + "-profile (profile the rows you want)");
+      }
     }
     if (!twoInputs && !(args.has("reference-filter") && args.has("current-filter"))) {
       throw JobException.usage("--input needs --reference-filter and --current-filter");
@@ -220,6 +237,7 @@ public final class DriftJob implements Job {
     Map<String, String> inputs = new LinkedHashMap<>();
     for (String flag : List.of("reference", "current", "input")) if (args.has(flag)) inputs.put(flag, args.get(flag));
     ProfileInput.addInputs(inputs, args, "reference-profile");
+    ProfileInput.addInputs(inputs, args, "current-profile");
     return inputs;
   }
 
@@ -230,7 +248,8 @@ public final class DriftJob implements Job {
       Dataset<Row> c;
       if (args.has("reference-profile")) {
         r = ProfileInput.read(spark, args.all("reference-profile"), "reference-profile");
-        c = InputReader.read(spark, args, args.get("current"), "current");
+        c = args.has("current-profile") ? ProfileInput.read(spark, args.all("current-profile"), "current-profile")
+            : InputReader.read(spark, args, args.get("current"), "current");
       } else if (twoInputs) {
         r = InputReader.read(spark, args, args.get("reference"), "reference");
         c = InputReader.read(spark, args, args.get("current"), "current");
@@ -240,7 +259,7 @@ public final class DriftJob implements Job {
       }
       return new Sides(filter(r, args.get("reference-filter"), "reference-filter"),
           filter(c, args.get("current-filter"), "current-filter"));
-    }, d -> twoInputs ? referenceName(args) + " vs " + args.get("current") : args.get("input"));
+    }, d -> twoInputs ? referenceName(args) + " vs " + currentName(args) : args.get("input"));
   }
 
   private static void write(JobContext ctx, DriftResult result, Outputs outputs, String title) {

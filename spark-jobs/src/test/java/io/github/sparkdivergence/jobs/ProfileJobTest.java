@@ -54,6 +54,15 @@ class ProfileJobTest {
     assertEquals(4, x.size());
     assertEquals(x, y, "every column, verdict and measure is the same");
 
+    String juneProfile = tmp.resolve("jun-profile").toString();
+    assertEquals(0, run("profile", "--input", month(6), "--output", juneProfile).exit());
+    String fromProfiles = tmp.resolve("drift-profiles").toString();
+    JobsTestSupport.Run c = run("drift", "--reference-profile", profile, "--current-profile", juneProfile, "--output", fromProfiles);
+    assertEquals(a.exit(), c.exit(), c.toString());
+    assertEquals(x, spark.read().parquet(fromProfiles).orderBy("column").collectAsList(), "no rows read, the same table");
+    JobsTestSupport.Run currentOnly = run("drift", "--reference", month(1), "--current-profile", juneProfile);
+    assertEquals(JobException.USAGE, currentOnly.exit());
+
     JobsTestSupport.Run both = run("drift", "--reference", month(1), "--reference-profile", profile, "--current", month(6));
     assertEquals(JobException.USAGE, both.exit());
     assertTrue(both.err().contains("not both"), both.err());

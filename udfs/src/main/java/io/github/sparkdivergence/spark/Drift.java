@@ -28,16 +28,18 @@ public final class Drift {
   private final Dataset<Row> current;
   private DriftOptions options = new DriftOptions();
 
-  /** Whether {@link #reference} is a saved profile rather than rows. */
-  private final boolean profile;
+  /** Whether {@link #reference}, and {@link #current}, are saved profiles rather than rows. */
+  private final boolean referenceProfile;
+  private final boolean currentProfile;
 
-  private Drift(Dataset<Row> reference, Dataset<Row> current, boolean profile) {
+  private Drift(Dataset<Row> reference, Dataset<Row> current, boolean referenceProfile, boolean currentProfile) {
     this.reference = reference;
     this.current = current;
-    this.profile = profile;
+    this.referenceProfile = referenceProfile;
+    this.currentProfile = currentProfile;
   }
 
-  public static Drift between(Dataset<Row> reference, Dataset<Row> current) { return new Drift(reference, current, false); }
+  public static Drift between(Dataset<Row> reference, Dataset<Row> current) { return new Drift(reference, current, false, false); }
 
   /**
    * Drift of {@code current} against a saved {@link io.github.sparkdivergence.spark.drift.Profile}
@@ -45,7 +47,16 @@ public final class Drift {
    * kinds and bucket splits come from the profile, so the options' categorical and bins do not
    * apply to them.
    */
-  public static Drift fromProfile(Dataset<Row> profile, Dataset<Row> current) { return new Drift(profile, current, true); }
+  public static Drift fromProfile(Dataset<Row> profile, Dataset<Row> current) { return new Drift(profile, current, true, false); }
+
+  /**
+   * Drift between two saved profiles (each one, or the rows of several to merge), e.g. last week's
+   * daily profiles against this week's: no rows are read. The bucket splits are the reference's;
+   * the current profile's columns must have the same kinds.
+   */
+  public static Drift betweenProfiles(Dataset<Row> referenceProfile, Dataset<Row> currentProfile) {
+    return new Drift(referenceProfile, currentProfile, true, true);
+  }
 
   /** All the options at once (replacing any set before), e.g. checked by a job before its session started. */
   public Drift options(DriftOptions o) {
@@ -71,7 +82,9 @@ public final class Drift {
 
   /** The comparison with its verdicts, category counts, summary and report data. */
   public DriftResult run() {
-    return profile ? DriftComputation.runFromProfile(io.github.sparkdivergence.spark.drift.Profile.merge(reference), current, options)
-        : DriftComputation.run(reference, current, options);
+    if (!referenceProfile) return DriftComputation.run(reference, current, options);
+    Dataset<Row> cur = currentProfile ? io.github.sparkdivergence.spark.drift.Profile.merge(current) : current;
+    return DriftComputation.runFromProfile(io.github.sparkdivergence.spark.drift.Profile.merge(reference), cur, currentProfile,
+        options);
   }
 }

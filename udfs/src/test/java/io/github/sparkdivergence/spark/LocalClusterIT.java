@@ -59,6 +59,37 @@ class LocalClusterIT {
     assertEquals(2, executors, "two executor JVMs besides the driver");
   }
 
+  /**
+   * Saved states made, merged and read on two executor JVMs: the states of 5 random parts of the
+   * rows merged over 1 and 7 partitions in both merge functions equal the aggregate of all rows,
+   * and a profile's drift equals the rows' drift.
+   */
+  @Test
+  void statesMergeAcrossExecutorJvms() {
+    Dataset<Row> titanic = spark.read().option("header", "true").csv("src/test/resources/data/titanic.csv")
+        .withColumn("part", org.apache.spark.sql.functions.expr("pmod(hash(Class, Sex, Age, Survived, rand(3)), 5)")).cache();
+    titanic.repartition(7).createOrReplaceTempView("titanic_parts");
+    Row all = spark.sql("SELECT mutual_info(Class, Age), entropy(Class), normalized_mutual_info(Class, Survived, 'max') FROM titanic_parts").first();
+    spark.sql("SELECT part, contingency_agg(Class, Age) AS ca, distribution_agg(Class) AS dc, contingency_agg(Class, Survived) AS cs "
+        + "FROM titanic_parts GROUP BY part").cache().createOrReplaceTempView("parts");
+    for (int parts : new int[] {1, 7}) {
+      spark.table("parts").repartition(parts).createOrReplaceTempView("parts_" + parts);
+      Row m = spark.sql("SELECT contingency_mutual_info(contingency_merge_agg(ca)), distribution_entropy(distribution_merge_agg(dc)), "
+          + "contingency_normalized_mutual_info(contingency_merge_agg(cs), 'max') FROM parts_" + parts).first();
+      for (int i = 0; i < 3; i++) assertEquals(all.getDouble(i), m.getDouble(i), Math.abs(all.getDouble(i)) * 1e-15, "field " + i + ", " + parts + " partitions");
+    }
+    Row folded = spark.sql("SELECT contingency_mutual_info(contingency_merge(a.ca, b.ca)) FROM "
+        + "(SELECT contingency_merge_agg(ca) AS ca FROM parts WHERE part < 2) a, (SELECT contingency_merge_agg(ca) AS ca FROM parts WHERE part >= 2) b").first();
+    assertEquals(all.getDouble(0), folded.getDouble(0), all.getDouble(0) * 1e-15, "contingency_merge of two merged halves");
+
+    Dataset<Row> ref = titanic.where("Sex = 'Male'");
+    Dataset<Row> cur = titanic.where("Sex = 'Female'");
+    var fromRows = Drift.between(ref, cur).columns("Class", "Age", "Survived").run().table().collectAsList();
+    var profile = io.github.sparkdivergence.spark.drift.Profile.of(ref).columns("Class", "Age", "Survived").compute();
+    var fromProfile = Drift.fromProfile(profile, cur).columns("Class", "Age", "Survived").run().table().collectAsList();
+    assertEquals(fromRows, fromProfile, "drift from a profile made on the executors");
+  }
+
   @Test
   void perRowFunctionsRunOnExecutors() {
     Row r = spark.range(0, 10_000, 1, 8).selectExpr("array(id % 7 + 1D, 3D) AS p", "array(2D, id % 5 + 1D) AS q")

@@ -27,6 +27,7 @@ import org.apache.spark.sql.api.java.UDF2;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
 import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,9 +87,12 @@ public final class DriftComputation {
    * distinct value, which enter the same aggregation as the current rows do. The counts and so every
    * binned measure, the KS statistic and the verdict inputs are those of the rows the profile was
    * made from; the Wasserstein sums run over the same values, cut into ranges at the profile's
-   * splits (not at quantiles of the reference's rows), so they may differ in the last bits.
+   * splits (not at quantiles of the reference's rows), and carry their compensation from range to
+   * range, so they agree with the rows' to far below an ulp. With {@code currentIsProfile} the
+   * current side is a (merged) profile too, whose columns must have the same kinds.
    */
-  public static DriftResult runFromProfile(Dataset<Row> profile, Dataset<Row> current, DriftOptions options) {
+  public static DriftResult runFromProfile(Dataset<Row> profile, Dataset<Row> current, boolean currentIsProfile,
+      DriftOptions options) {
     SparkSession spark = profile.sparkSession();
     List<String> notes = new ArrayList<>();
     Profile.Columns saved = Profile.columnsOf(profile);
@@ -99,21 +103,29 @@ public final class DriftComputation {
             + " as categorical to compare it as categories");
       }
     }
-    List<Spec> specs = DriftColumns.select(saved.schema(), current.schema(), options, corruptColumn(spark, options), notes);
+    Profile.Columns savedCurrent = currentIsProfile ? Profile.columnsOf(current) : null;
+    StructType curSchema = currentIsProfile ? savedCurrent.schema() : current.schema();
+    List<Spec> specs = DriftColumns.select(saved.schema(), curSchema, options, corruptColumn(spark, options), notes);
     for (Spec s : specs) options.methodOf(s.name(), s.kind());
     double[][] splits = new double[specs.size()][];
     double[][] ranges = new double[specs.size()][];
     java.util.Map<String, Integer> index = new HashMap<>();
+    java.util.Map<String, Integer> curIndex = new HashMap<>();
     for (int i = 0; i < specs.size(); i++) {
       Spec s = specs.get(i);
       index.put(s.name(), i);
+      curIndex.put(s.curName(), i);
+      if (currentIsProfile && !curSchema.apply(s.curName()).dataType().sameType(saved.schema().apply(s.name()).dataType())) {
+        throw new IllegalArgumentException("column '" + s.name() + "' is " + kindIn(saved.schema(), s.name())
+            + " in the reference profile but " + kindIn(curSchema, s.curName()) + " in the current profile");
+      }
       if (s.kind() == ColumnKind.NUMERIC) {
         splits[i] = saved.splits().get(s.name());
         ranges[i] = Arrays.copyOfRange(splits[i], 1, splits[i].length - 1);
       }
     }
-    Dataset<Row> curP = prepare(current, specs, false);
-    Dataset<Row> sides = Profile.referenceCounts(profile, index).union(pairs(curP, specs, 1));
+    Dataset<Row> sides = Profile.sideCounts(profile, index, 0).union(currentIsProfile ? Profile.sideCounts(current, curIndex, 1)
+        : pairs(prepare(current, specs, false), specs, 1));
     Compared compared = compareScalars(specs, sides, new Quantiles(splits, ranges), options);
     long[] rows = compared.rows();
     if (rows[0] != saved.rows()) {
@@ -122,6 +134,10 @@ public final class DriftComputation {
     LOG.info("drift: reference profile of {} rows, current {} rows, {} columns", rows[0], rows[1], specs.size());
     List<ColumnDrift> results = new ArrayList<>(compared.columns());
     return new DriftResult(spark, rows[0], rows[1], options, results, notes);
+  }
+
+  private static String kindIn(StructType profileSchema, String column) {
+    return profileSchema.apply(column).dataType() instanceof org.apache.spark.sql.types.NumericType ? "numeric" : "categorical";
   }
 
   private static String corruptColumn(SparkSession spark, DriftOptions options) {
@@ -185,7 +201,7 @@ public final class DriftComputation {
   /**
    * (side, c, v, x, w) for every row and column: v the category of a categorical column, x the value
    * of a numeric one, w = 1 (a saved profile's counts come in with w = the count, see {@link
-   * Profile#referenceCounts}).
+   * Profile#sideCounts}).
    */
   private static Dataset<Row> pairs(Dataset<Row> df, List<Spec> specs, int side) {
     Column[] structs = new Column[specs.size()];

@@ -281,11 +281,11 @@ public final class Profile {
   }
 
   /**
-   * The reference side of drift's aggregation from a profile's column states: rows (side 0, c, v, x,
-   * w) with c from {@code index} (column name to drift's column index), v the category of a
-   * categorical column, x the value of a numeric one, w its count. Read on the executors.
+   * One side of drift's aggregation from a profile's column states: rows (side, c, v, x, w) with c
+   * from {@code index} (column name to drift's column index), v the category of a categorical
+   * column, x the value of a numeric one, w its count. Read on the executors.
    */
-  static Dataset<Row> referenceCounts(Dataset<Row> profile, Map<String, Integer> index) {
+  static Dataset<Row> sideCounts(Dataset<Row> profile, Map<String, Integer> index, int side) {
     Map<String, Integer> idx = new HashMap<>(index);
     JavaRDD<Row> rows = profile.where("kind = '" + COLUMN + "'").select("col_a", "drift_kind", "state").javaRDD()
         .flatMap(r -> {
@@ -293,7 +293,7 @@ public final class Profile {
           if (c == null) return java.util.Collections.<Row>emptyIterator();
           boolean numeric = "numeric".equals(r.getString(1));
           ContingencyState s = read("column " + r.getString(0), r.getAs(2)).counts();
-          return counts(c, numeric, s);
+          return counts(side, c, numeric, s);
         });
     StructType schema = new StructType()
         .add("side", DataTypes.IntegerType, false)
@@ -304,7 +304,7 @@ public final class Profile {
     return profile.sparkSession().createDataFrame(rows, schema);
   }
 
-  private static Iterator<Row> counts(int c, boolean numeric, ContingencyState s) {
+  private static Iterator<Row> counts(int side, int c, boolean numeric, ContingencyState s) {
     ContingencyTable t = s.toTable();
     CategoryDictionary d = s.x();
     List<Row> out = new ArrayList<>(t.nnz());
@@ -313,9 +313,9 @@ public final class Profile {
       long w = (long) t.count(k);
       boolean isNull = d.kind(id) == CategoryDictionary.KIND_NULL;
       if (numeric) {
-        out.add(RowFactory.create(0, c, null, isNull ? null : Double.longBitsToDouble(d.longValue(id)), w));
+        out.add(RowFactory.create(side, c, null, isNull ? null : Double.longBitsToDouble(d.longValue(id)), w));
       } else {
-        out.add(RowFactory.create(0, c, isNull ? null : new String(d.bytesValue(id), StandardCharsets.UTF_8), null, w));
+        out.add(RowFactory.create(side, c, isNull ? null : new String(d.bytesValue(id), StandardCharsets.UTF_8), null, w));
       }
     }
     return out.iterator();

@@ -3,7 +3,6 @@ package io.github.sparkdivergence.jobs;
 import io.github.sparkdivergence.drift.DriftMeasure;
 import io.github.sparkdivergence.report.HtmlReport;
 import io.github.sparkdivergence.spark.Drift;
-import io.github.sparkdivergence.spark.QuantileBinning;
 import io.github.sparkdivergence.spark.drift.ColumnDrift;
 import io.github.sparkdivergence.spark.drift.DriftOptions;
 import io.github.sparkdivergence.spark.drift.DriftResult;
@@ -87,9 +86,8 @@ public final class DriftJob implements Job {
             + "own: exit 3 and name the columns whose MEASURE is above VALUE"),
         JobArgs.Option.value("dataset-share", "X", "the dataset drifts when this share of the columns drift",
             TextTable.num(DriftOptions.DEFAULT_DATASET_SHARE)),
-        JobArgs.Option.value("bins", "N", "quantile buckets for numeric columns", String.valueOf(QuantileBinning.DEFAULT_BINS)),
-        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact",
-            String.valueOf(QuantileBinning.DEFAULT_RELATIVE_ERROR)),
+        JobOptions.binningOptions("buckets").get(0),
+        JobOptions.binningOptions("buckets").get(1),
         JobArgs.Option.value("eps", "X", "additive smoothing of the proportions", String.valueOf(DriftOptions.DEFAULT_EPS)),
         JobArgs.Option.value("base", "B", "logarithm base of KL and JS: e, 2, 10, ...; base 2 puts js_distance\n"
             + "in [0, 1]", "e"),
@@ -114,10 +112,7 @@ public final class DriftJob implements Job {
   private static DriftOptions options(JobArgs args) {
     DriftOptions o = new DriftOptions();
     try {
-      if (args.has("columns")) o.columns(args.list("columns"));
-      o.categorical(args.list("categorical"));
-      o.bins(args.intValue("bins", 2, 10_000));
-      o.relativeError(args.doubleValue("relative-error", 0, false, 1));
+      columnOptions(o, args);
       o.eps(args.doubleValue("eps", 0, false, 1));
       o.base(args.base("base"));
       o.ridge(args.doubleValue("ridge", 0, false, Double.MAX_VALUE));
@@ -132,6 +127,17 @@ public final class DriftJob implements Job {
       throw JobException.usage(e.getMessage());
     }
     return o;
+  }
+
+  /**
+   * --columns, --categorical, --bins and --relative-error into {@code o}: which columns, read as
+   * what, as drift and profile read them (one rule for both).
+   */
+  static void columnOptions(DriftOptions o, JobArgs args) {
+    if (args.has("columns")) o.columns(args.list("columns"));
+    o.categorical(args.list("categorical"));
+    o.bins(JobOptions.bins(args));
+    o.relativeError(JobOptions.relativeError(args));
   }
 
   /** {@code MEASURE=VALUE} or {@code COLUMN:MEASURE=VALUE} (the column is everything before the last ':'). */

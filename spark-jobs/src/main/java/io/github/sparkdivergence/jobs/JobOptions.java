@@ -15,6 +15,22 @@ public final class JobOptions {
   /** --mode choices; the first is the default. */
   public static final List<String> MODES = List.of("error", "overwrite");
 
+  /** Most quantile bins a numeric column may be cut into (--bins). */
+  public static final int MAX_BINS = 10_000;
+
+  /** --bins and --relative-error, the quantile binning of numeric columns (drift, mutual-info, profile). */
+  public static List<JobArgs.Option> binningOptions(String unit) {
+    return List.of(
+        JobArgs.Option.value("bins", "N", "quantile " + unit + " for numeric columns",
+            String.valueOf(io.github.sparkdivergence.spark.QuantileBinning.DEFAULT_BINS)),
+        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact",
+            String.valueOf(io.github.sparkdivergence.spark.QuantileBinning.DEFAULT_RELATIVE_ERROR)));
+  }
+
+  static int bins(JobArgs args) { return args.intValue("bins", 2, MAX_BINS); }
+
+  static double relativeError(JobArgs args) { return args.doubleValue("relative-error", 0, false, 1); }
+
   /** The reader / writer flags every job takes. */
   public static List<JobArgs.Option> inputOptions(String inputFlagHelp) {
     return List.of(

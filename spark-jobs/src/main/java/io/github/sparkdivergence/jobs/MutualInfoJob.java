@@ -3,7 +3,6 @@ package io.github.sparkdivergence.jobs;
 import io.github.sparkdivergence.report.HtmlReport;
 import io.github.sparkdivergence.report.MutualInfoReport;
 import io.github.sparkdivergence.spark.MutualInformation;
-import io.github.sparkdivergence.spark.QuantileBinning;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -79,10 +78,8 @@ public final class MutualInfoJob implements Job {
             + "(default: every pair of columns)"),
         JobArgs.Option.value("rank-by", "MEASURE", "order of the rows: " + String.join(", ", RANK_BY)
             + ";\np_value ranks the smallest first", RANK_BY.get(0)),
-        JobArgs.Option.value("bins", "N", "quantile bins for numeric columns",
-            String.valueOf(QuantileBinning.DEFAULT_BINS)),
-        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact",
-            String.valueOf(QuantileBinning.DEFAULT_RELATIVE_ERROR)),
+        JobOptions.binningOptions("bins").get(0),
+        JobOptions.binningOptions("bins").get(1),
         JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes or ids, used as categories (not binned)"),
         JobArgs.Option.flag("drop-nulls", "leave out, per pair, the rows where either column is null (default: null is a category)"),
         JobArgs.Option.value("top", "N", "rows of the printed table", "20"),
@@ -114,8 +111,8 @@ public final class MutualInfoJob implements Job {
   public int run(JobContext ctx, JobArgs args) {
     if (args.has("from-profiles")) return runFromProfiles(ctx, args);
     String inputPath = args.require("input");
-    int bins = args.intValue("bins", 2, 10_000);
-    double relErr = args.doubleValue("relative-error", 0, false, 1);
+    int bins = JobOptions.bins(args);
+    double relErr = JobOptions.relativeError(args);
     int top = args.intValue("top", 1, Integer.MAX_VALUE);
     String rankBy = args.choice("rank-by", RANK_BY);
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();

@@ -1,6 +1,5 @@
 package io.github.sparkdivergence.jobs;
 
-import io.github.sparkdivergence.spark.QuantileBinning;
 import io.github.sparkdivergence.spark.drift.DriftOptions;
 import io.github.sparkdivergence.spark.drift.Profile;
 import java.util.ArrayList;
@@ -55,10 +54,8 @@ public final class ProfileJob implements Job {
         JobArgs.Option.value("categorical", "A,B,...", "numeric (or date) columns to profile as categories"),
         JobArgs.Option.flag("pairs", "also save the joint counts of every pair of the columns (for mutual-info)"),
         JobArgs.Option.repeated("splits-from", "PROFILE", "bucket numeric columns by the splits of this saved profile, so\n"
-            + "that this profile merges with it and the others made so"),
-        JobArgs.Option.value("bins", "N", "quantile buckets for numeric columns", String.valueOf(QuantileBinning.DEFAULT_BINS)),
-        JobArgs.Option.value("relative-error", "X", "relative error of the quantiles, 0 for exact",
-            String.valueOf(QuantileBinning.DEFAULT_RELATIVE_ERROR))));
+            + "that this profile merges with it and the others made so")));
+    o.addAll(JobOptions.binningOptions("buckets"));
     o.addAll(JobOptions.inputOptions("input"));
     o.addAll(JobOptions.outputOptions(true));
     o.addAll(JobOptions.commonOptions());
@@ -70,10 +67,7 @@ public final class ProfileJob implements Job {
     String inputPath = args.require("input");
     DriftOptions options = new DriftOptions();
     try {
-      if (args.has("columns")) options.columns(args.list("columns"));
-      options.categorical(args.list("categorical"));
-      options.bins(args.intValue("bins", 2, 10_000));
-      options.relativeError(args.doubleValue("relative-error", 0, false, 1));
+      DriftJob.columnOptions(options, args);
     } catch (IllegalArgumentException e) {
       throw JobException.usage(e.getMessage());
     }

@@ -100,13 +100,20 @@ public final class ProfileJob implements Job {
       }
     }, r -> r.size() + " states");
     ctx.stage("write", () -> OutputWriter.write(spark.createDataFrame(rows, Profile.SCHEMA), output, true));
+    // printed as profiled: the columns in their order, then the pairs in the order of their columns
+    List<String> order = new ArrayList<>();
+    for (Row r : rows) if (r.getString(0).equals(Profile.COLUMN)) order.add(r.getString(1));
+    List<Row> shown = new ArrayList<>(rows);
+    shown.sort(java.util.Comparator.comparing((Row r) -> !r.getString(0).equals(Profile.COLUMN))
+        .thenComparingInt(r -> order.indexOf(r.getString(1)))
+        .thenComparingInt(r -> r.isNullAt(2) ? -1 : order.indexOf(r.getString(2))));
 
     var out = ctx.out();
     out.println();
     long n = rows.isEmpty() ? 0 : rows.get(0).getLong(rows.get(0).fieldIndex("rows"));
     out.printf(Locale.ROOT, "Profile of %s: %,d rows%n", inputPath, n);
     TextTable t = new TextTable(List.of("kind", "col_a", "col_b", "drift_kind", "buckets", "state_bytes"));
-    for (Row r : rows) {
+    for (Row r : shown) {
       t.row(r.getString(0), r.getString(1), r.isNullAt(2) ? "" : r.getString(2), r.isNullAt(3) ? "" : r.getString(3),
           r.isNullAt(4) ? "" : String.valueOf(r.getList(4).size() - 1), ((byte[]) r.get(5)).length);
     }

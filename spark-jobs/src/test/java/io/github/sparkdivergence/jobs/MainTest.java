@@ -29,7 +29,7 @@ class MainTest {
     }
     JobsTestSupport.Run unknown = run("drfit");
     assertEquals(2, unknown.exit());
-    assertEquals("spark-divergence: error: unknown job 'drfit' (jobs: drift, mutual-info, score)", unknown.err().strip());
+    assertEquals("spark-divergence: error: unknown job 'drfit' (jobs: drift, mutual-info, profile, score)", unknown.err().strip());
   }
 
   @Test

@@ -79,6 +79,7 @@ class ProfileTest {
     System.out.println("drift from a profile: largest relative difference of a Wasserstein measure " + worst);
     assertEquals(fromRows.verdictText(), fromProfile.verdictText());
 
+    assertEquals(fromRows.table().collectAsList(), fromProfile.table().collectAsList(), "the same table, in the same order");
     // both sides from profiles: the table of the rows, again
     DriftResult fromProfiles = Drift.betweenProfiles(profile, Profile.of(current).columns("amount", "colour", "level").compute())
         .columns("amount", "colour", "level").run();
@@ -147,5 +148,13 @@ class ProfileTest {
     assertEquals((double) reference.count(), s.counts().totalWeight());
     Exception e = assertThrows(Exception.class, () -> Drift.fromProfile(reference, current).run());
     assertTrue(StatesTest.root(e).contains("not a profile"), StatesTest.root(e));
+
+    List<Row> ordered = Profile.of(reference).columns("level", "colour", "amount").pairs(true).compute().collectAsList();
+    List<String> names = ordered.stream().map(r -> r.getString(1) + (r.isNullAt(2) ? "" : "," + r.getString(2))).toList();
+    assertEquals(List.of("level", "colour", "amount", "level,colour", "level,amount", "colour,amount"), names,
+        "columns in the order profiled, then the pairs");
+    assertEquals(List.of("level", "colour", "amount"), Drift.fromProfile(Profile.merge(spark.createDataFrame(ordered,
+        Profile.SCHEMA).union(spark.createDataFrame(ordered, Profile.SCHEMA))), current).run().columns().stream()
+        .map(ColumnDrift::column).toList(), "drift from merged profiles keeps their column order");
   }
 }

@@ -72,7 +72,7 @@ class StatesTest {
   }
 
   /**
-   * For several golden cases: the rows split into 1, 3 and 7 states at random, the states merged
+   * For several golden cases: the rows split into 3 and 7 states at random, the states merged
    * with contingency_merge_agg (over 1 and 5 partitions, shuffled) and folded with
    * contingency_merge in a random order; every merge has the counts of the state of all rows, and
    * every reader the aggregate's value on all rows.
@@ -89,7 +89,7 @@ class StatesTest {
       Map<String, Double> all = cells(MergeableState.fromBytes((byte[]) direct.get(MEASURES.length + 2)));
       Map<String, Double> e = EXPECTED.get(name);
       close(e.get("mi_exact"), direct.getDouble(0), 1e-12, 1e-16, name + " aggregate vs exact");
-      for (int states : new int[] {1, 3, 7}) {
+      for (int states : new int[] {3, 7}) {
         for (int parts : new int[] {1, 5}) {
           Random random = new Random(states * 31L + parts);
           Dataset<Row> daily = spark.sql("SELECT pmod(hash(x, y, k, " + random.nextInt() + "), " + states + ") AS day, "
@@ -105,12 +105,14 @@ class StatesTest {
               + "FROM (SELECT contingency_merge_agg(s) AS m FROM daily)").first();
           String what = name + ", " + states + " states, " + parts + " partitions";
           assertEquals(all, cells(MergeableState.fromBytes((byte[]) merged.get(MEASURES.length + 2))), what + ": counts");
-          byte[] folded = null;
-          for (Row r : saved) {
-            folded = folded == null ? (byte[]) r.get(1) : (byte[]) spark.sql("SELECT contingency_merge(a, b) FROM VALUES (X'"
-                + hex(folded) + "', X'" + hex((byte[]) r.get(1)) + "') AS t(a, b)").first().get(0);
+          if (parts == 1) { // the pairwise merges do not depend on the partitioning: once per split
+            byte[] folded = null;
+            for (Row r : saved) {
+              folded = folded == null ? (byte[]) r.get(1) : (byte[]) spark.sql("SELECT contingency_merge(a, b) FROM VALUES (X'"
+                  + hex(folded) + "', X'" + hex((byte[]) r.get(1)) + "') AS t(a, b)").first().get(0);
+            }
+            assertEquals(all, cells(MergeableState.fromBytes(folded)), what + ": counts of the pairwise merges");
           }
-          assertEquals(all, cells(MergeableState.fromBytes(folded)), what + ": counts of the pairwise merges");
           for (int i = 0; i < MEASURES.length; i++) {
             close(direct.getDouble(i), merged.getDouble(i), 1e-15, 1e-300, what + ": " + MEASURES[i]);
           }
@@ -134,7 +136,7 @@ class StatesTest {
         }
       }
     }
-    assertEquals(36, checked);
+    assertEquals(24, checked);
   }
 
   private static String hex(byte[] b) {

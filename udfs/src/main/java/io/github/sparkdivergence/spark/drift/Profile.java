@@ -57,7 +57,8 @@ public final class Profile {
   /**
    * kind (column or pair), col_a, col_b (NULL for a column), drift_kind (numeric or categorical,
    * NULL for a pair), splits (a numeric column's bucket splits), state (BINARY, docs/states.md),
-   * rows (of the dataset profiled), created_at.
+   * rows (of the dataset profiled), created_at, position (the column's place among the profiled
+   * columns, and after them each pair's place in the upper triangle: the order results come in).
    */
   public static final StructType SCHEMA = new StructType()
       .add("kind", DataTypes.StringType, false)
@@ -67,7 +68,8 @@ public final class Profile {
       .add("splits", DataTypes.createArrayType(DataTypes.DoubleType, false), true)
       .add("state", DataTypes.BinaryType, false)
       .add("rows", DataTypes.LongType, false)
-      .add("created_at", DataTypes.TimestampType, false);
+      .add("created_at", DataTypes.TimestampType, false)
+      .add("position", DataTypes.IntegerType, false);
 
   private final Dataset<Row> df;
   private DriftOptions options = new DriftOptions();
@@ -165,7 +167,7 @@ public final class Profile {
     for (Tuple2<Integer, MergeableState> t : states) {
       Spec s = specs.get(t._1());
       out.add(RowFactory.create(COLUMN, s.name(), null, kindName(s.kind()), splits[t._1()] == null ? null : box(splits[t._1()]),
-          t._2().toBytes(), n, now));
+          t._2().toBytes(), n, now, t._1()));
     }
     LOG.info("profile: {} columns of {} rows", k, n);
     Dataset<Row> columns = spark.createDataFrame(out, SCHEMA);
@@ -177,9 +179,12 @@ public final class Profile {
       else categorical.add(specs.get(c).name());
     }
     mi = mi.categorical(categorical.toArray(new String[0]));
-    Dataset<Row> pairRows = mi.states().selectExpr("'" + PAIR + "' AS kind", "col_a", "col_b", "CAST(NULL AS STRING) AS drift_kind",
-        "CAST(NULL AS ARRAY<DOUBLE>) AS splits", "state", n + "L AS rows", "timestamp_millis(" + now.getTime() + "L) AS created_at");
-    return columns.union(pairRows);
+    Map<String, Integer> position = new HashMap<>();
+    for (int c = 0; c < k; c++) position.put(specs.get(c).name(), c);
+    long rowsOfData = n;
+    JavaRDD<Row> pairRows = mi.states().javaRDD().map(r -> RowFactory.create(PAIR, r.getString(0), r.getString(1), null, null,
+        r.get(2), rowsOfData, now, k + position.get(r.getString(0)) * k + position.get(r.getString(1))));
+    return columns.union(spark.createDataFrame(pairRows, SCHEMA)).orderBy("position");
   }
 
   private static MergeableState columnState(DataType t, ContingencyState s) {
@@ -197,10 +202,10 @@ public final class Profile {
    */
   public static Dataset<Row> merge(Dataset<Row> profiles) {
     requireSchema(profiles);
-    JavaPairRDD<String, Row> keyed = profiles.select(SCHEMA.fieldNames()[0], Arrays.copyOfRange(SCHEMA.fieldNames(), 1, 8))
+    JavaPairRDD<String, Row> keyed = profiles.select(SCHEMA.fieldNames()[0], Arrays.copyOfRange(SCHEMA.fieldNames(), 1, 9))
         .javaRDD().mapToPair(r -> new Tuple2<>(r.getString(0) + "\u0000" + r.getString(1) + "\u0000" + r.getString(2), r));
     JavaRDD<Row> merged = keyed.reduceByKey(Profile::mergeRows).values();
-    return profiles.sparkSession().createDataFrame(merged, SCHEMA);
+    return profiles.sparkSession().createDataFrame(merged, SCHEMA).orderBy("position", "kind", "col_a", "col_b");
   }
 
   private static Row mergeRows(Row a, Row b) {
@@ -222,7 +227,7 @@ public final class Profile {
     Timestamp ta = a.getTimestamp(7);
     Timestamp tb = b.getTimestamp(7);
     return RowFactory.create(a.get(0), a.get(1), a.get(2), a.get(3), a.get(4), s.toBytes(), a.getLong(6) + b.getLong(6),
-        ta.after(tb) ? ta : tb);
+        ta.after(tb) ? ta : tb, Math.min(a.getInt(8), b.getInt(8)));
   }
 
   private static MergeableState read(String what, byte[] bytes) {
@@ -257,7 +262,8 @@ public final class Profile {
   /** The column rows of a (merged) profile: one per column, else an error naming the column. */
   static Columns columnsOf(Dataset<Row> profile) {
     requireSchema(profile);
-    List<Row> rows = profile.where("kind = '" + COLUMN + "'").select("col_a", "drift_kind", "splits", "rows").collectAsList();
+    List<Row> rows = profile.where("kind = '" + COLUMN + "'").orderBy("position", "col_a")
+        .select("col_a", "drift_kind", "splits", "rows").collectAsList();
     if (rows.isEmpty()) throw new IllegalArgumentException("the profile has no column rows");
     StructType schema = new StructType();
     Map<String, double[]> splits = new LinkedHashMap<>();

@@ -82,6 +82,8 @@ public final class MutualInfoJob implements Job {
         JobOptions.binningOptions("bins").get(1),
         JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes or ids, used as categories (not binned)"),
         JobArgs.Option.flag("drop-nulls", "leave out, per pair, the rows where either column is null (default: null is a category)"),
+        JobArgs.Option.flag("no-ami", "leave ami NULL: skips its expected-MI term, whose cost grows with the distinct\n"
+            + "level counts of the two columns (see docs/benchmarks.md)"),
         JobArgs.Option.value("top", "N", "rows of the printed table", "20"),
         ReportFile.option("report", "write the --rank-by measure as a page: a bar chart of the features\n"
             + "(with --target) or a heat map of every pair")));
@@ -115,6 +117,9 @@ public final class MutualInfoJob implements Job {
     double relErr = JobOptions.relativeError(args);
     int top = args.intValue("top", 1, Integer.MAX_VALUE);
     String rankBy = args.choice("rank-by", RANK_BY);
+    if (args.flag("no-ami") && rankBy.equals("ami")) {
+      throw JobException.usage("--no-ami leaves ami NULL, which --rank-by ami (the default) ranks by: give --rank-by mi, nmi, g or p_value");
+    }
     java.util.Map<String, String> inputs = new java.util.LinkedHashMap<>();
     inputs.put("input", inputPath);
     ReportFile report = ReportFile.requested(args, "report");
@@ -185,7 +190,7 @@ public final class MutualInfoJob implements Job {
       }
       mi = mi.categorical(codes.toArray(new String[0]));
     }
-    mi = mi.dropNulls(args.flag("drop-nulls"));
+    mi = mi.dropNulls(args.flag("drop-nulls")).ami(!args.flag("no-ami"));
     MutualInformation job = mi;
     StructType[] schemaOut = new StructType[1];
     List<Row> table = ctx.stage("compute", () -> {
@@ -200,7 +205,7 @@ public final class MutualInfoJob implements Job {
   /** --from-profiles: the pairs of merged saved profiles, through {@link MutualInformation#fromStates}. */
   private int runFromProfiles(JobContext ctx, JobArgs args) {
     if (args.has("input")) throw JobException.usage("give --input or --from-profiles, not both");
-    for (String flag : List.of("bins", "relative-error", "categorical", "drop-nulls")) {
+    for (String flag : List.of("bins", "relative-error", "categorical", "drop-nulls", "no-ami")) {
       if (args.has(flag)) throw JobException.usage("--" + flag + " does not apply to --from-profiles: the profiles were binned when made");
     }
     String rankBy = args.choice("rank-by", RANK_BY);

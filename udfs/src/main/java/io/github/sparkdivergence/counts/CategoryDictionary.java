@@ -177,10 +177,22 @@ public final class CategoryDictionary {
 
   /** Maps every id of {@code other} to this dictionary's id of the same value, interning. */
   public int[] remap(CategoryDictionary other) {
+    return remap(other, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #remap(CategoryDictionary)} that stops, returning null, as soon as this dictionary would
+   * take more than {@code maxBytes} (checked every 1024 values): a merge of two large dictionaries
+   * fails before it has allocated their whole union.
+   */
+  public int[] remap(CategoryDictionary other, long maxBytes) {
     int n = other.size;
     int[] map = new int[n];
     for (int i = 0; i < n; i++) {
       map[i] = idOfValueIn(other, i);
+      if ((i & 1023) == 1023 && estimatedBytes() > maxBytes) {
+        return null;
+      }
     }
     return map;
   }

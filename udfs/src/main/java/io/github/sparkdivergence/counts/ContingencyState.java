@@ -107,20 +107,34 @@ public final class ContingencyState implements Externalizable {
    * caller that enforces a cap thus fails before the merge has allocated the whole union.
    */
   public boolean merge(ContingencyState other, long maxCells) {
+    return merge(other, maxCells, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@link #merge(ContingencyState, long)} that also stops, returning false, as soon as this state's
+   * {@link #peakBytes()} would pass {@code maxBytes}: the dictionaries are checked while they take
+   * in the other's categories, and the cells every 1024, so the union is never allocated whole.
+   */
+  public boolean merge(ContingencyState other, long maxCells, long maxBytes) {
     if (other == this) {
       other = fromBytes(toBytes());
     }
-    int[] mx = x.remap(other.x);
-    int[] my = y.remap(other.y);
-    boolean[] within = {joint.size() <= maxCells};
+    long half = maxBytes / 2; // peakBytes() is twice the estimate
+    int[] mx = x.remap(other.x, half);
+    int[] my = mx == null ? null : y.remap(other.y, half - x.estimatedBytes());
+    if (my == null) {
+      return false;
+    }
+    boolean[] within = {joint.size() <= maxCells && peakBytes() <= maxBytes};
+    int[] seen = {0};
     other.joint.forEach((ix, iy, c) -> {
       if (within[0]) {
         joint.add(mx[ix], my[iy], c);
-        within[0] = joint.size() <= maxCells;
+        within[0] = joint.size() <= maxCells && ((++seen[0] & 1023) != 0 || peakBytes() <= maxBytes);
       }
     });
     total.add(other.total.value());
-    return within[0];
+    return within[0] && peakBytes() <= maxBytes;
   }
 
   /**
@@ -192,6 +206,16 @@ public final class ContingencyState implements Externalizable {
   /** Approximate heap bytes of this state, growth slack included. */
   public long estimatedBytes() {
     return 48 + x.estimatedBytes() + y.estimatedBytes() + joint.estimatedBytes();
+  }
+
+  /**
+   * The most this state may take while it grows: a table that grows is copied into one twice its
+   * size while the old one is still held, so a limit on {@link #estimatedBytes()} alone lets a state
+   * take up to three times its size at that moment. Twice the estimate bounds it (the tables do not
+   * grow at once).
+   */
+  public long peakBytes() {
+    return 2 * estimatedBytes();
   }
 
   public byte[] toBytes() {

@@ -158,9 +158,14 @@ public final class MergeableState implements java.io.Serializable {
 
   /** {@link #merge} that stops past {@code maxCells} cells and returns false (see {@link ContingencyState#merge(ContingencyState, long)}). */
   public boolean merge(MergeableState other, long maxCells) {
+    return merge(other, maxCells, Long.MAX_VALUE);
+  }
+
+  /** {@link #merge} that stops past {@code maxCells} cells or {@code maxBytes} and returns false (see {@link ContingencyState#merge(ContingencyState, long, long)}). */
+  public boolean merge(MergeableState other, long maxCells, long maxBytes) {
     String problem = mergeProblem(other);
     if (problem != null) throw new IllegalArgumentException(problem);
-    return counts.merge(other.counts, maxCells);
+    return counts.merge(other.counts, maxCells, maxBytes);
   }
 
   /**

@@ -38,9 +38,25 @@ final class ExpectedMutualInformation {
     if (t.observedRows <= 1 || t.observedCols <= 1) {
       return 0.0;
     }
-    double n = t.total;
-    double[][] as = distinctWithMultiplicity(InformationMeasures.positives(t.rowSum, t.observedRows));
-    double[][] bs = distinctWithMultiplicity(InformationMeasures.positives(t.colSum, t.observedCols));
+    return of(distinctWithMultiplicity(InformationMeasures.positives(t.rowSum, t.observedRows)),
+        distinctWithMultiplicity(InformationMeasures.positives(t.colSum, t.observedCols)), t.total);
+  }
+
+  /**
+   * The same from the margins alone, as {distinct values ascending, how many levels have each}
+   * of X ({@code as}) and of Y ({@code bs}), and the total {@code n}: all that EMI depends on. Its
+   * cost is (distinct margin values of X) x (distinct of Y) x ~60 hypergeometric steps, whatever
+   * the number of levels: a million levels have at most sqrt(2 n) distinct counts, and in
+   * practice a few hundred. Margins must be whole counts with n <= 2^53.
+   */
+  static double of(double[][] as, double[][] bs, double n) {
+    long rows = 0;
+    long cols = 0;
+    for (double m : as[1]) rows += (long) m;
+    for (double m : bs[1]) cols += (long) m;
+    if (rows <= 1 || cols <= 1) {
+      return 0.0;
+    }
     CompensatedSum emi = new CompensatedSum();
     CompensatedSum norm = new CompensatedSum();
     CompensatedSum cell = new CompensatedSum();
@@ -89,7 +105,7 @@ final class ExpectedMutualInformation {
   }
 
   /** {distinct values ascending, how often each occurs}. */
-  private static double[][] distinctWithMultiplicity(double[] v) {
+  static double[][] distinctWithMultiplicity(double[] v) {
     double[] sorted = v.clone();
     java.util.Arrays.sort(sorted);
     double[] values = new double[sorted.length];

@@ -127,18 +127,35 @@ public final class InformationMeasures {
    */
   public static double normalizedMutualInfo(ContingencyTable t, String averageMethod) {
     AverageMethod method = AverageMethod.parse(averageMethod, 1);
-    int r = t.observedRows;
-    int c = t.observedCols;
-    if (r == c && (r == 1 || r == 0)) {
+    if (oneLevelEach(t.observedRows, t.observedCols)) {
       return 1.0;
     }
     double mi = miNats(t, true);
     if (mi == 0) {
       return 0.0;
     }
-    double hx = entropyNats(t.rowSum, t.nRows, t.total);
-    double hy = entropyNats(t.colSum, t.nCols, t.total);
+    return nmi(mi, entropyNats(t.rowSum, t.nRows, t.total), entropyNats(t.colSum, t.nCols, t.total), method);
+  }
+
+  /** sklearn's rule: NMI and AMI are 1.0 when both sides have one level, or none (an empty table). */
+  static boolean oneLevelEach(long levelsX, long levelsY) {
+    return levelsX == levelsY && (levelsX == 1 || levelsX == 0);
+  }
+
+  /** NMI from MI > 0 and the entropies (nats); see {@link #normalizedMutualInfo}. */
+  static double nmi(double mi, double hx, double hy, AverageMethod method) {
     return mi / method.average(hx, hy);
+  }
+
+  /** AMI from MI, EMI and the entropies (nats), the denominator kept at least eps from 0; see {@link #adjustedMutualInfo}. */
+  static double ami(double mi, double emi, double hx, double hy, AverageMethod method) {
+    double denominator = method.average(hx, hy) - emi;
+    if (denominator < 0) {
+      denominator = Math.min(denominator, -EPS);
+    } else {
+      denominator = Math.max(denominator, EPS);
+    }
+    return (mi - emi) / denominator;
   }
 
   /** {@link #normalizedMutualInfo(ContingencyTable, String)} with "arithmetic", sklearn's default. */
@@ -155,23 +172,12 @@ public final class InformationMeasures {
    */
   public static double adjustedMutualInfo(ContingencyTable t, String averageMethod) {
     AverageMethod method = AverageMethod.parse(averageMethod, 1);
-    int r = t.observedRows;
-    int c = t.observedCols;
-    if (r == c && (r == 1 || r == 0)) {
+    if (oneLevelEach(t.observedRows, t.observedCols)) {
       return 1.0;
     }
     requireIntegral(t, "adjustedMutualInfo");
-    double mi = miNats(t, true);
-    double emi = expectedMutualInfo(t);
-    double hx = entropyNats(t.rowSum, t.nRows, t.total);
-    double hy = entropyNats(t.colSum, t.nCols, t.total);
-    double denominator = method.average(hx, hy) - emi;
-    if (denominator < 0) {
-      denominator = Math.min(denominator, -EPS);
-    } else {
-      denominator = Math.max(denominator, EPS);
-    }
-    return (mi - emi) / denominator;
+    return ami(miNats(t, true), expectedMutualInfo(t), entropyNats(t.rowSum, t.nRows, t.total),
+        entropyNats(t.colSum, t.nCols, t.total), method);
   }
 
   /** {@link #adjustedMutualInfo(ContingencyTable, String)} with "arithmetic", sklearn's default. */
@@ -203,7 +209,12 @@ public final class InformationMeasures {
     if (dof == 0) {
       return new GTest(0.0, 0, 1.0);
     }
-    double g = 2 * t.weight * miNats(t, false);
+    return gTest(t.weight, miNats(t, false), dof);
+  }
+
+  /** The G-test from the total weight, MI in nats without eps zeroing, and dof > 0. */
+  static GTest gTest(double weight, double miNats, long dof) {
+    double g = 2 * weight * miNats;
     // Far in the tail (weights near the top of the double range) the continued fraction fails;
     // the p-value there is below the smallest double anyway.
     double x = g / 2.0;
@@ -225,13 +236,18 @@ public final class InformationMeasures {
       if (c == 0) {
         continue;
       }
-      double term = c / n * logRatio(c, n, t.rowSum[t.rowId[k]], t.colSum[t.colId[k]]);
+      double term = miTerm(c, n, t.rowSum[t.rowId[k]], t.colSum[t.colId[k]]);
       if (sklearnEps && Math.abs(term) < EPS) {
         continue;
       }
       s.add(term);
     }
     return Math.max(s.value(), 0.0);
+  }
+
+  /** A cell's term of I(X;Y) in nats: {@code c/n log(c n / (a b))} for count c, total n, margins a and b. */
+  static double miTerm(double c, double n, double a, double b) {
+    return c / n * logRatio(c, n, a, b);
   }
 
   /**

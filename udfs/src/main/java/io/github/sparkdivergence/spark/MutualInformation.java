@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.col;
 import io.github.sparkdivergence.counts.ContingencyState;
 import io.github.sparkdivergence.counts.MergeableState;
 import io.github.sparkdivergence.counts.PairwiseCounts;
+import io.github.sparkdivergence.math.InformationSums;
 import io.github.sparkdivergence.math.LogBase;
 import io.github.sparkdivergence.spark.functions.InformationAggregate;
 import io.github.sparkdivergence.spark.input.CategoryReader;
@@ -51,7 +52,11 @@ import scala.Tuple2;
  * task and merge exactly. No job per pair, no joins of marginals, no copy of the rows per pair.
  * Memory: a task emits its partial states early when they outgrow {@link #partialStateBytes}
  * (64 MiB by default); a pair's merged table lives on one task (a dense {@code int} matrix of up to
- * 16 MiB when the pair has few levels, else about 35 bytes per non-empty cell). Numeric columns are
+ * 16 MiB when the pair has few levels, else about 35 bytes per non-empty cell) while it fits that
+ * task's budget ({@link #maxPairBytes}, by default a quarter of the executor's heap per core); a
+ * pair that outgrows it is dropped there and counted again through Spark's shuffles ({@code GROUP
+ * BY} cells, margins joined, compensated sums per task: {@link ShuffledPair}), so memory per task
+ * is bounded whatever the cardinality, and the log says which pairs took that path. Numeric columns are
  * binned with QuantileDiscretizer's quantile splits ({@link QuantileBinning}, fitted in one job for
  * all of them; a column with no usable value, all NULL or NaN, gets one bucket and MI 0) or with
  * explicit {@link #splits} through a Bucketizer; NULL (and NaN) are categories of their own unless
@@ -70,6 +75,9 @@ public final class MutualInformation {
   private boolean dropNulls;
   private double base = Math.E;
   private long partialStateBytes = 64L << 20;
+  /** The most one pair's merged counts may take on one task; 0: {@link TaskMemory#stateBytes()} of the executor. */
+  private long maxPairBytes;
+  private boolean withAmi = true;
 
   private MutualInformation(Dataset<Row> df) { this.df = df; }
 
@@ -161,15 +169,57 @@ public final class MutualInformation {
   }
 
   /**
-   * Computes the tidy table. Lazy like any DataFrame: an action runs the one pass (binning numeric
-   * columns with quantiles fits their splits first, in a job of its own).
+   * The most heap one pair's merged counts may take on the task that merges them (default: the
+   * executor's share for aggregation states, {@link TaskMemory#stateBytes()}: a quarter of its heap
+   * per core). A pair that outgrows it is counted again through Spark's shuffles ({@link
+   * ShuffledPair}) instead, with memory per task bounded whatever its cardinality.
+   */
+  public MutualInformation maxPairBytes(long bytes) {
+    if (bytes < 1) throw new IllegalArgumentException("maxPairBytes must be >= 1 but was " + bytes);
+    this.maxPairBytes = bytes;
+    return this;
+  }
+
+  /**
+   * Whether to compute AMI (default true). Its expected-MI term costs (distinct margin totals of
+   * a) x (distinct of b) x ~60 steps, at most 2 n steps per side's sqrt; false leaves ami NULL.
+   */
+  public MutualInformation ami(boolean compute) {
+    this.withAmi = compute;
+    return this;
+  }
+
+  /**
+   * Computes the tidy table. Runs its jobs now (the pairs' rows are few): the one pass over the
+   * rows (after the quantile job that bins numeric columns) counts every pair and merges each
+   * pair's counts on one task; a pair whose merged counts outgrow {@link #maxPairBytes} is then
+   * counted through shuffles instead (logged), with the same measures to 1e-13 relative.
    */
   public Dataset<Row> compute() {
-    Counted counted = count();
+    long budget = maxPairBytes;
+    Counted counted = count(budget);
     String[][] names = counted.names();
     double logBase = base;
-    JavaRDD<Row> tidy = counted.pairs().map(pair -> tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase));
-    return df.sparkSession().createDataFrame(tidy, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
+    boolean ami = withAmi;
+    List<Tuple2<Integer, Row>> done = counted.pairs()
+        .map(pair -> new Tuple2<>(pair._1(), pair._2().overflowed() ? null
+            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami)))
+        .collect();
+    List<Row> rows = new ArrayList<>();
+    for (Tuple2<Integer, Row> t : done) {
+      if (t._2() != null) {
+        rows.add(t._2());
+        continue;
+      }
+      String[] pair = names[t._1()];
+      long start = System.nanoTime();
+      InformationSums.Measures m = ShuffledPair.measures(counted.data(), pair[0], pair[1], dropNulls, withAmi);
+      LOG.info("mutual information: pair ({}, {}) outgrew one task's budget ({} MiB): counted through shuffles, {} x {} levels,"
+          + " {} cells, in {} ms", pair[0], pair[1], (budget > 0 ? budget : TaskMemory.stateBytes()) >> 20, m.levelsX(),
+          m.levelsY(), m.cells(), (System.nanoTime() - start) / 1_000_000);
+      rows.add(tidyRow(pair, m, logBase));
+    }
+    return df.sparkSession().createDataFrame(rows, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
   }
 
   /** The schema of {@link #states()}: a pair and its saved contingency state. */
@@ -187,7 +237,7 @@ public final class MutualInformation {
    * {@code bins(0)}), not with quantiles fitted on each day's rows.
    */
   public Dataset<Row> states() {
-    Counted counted = count();
+    Counted counted = count(Long.MAX_VALUE); // a saved state is one piece: no budget
     String[][] names = counted.names();
     String[] types = counted.valueTypes();
     double[][] columnSplits = counted.splits();
@@ -222,7 +272,7 @@ public final class MutualInformation {
             new Tuple2<>("(" + r.getString(0) + ", " + r.getString(1) + ")", r.<byte[]>getAs(2))))
         .combineByKey(v -> new Tuple2<>(v._1(), readState(v._1(), v._2())),
             (s, v) -> mergeState(s, new Tuple2<>(v._1(), readState(v._1(), v._2()))), MutualInformation::mergeState);
-    JavaRDD<Row> tidy = merged.map(p -> tidyRow(new String[] {p._1()._1(), p._1()._2()}, p._2()._2().counts(), base));
+    JavaRDD<Row> tidy = merged.map(p -> tidyRow(new String[] {p._1()._1(), p._1()._2()}, p._2()._2().counts(), base, true));
     return states.sparkSession().createDataFrame(tidy, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
   }
 
@@ -251,10 +301,14 @@ public final class MutualInformation {
 
   /** Each pair's merged counts, by pair index, with what a saved state records of its columns. */
   private record Counted(JavaPairRDD<Integer, MergedPair> pairs, String[][] names, int[][] index,
-      String[] valueTypes, double[][] splits) {}
+      String[] valueTypes, double[][] splits, Dataset<Row> data) {}
 
-  /** The one pass: every pair's counts, merged on one task per pair (lazy). */
-  private Counted count() {
+  /**
+   * The one pass: every pair's counts, merged on one task per pair (lazy); a pair whose merged
+   * counts outgrow {@code pairBudget} bytes (0: {@link TaskMemory#stateBytes()} where it merges) is
+   * dropped there and marked {@link MergedPair#overflowed()}.
+   */
+  private Counted count(long pairBudget) {
     List<String> cols = resolveColumns();
     List<String[]> pairs = pairs();
     if (pairs.isEmpty()) {
@@ -298,9 +352,9 @@ public final class MutualInformation {
     for (int p = 0; p < pairIndex.length; p++) empty.add(new Tuple2<>(p, emptyState));
     partial = partial.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelizePairs(empty, 1));
     int reducers = Math.max(1, Math.min(pairs.size(), spark.sessionState().conf().numShufflePartitions()));
-    JavaPairRDD<Integer, MergedPair> merged = partial
-        .combineByKey(MergedPair::of, MergedPair::add, MergedPair::add, new HashPartitioner(reducers), false, null);
-    return new Counted(merged, names, pairIndex, valueTypes, columnSplits);
+    JavaPairRDD<Integer, MergedPair> merged = partial.combineByKey(state -> new MergedPair(pairBudget).add(state),
+        MergedPair::add, MergedPair::add, new HashPartitioner(reducers), false, null);
+    return new Counted(merged, names, pairIndex, valueTypes, columnSplits, data);
   }
 
   static final StructType TIDY = new StructType()
@@ -321,47 +375,71 @@ public final class MutualInformation {
 
   /**
    * One pair's partial states merged on the task that owns the pair: counted densely while the
-   * pair's table is small enough (16 MiB), as on the map side. Serializable (as its state's bytes)
-   * in case Spark spills it.
+   * pair's table is small enough (16 MiB), as on the map side. Past its budget it lets its counts
+   * go and only remembers that it {@link #overflowed()}, so the task's memory stays bounded.
+   * Serializable (as its state's bytes) in case Spark spills it.
    */
   static final class MergedPair implements java.io.Externalizable {
     private static final long serialVersionUID = 1L;
     private static final long DENSE_BYTES = 16L << 20;
     private PairwiseCounts counts = newCounts();
+    /** Bytes the counts may take; 0 until known (then {@link TaskMemory#stateBytes()} of this JVM). */
+    private long budget;
 
     public MergedPair() {}
+
+    MergedPair(long budget) {
+      this.budget = budget;
+    }
 
     private static PairwiseCounts newCounts() {
       return new PairwiseCounts(2, new int[][] {{0, 1}}, false, DENSE_BYTES + 1024);
     }
 
+    /** A pair merged without a budget (the saved states' path). */
     static MergedPair of(byte[] state) {
-      return new MergedPair().add(state);
-    }
-
-    MergedPair add(byte[] state) {
-      counts.mergePairState(0, state);
-      return this;
+      return new MergedPair(Long.MAX_VALUE).add(state);
     }
 
     PairwiseCounts counts() {
       return counts;
     }
 
+    /** Whether the counts outgrew the budget and were dropped. */
+    boolean overflowed() {
+      return counts == null;
+    }
+
+    MergedPair add(byte[] state) {
+      if (counts == null) return this;
+      counts.mergePairState(0, state);
+      if (budget == 0) budget = TaskMemory.stateBytes();
+      if (counts.estimatedBytes() > budget) counts = null;
+      return this;
+    }
+
     MergedPair add(MergedPair other) {
-      return add(other.counts.pairState(0));
+      if (other.counts == null) counts = null;
+      return counts == null ? this : add(other.counts.pairState(0));
     }
 
     @Override
     public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
-      byte[] b = counts.pairState(0);
-      out.writeInt(b.length);
-      out.write(b);
+      out.writeLong(budget);
+      byte[] b = counts == null ? null : counts.pairState(0);
+      out.writeInt(b == null ? -1 : b.length);
+      if (b != null) out.write(b);
     }
 
     @Override
     public void readExternal(java.io.ObjectInput in) throws java.io.IOException {
-      byte[] b = new byte[in.readInt()];
+      budget = in.readLong();
+      int length = in.readInt();
+      if (length < 0) {
+        counts = null;
+        return;
+      }
+      byte[] b = new byte[length];
       in.readFully(b);
       counts = newCounts();
       add(b);
@@ -372,9 +450,9 @@ public final class MutualInformation {
    * A pair's row of the tidy table, each column taken by name from the summary aggregate's values;
    * a pair without rows (all dropped as NULL) has n = 0, no levels and NULL measures.
    */
-  private static Row tidyRow(String[] pair, ContingencyState state, double base) {
+  private static Row tidyRow(String[] pair, ContingencyState state, double base, boolean withAmi) {
     boolean empty = state.totalWeight() == 0;
-    Object[] summary = empty ? null : InformationAggregate.summaryValues(state, state.toTable(), base);
+    Object[] summary = empty ? null : InformationAggregate.summaryValues(state, state.toTable(), base, withAmi);
     StructType fields = InformationAggregate.SUMMARY_TYPE;
     Object[] row = new Object[TIDY.size()];
     for (int i = 0; i < row.length; i++) {
@@ -388,6 +466,16 @@ public final class MutualInformation {
       };
     }
     return RowFactory.create(row);
+  }
+
+  /** The same row from a pair counted through shuffles ({@link ShuffledPair}). */
+  private static Row tidyRow(String[] pair, InformationSums.Measures m, double base) {
+    if (m.n() == 0) {
+      return RowFactory.create(pair[0], pair[1], 0L, null, null, null, null, null, null, null, null, null, 0L, 0L);
+    }
+    double ln = LogBase.ln(base, 1);
+    return RowFactory.create(pair[0], pair[1], (long) m.n(), m.hx() / ln, m.hy() / ln, m.hxy() / ln, m.mi() / ln, m.nmi(),
+        Double.isNaN(m.ami()) ? null : m.ami(), m.gTest().g(), m.gTest().dof(), m.gTest().pValue(), m.levelsX(), m.levelsY());
   }
 
   /**

@@ -52,9 +52,7 @@ public final class InformationAggregate extends SqlFunction {
 
     /** The byte limit in this JVM: the conf, or the share of this JVM's heap. */
     long stateBytes() {
-      if (maxStateBytes > 0) return maxStateBytes;
-      Runtime rt = Runtime.getRuntime();
-      return Math.max(16L << 20, rt.maxMemory() / 4 / Math.max(1, rt.availableProcessors()));
+      return maxStateBytes > 0 ? maxStateBytes : io.github.sparkdivergence.spark.TaskMemory.stateBytes();
     }
 
     private static long positiveLong(SQLConf conf, String key, String dflt) {
@@ -206,12 +204,17 @@ public final class InformationAggregate extends SqlFunction {
 
   /** The values of {@link #SUMMARY_TYPE}, in its order, for a non-empty table. */
   public static Object[] summaryValues(ContingencyState s, ContingencyTable t, double base) {
+    return summaryValues(s, t, base, true);
+  }
+
+  /** {@link #summaryValues(ContingencyState, ContingencyTable, double)}, with ami NULL unless {@code withAmi}. */
+  public static Object[] summaryValues(ContingencyState s, ContingencyTable t, double base, boolean withAmi) {
     InformationMeasures.GTest g = InformationMeasures.gTest(t);
     return new Object[] {
         s.totalWeight(), (long) t.observedRows(), (long) t.observedCols(), s.cells(),
         InformationMeasures.entropyX(t, base), InformationMeasures.entropyY(t, base),
         InformationMeasures.jointEntropy(t, base), InformationMeasures.mutualInformation(t, base),
-        InformationMeasures.normalizedMutualInfo(t, "arithmetic"), Bound.adjusted(t, "arithmetic"),
+        InformationMeasures.normalizedMutualInfo(t, "arithmetic"), withAmi ? Bound.adjusted(t, "arithmetic") : null,
         g.g(), g.dof(), g.pValue()};
   }
 
@@ -330,14 +333,21 @@ public final class InformationAggregate extends SqlFunction {
     }
 
     private void checkBytes(ContingencyState t) {
+      if (t.peakBytes() > stateBudget()) throw tooManyBytes(t);
+    }
+
+    private long stateBudget() {
       if (maxStateBytes == 0) maxStateBytes = limits.stateBytes();
-      long bytes = t.estimatedBytes();
-      if (bytes > maxStateBytes) {
-        throw DivergenceQueryException.stateTooLarge(measure.sqlName + ": the state of one group needs about "
-            + (bytes >> 20) + " MiB (" + t.distinctX() + " x and " + t.distinctY() + " y categories, " + t.cells()
-            + " cells), over the limit of " + (maxStateBytes >> 20) + " MiB (" + MAX_STATE_BYTES_CONF
-            + "; default a quarter of the heap per core). Use MutualInformation.of(df) (the mutual-info job), or raise it.");
-      }
+      return maxStateBytes;
+    }
+
+    /** The error past the byte limit: what the state holds, the limit and the ways out. */
+    private RuntimeException tooManyBytes(ContingencyState t) {
+      return DivergenceQueryException.stateTooLarge(measure.sqlName + ": the state of one group needs about "
+          + (t.peakBytes() >> 20) + " MiB while it grows (at least " + t.distinctX() + " x and " + t.distinctY()
+          + " y categories, " + t.cells() + " cells), over the limit of " + (stateBudget() >> 20) + " MiB per task ("
+          + MAX_STATE_BYTES_CONF + "; default a quarter of the heap per core). Use MutualInformation.of(df) (the "
+          + "mutual-info job), which counts such pairs through shuffles with bounded memory, or raise the limit.");
     }
 
     /** A total weight past the largest double: the measures would be wrong, so the input is invalid. */
@@ -420,7 +430,9 @@ public final class InformationAggregate extends SqlFunction {
         merged.markInvalid();
         return merged;
       }
-      if (!merged.table.merge(other.table, limits.maxCells())) throw tooManyCells();
+      if (!merged.table.merge(other.table, limits.maxCells(), stateBudget())) {
+        throw merged.table.cells() > limits.maxCells() ? tooManyCells() : tooManyBytes(merged.table);
+      }
       if (!(merged.table.totalWeight() < Double.POSITIVE_INFINITY)) return overflow(merged);
       checkBytes(merged.table);
       return merged;

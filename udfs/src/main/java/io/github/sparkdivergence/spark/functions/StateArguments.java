@@ -27,12 +27,16 @@ final class StateArguments {
   }
 
   /** Merges {@code other} into {@code into}, or fails naming both states' difference. */
-  static void merge(String function, String argument, MergeableState into, MergeableState other, long maxCells) {
+  static void merge(String function, String argument, MergeableState into, MergeableState other,
+      InformationAggregate.Limits limits) {
     String problem = into.mergeProblem(other);
     if (problem != null) throw DivergenceQueryException.invalidState(function, argument, problem);
-    if (!into.merge(other, maxCells)) {
-      throw DivergenceQueryException.stateTooLarge(function + ": the merged state has more than " + maxCells
-          + " distinct cells (" + InformationAggregate.MAX_CELLS_CONF + "); raise the limit, or merge fewer states per group.");
+    if (!into.merge(other, limits.maxCells(), limits.stateBytes())) {
+      boolean cells = into.counts().cells() > limits.maxCells();
+      throw DivergenceQueryException.stateTooLarge(function + ": the merged state has more than " + (cells
+          ? limits.maxCells() + " distinct cells (" + InformationAggregate.MAX_CELLS_CONF + ")"
+          : (limits.stateBytes() >> 20) + " MiB while it grows (" + InformationAggregate.MAX_STATE_BYTES_CONF
+              + "; default a quarter of the heap per core)") + "; raise the limit, or merge fewer states per group.");
     }
   }
 

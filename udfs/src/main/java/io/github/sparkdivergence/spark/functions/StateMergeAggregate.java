@@ -28,7 +28,7 @@ public final class StateMergeAggregate extends SqlFunction {
   @Override
   public BoundFunction bind(StructType input) {
     StateArguments.requireStates(name, usage, input, kind, "state");
-    return new Bound(name, kind, InformationAggregate.Limits.fromConf(SQLConf.get()).maxCells());
+    return new Bound(name, kind, InformationAggregate.Limits.fromConf(SQLConf.get()));
   }
 
   /** The merged state so far (null before the first); crosses the wire as its bytes (see {@link InformationState}). */
@@ -50,12 +50,12 @@ public final class StateMergeAggregate extends SqlFunction {
   public static final class Bound implements AggregateFunction<Serializable, byte[]> {
     private final String name;
     private final MergeableState.Kind kind;
-    private final long maxCells;
+    private final InformationAggregate.Limits limits;
 
-    Bound(String name, MergeableState.Kind kind, long maxCells) {
+    Bound(String name, MergeableState.Kind kind, InformationAggregate.Limits limits) {
       this.name = name;
       this.kind = kind;
-      this.maxCells = maxCells;
+      this.limits = limits;
     }
 
     @Override public String name() { return name; }
@@ -83,7 +83,7 @@ public final class StateMergeAggregate extends SqlFunction {
 
     private void add(Buffer b, MergeableState s) {
       if (b.state == null) b.state = s;
-      else StateArguments.merge(name, "`state`", b.state, s, maxCells);
+      else StateArguments.merge(name, "`state`", b.state, s, limits);
     }
 
     @Override

@@ -25,19 +25,19 @@ public final class StateMergeFunction extends SqlFunction implements ReadsStates
   @Override
   public BoundFunction bind(StructType input) {
     StateArguments.requireStates(name, usage, input, kind, PARAMS);
-    return new Bound(name, kind, input, InformationAggregate.Limits.fromConf(SQLConf.get()).maxCells());
+    return new Bound(name, kind, input, InformationAggregate.Limits.fromConf(SQLConf.get()));
   }
 
   public static final class Bound extends BoundScalar<byte[]> {
     private final String name;
     private final MergeableState.Kind kind;
-    private final long maxCells;
+    private final InformationAggregate.Limits limits;
 
-    Bound(String name, MergeableState.Kind kind, StructType input, long maxCells) {
+    Bound(String name, MergeableState.Kind kind, StructType input, InformationAggregate.Limits limits) {
       super(name, "binary", input, new DataType[] {DataTypes.BinaryType, DataTypes.BinaryType}, DataTypes.BinaryType, PARAMS);
       this.name = name;
       this.kind = kind;
-      this.maxCells = maxCells;
+      this.limits = limits;
     }
 
     @Override
@@ -45,7 +45,7 @@ public final class StateMergeFunction extends SqlFunction implements ReadsStates
       if (row.isNullAt(0) || row.isNullAt(1)) return null;
       MergeableState a = StateArguments.read(name, "`a`", row.getBinary(0), kind);
       MergeableState b = StateArguments.read(name, "`b`", row.getBinary(1), kind);
-      StateArguments.merge(name, "`b`", a, b, maxCells);
+      StateArguments.merge(name, "`b`", a, b, limits);
       return a.toBytes();
     }
   }

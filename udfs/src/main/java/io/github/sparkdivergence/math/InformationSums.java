@@ -1,0 +1,126 @@
+package io.github.sparkdivergence.math;
+
+import java.io.Serializable;
+
+/**
+ * The sums that every measure of a contingency table is made of, gathered cell by cell and level
+ * by level, for a table that is never in one place: its cells spread over tasks, each cell seen
+ * once with its two margins (a join), each level of X and of Y seen once. Partial sums of disjoint
+ * cells and levels {@link #merge}; {@link #measures} then gives what {@link InformationMeasures}
+ * gives on the whole table: the same terms ({@link InformationMeasures#miTerm}, {@code -p log p},
+ * {@code p log(b / c)}), the same rules (sklearn's eps zeroing, one level, the AMI denominator),
+ * only added in another order, with compensated sums that keep their compensation across merges.
+ *
+ * <p>For whole counts (the model of AMI's expected MI); the total {@code n} must be known before the
+ * first cell (each term needs it).
+ */
+public final class InformationSums implements Serializable {
+  private static final long serialVersionUID = 1L;
+
+  private final double n;
+  /** MI terms with sklearn's eps zeroing (the MI reported) and all of them (the G statistic's). */
+  private final CompensatedSum mi = new CompensatedSum();
+  private final CompensatedSum miAll = new CompensatedSum();
+  private final CompensatedSum hxy = new CompensatedSum();
+  /** sum p log(b / c): H(X|Y). */
+  private final CompensatedSum hxGivenY = new CompensatedSum();
+  /** sum p log(a / c) + p log(b / c), interleaved as {@link InformationMeasures#variationOfInformation} adds them. */
+  private final CompensatedSum vi = new CompensatedSum();
+  private final CompensatedSum hx = new CompensatedSum();
+  private final CompensatedSum hy = new CompensatedSum();
+  private long cells;
+  private long levelsX;
+  private long levelsY;
+
+  public InformationSums(double n) {
+    if (!(n >= 0) || n > 0x1.0p53 || n != Math.rint(n)) {
+      throw new IllegalArgumentException("the total must be a whole count <= 2^53 but was " + n);
+    }
+    this.n = n;
+  }
+
+  /** A non-empty cell: count {@code c} > 0, its row's total {@code a} and its column's {@code b}. */
+  public void addCell(double c, double a, double b) {
+    if (!(c > 0)) return;
+    cells++;
+    double t = InformationMeasures.miTerm(c, n, a, b);
+    miAll.add(t);
+    if (!(Math.abs(t) < InformationMeasures.EPS)) mi.add(t);
+    double p = c / n;
+    hxy.add(-p * Math.log(p));
+    hxGivenY.add(p * Math.log(b / c));
+    vi.add(p * Math.log(a / c));
+    vi.add(p * Math.log(b / c));
+  }
+
+  /** A level of X with total {@code a} > 0. */
+  public void addX(double a) {
+    if (!(a > 0)) return;
+    levelsX++;
+    double p = a / n;
+    hx.add(-p * Math.log(p));
+  }
+
+  /** A level of Y with total {@code b} > 0. */
+  public void addY(double b) {
+    if (!(b > 0)) return;
+    levelsY++;
+    double p = b / n;
+    hy.add(-p * Math.log(p));
+  }
+
+  /** Adds the sums of disjoint cells and levels of the same table. */
+  public InformationSums merge(InformationSums o) {
+    if (o.n != n) throw new IllegalArgumentException("sums of tables with totals " + n + " and " + o.n);
+    mi.add(o.mi);
+    miAll.add(o.miAll);
+    hxy.add(o.hxy);
+    hxGivenY.add(o.hxGivenY);
+    vi.add(o.vi);
+    hx.add(o.hx);
+    hy.add(o.hy);
+    cells += o.cells;
+    levelsX += o.levelsX;
+    levelsY += o.levelsY;
+    return this;
+  }
+
+  public long cells() { return cells; }
+  public long levelsX() { return levelsX; }
+  public long levelsY() { return levelsY; }
+
+  /** Every measure, in nats (entropies, MI, VI) or unitless, as the in-memory table gives them. */
+  public record Measures(double n, long levelsX, long levelsY, long cells, double hx, double hy, double hxy,
+      double hxGivenY, double vi, double mi, double nmi, double ami, double emi, InformationMeasures.GTest gTest) {}
+
+  /**
+   * The measures, NMI and AMI with {@code method}. {@code xMargins} and {@code yMargins} are the
+   * histograms of the levels' totals, {distinct totals, how many levels have each} (see {@link
+   * ExpectedMutualInformation#of(double[][], double[][], double)}); null skips AMI (and EMI), NaN
+   * then.
+   */
+  public Measures measures(double[][] xMargins, double[][] yMargins, String method) {
+    AverageMethod m = AverageMethod.parse(method, 1);
+    boolean empty = !(n > 0);
+    double hX = empty ? 0.0 : hx.value();
+    double hY = empty ? 0.0 : hy.value();
+    boolean single = levelsX <= 1 || levelsY <= 1;
+    double miNats = single ? 0.0 : Math.max(mi.value(), 0.0);
+    double miAllNats = single ? 0.0 : Math.max(miAll.value(), 0.0);
+    boolean oneEach = InformationMeasures.oneLevelEach(levelsX, levelsY);
+    double nmi = oneEach ? 1.0 : miNats == 0 ? 0.0 : InformationMeasures.nmi(miNats, hX, hY, m);
+    double emi = Double.NaN;
+    double ami = Double.NaN;
+    if (oneEach) {
+      ami = 1.0;
+    } else if (xMargins != null && yMargins != null) {
+      emi = single ? 0.0 : ExpectedMutualInformation.of(xMargins, yMargins, n);
+      ami = InformationMeasures.ami(miNats, emi, hX, hY, m);
+    }
+    long dof = (long) Math.max(0, levelsX - 1) * Math.max(0, levelsY - 1);
+    InformationMeasures.GTest g = dof == 0 ? new InformationMeasures.GTest(0.0, 0, 1.0)
+        : InformationMeasures.gTest(n, miAllNats, dof);
+    return new Measures(n, levelsX, levelsY, cells, hX, hY, empty ? 0.0 : hxy.value(), empty ? 0.0 : hxGivenY.value(),
+        empty ? 0.0 : vi.value(), miNats, nmi, ami, emi, g);
+  }
+}

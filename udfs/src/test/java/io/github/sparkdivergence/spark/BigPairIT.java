@@ -1,0 +1,93 @@
+package io.github.sparkdivergence.spark;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+import java.io.File;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.storage.StorageLevel;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A pair far larger than one task's budget, on two executor JVMs of 512 MiB each (a budget of 64
+ * MiB per task): {@code MutualInformation} counts it through shuffles and gets the exact measures,
+ * and the {@code mutual_info} aggregate fails with the limit named instead of running out of heap.
+ */
+@org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
+class BigPairIT {
+  /** 1.2M rows, x and y with about 600k values each: some 70 MiB of dictionaries, 130 MiB while they grow. */
+  private static final long ROWS = 1_200_000L;
+  private static SparkSession spark;
+
+  @BeforeAll
+  static void start() {
+    String jar = System.getProperty("udfs.jar");
+    assertTrue(new File(jar).isFile(), "packaged jar expected at " + jar);
+    spark = SparkSession.builder()
+        .master("local-cluster[2,1,512]")
+        .appName("spark-divergence-big-pair")
+        .config("spark.jars", jar)
+        .config("spark.executor.memory", "512m")
+        .config("spark.ui.enabled", "false")
+        .config("spark.driver.host", "127.0.0.1")
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (spark != null) spark.stop();
+  }
+
+  /** The distributed path across the two executor JVMs agrees with the in-memory path to 1e-13. */
+  @Test
+  void distributedPathAgreesAcrossExecutorJvms() {
+    Dataset<Row> titanic = spark.read().option("header", "true").csv("src/test/resources/data/titanic.csv").repartition(7);
+    List<Row> inMemory = MutualInformation.of(titanic).columns("Class", "Age", "Survived").compute().collectAsList();
+    List<Row> shuffled = MutualInformation.of(titanic).columns("Class", "Age", "Survived").maxPairBytes(1).compute().collectAsList();
+    assertEquals(3, inMemory.size());
+    for (int i = 0; i < inMemory.size(); i++) {
+      for (int f = 0; f < inMemory.get(i).length(); f++) {
+        Object e = inMemory.get(i).get(f);
+        Object a = shuffled.get(i).get(f);
+        if (e instanceof Double d) assertEquals(d, (Double) a, Math.max(1e-300, 1e-13 * Math.abs(d)), "pair " + i + " field " + f);
+        else assertEquals(e, a, "pair " + i + " field " + f);
+      }
+    }
+  }
+
+  @Test
+  void aPairLargerThanATaskCompletesThroughShufflesAndTheAggregateFailsClearly() {
+    long half = ROWS / 2;
+    Dataset<Row> data = spark.range(0, ROWS, 1, 8).selectExpr(
+        "concat('x', pmod(xxhash64(id, 1), " + half + ")) AS x",
+        "concat('y', IF(pmod(xxhash64(id, 2), 10) < 7, pmod(xxhash64(id, 1), " + half + "), pmod(xxhash64(id, 3), "
+            + half + "))) AS y")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+    data.count();
+    data.createOrReplaceTempView("big_pair");
+
+    Row r = MutualInformation.of(data).columns("x", "y").compute().first();
+    // the exact measures from Spark's own GROUP BYs, summed on the driver with the same formulas
+    double n = ROWS;
+    Row sums = spark.sql("WITH cells AS (SELECT x, y, COUNT(*) AS c FROM big_pair GROUP BY x, y), "
+        + "ax AS (SELECT x, SUM(c) AS a FROM cells GROUP BY x), by AS (SELECT y, SUM(c) AS b FROM cells GROUP BY y) "
+        + "SELECT SUM(c * LN(c * " + n + "D / (CAST(a AS DOUBLE) * b))) / " + n + "D FROM cells JOIN ax USING (x) JOIN by USING (y)")
+        .first();
+    assertEquals(ROWS, r.getLong(2), "n");
+    assertEquals(sums.getDouble(0), r.getDouble(6), 1e-9 * sums.getDouble(0), "mi against the plain plan's (float64 sum)");
+    assertTrue(r.getLong(12) > 400_000 && r.getLong(13) > 400_000, "levels " + r.getLong(12) + " x " + r.getLong(13));
+    assertFalse(r.isNullAt(8), "ami computed");
+
+    Exception e = assertThrows(Exception.class, () -> spark.sql("SELECT mutual_info(x, y) FROM big_pair").collect());
+    String message = StatesTest.root(e);
+    assertTrue(message.contains("SPARK_DIVERGENCE_AGGREGATE_STATE_TOO_LARGE") || message.contains("mutual_info: "), message);
+    assertTrue(message.contains("MutualInformation.of(df)"), "names the way out: " + message);
+    assertFalse(message.contains("OutOfMemoryError"), message);
+    data.unpersist();
+  }
+}

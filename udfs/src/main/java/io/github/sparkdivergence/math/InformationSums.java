@@ -57,16 +57,40 @@ public final class InformationSums implements Serializable {
   public void addX(double a) {
     if (!(a > 0)) return;
     levelsX++;
-    double p = a / n;
-    hx.add(-p * Math.log(p));
+    hx.add(entropyTerm(a));
   }
 
   /** A level of Y with total {@code b} > 0. */
   public void addY(double b) {
     if (!(b > 0)) return;
     levelsY++;
-    double p = b / n;
-    hy.add(-p * Math.log(p));
+    hy.add(entropyTerm(b));
+  }
+
+  /**
+   * Adds the levels of X and of Y from the histograms of their totals, {distinct totals, how many
+   * levels have each}, instead of one {@link #addX} / {@link #addY} per level: each distinct
+   * total's entropy term once, times its levels.
+   */
+  public InformationSums withMargins(double[][] xs, double[][] ys) {
+    for (int i = 0; i < xs[0].length; i++) {
+      if (xs[0][i] > 0) {
+        levelsX += (long) xs[1][i];
+        hx.add(xs[1][i] * entropyTerm(xs[0][i]));
+      }
+    }
+    for (int i = 0; i < ys[0].length; i++) {
+      if (ys[0][i] > 0) {
+        levelsY += (long) ys[1][i];
+        hy.add(ys[1][i] * entropyTerm(ys[0][i]));
+      }
+    }
+    return this;
+  }
+
+  private double entropyTerm(double count) {
+    double p = count / n;
+    return -p * Math.log(p);
   }
 
   /** Adds the sums of disjoint cells and levels of the same table. */

@@ -73,6 +73,11 @@ class ShuffledPairTest {
     List<Row> noAmiInMemory = MutualInformation.of(t).bins(0).ami(false).compute().collectAsList();
     for (Row r : noAmi) assertTrue(r.isNullAt(8), "ami(false): ami NULL");
     sameTables(noAmiInMemory, noAmi, "ami(false)");
+    // doubles as categories: -0.0 is 0.0 and every NaN one value, as in GROUP BY; binary by content
+    Dataset<Row> d = spark.sql("SELECT * FROM VALUES (0.0D, X'01', 1), (-0.0D, X'01', 1), (double('NaN'), X'02', 2), "
+        + "(-double('NaN'), X'02', 2), (1.5D, X'0102', 1), (1.5D, X'01', 2), (NULL, X'02', 1) AS t(v, b, k)");
+    sameTables(MutualInformation.of(d).bins(0).compute().collectAsList(),
+        MutualInformation.of(d).bins(0).maxPairBytes(1).compute().collectAsList(), "doubles and binary as categories");
     Dataset<Row> empty = t.where("x = 'none'");
     sameTables(MutualInformation.of(empty).bins(0).compute().collectAsList(),
         MutualInformation.of(empty).bins(0).maxPairBytes(1).compute().collectAsList(), "no rows");

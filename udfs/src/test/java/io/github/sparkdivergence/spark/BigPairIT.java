@@ -2,7 +2,6 @@ package io.github.sparkdivergence.spark;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.File;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -25,17 +24,7 @@ class BigPairIT {
 
   @BeforeAll
   static void start() {
-    String jar = System.getProperty("udfs.jar");
-    assertTrue(new File(jar).isFile(), "packaged jar expected at " + jar);
-    spark = SparkSession.builder()
-        .master("local-cluster[2,1,512]")
-        .appName("spark-divergence-big-pair")
-        .config("spark.jars", jar)
-        .config("spark.executor.memory", "512m")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "8")
-        .getOrCreate();
+    spark = LocalClusterSession.start("spark-divergence-big-pair", 512, 8);
   }
 
   @AfterAll

@@ -3,7 +3,6 @@ package io.github.sparkdivergence.spark;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.github.sparkdivergence.spark.functions.InformationAggregate;
-import java.io.File;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -22,18 +21,7 @@ class LocalClusterIT {
 
   @BeforeAll
   static void start() {
-    String jar = System.getProperty("udfs.jar");
-    assertTrue(new File(jar).isFile(), "packaged jar expected at " + jar);
-    spark = SparkSession.builder()
-        .master("local-cluster[2,1,1024]")
-        .appName("spark-divergence-local-cluster")
-        .config("spark.jars", jar)
-        .config("spark.executor.memory", "1g")
-        .config("spark.ui.enabled", "false")
-        .config("spark.driver.host", "127.0.0.1")
-        .config("spark.sql.shuffle.partitions", "7")
-        // No spark.sql.extensions: the jar's META-INF/services entry registers the functions.
-        .getOrCreate();
+    spark = LocalClusterSession.start("spark-divergence-local-cluster", 1024, 7);
   }
 
   @AfterAll

@@ -15,6 +15,9 @@ public final class SparkTestSession {
           .appName("spark-divergence-tests")
           .config("spark.ui.enabled", "false")
           .config("spark.sql.shuffle.partitions", "4")
+          // ANSI on, as Spark 4 defaults to, on every line: tests that need it off set it off and
+          // back, and none depends on the order the classes run in (3.5 defaults to off)
+          .config("spark.sql.ansi.enabled", "true")
           // No spark.sql.extensions here: the jar's META-INF/services entry registers the
           // functions (setting both applies the extension twice, with a warning per function).
           .config("spark.sql.catalog.divergence", DivergenceCatalog.class.getName())

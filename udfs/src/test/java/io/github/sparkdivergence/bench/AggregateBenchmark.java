@@ -217,7 +217,7 @@ public final class AggregateBenchmark {
     String report = report(started);
     System.out.println();
     System.out.println(report);
-    if (out != null) writeSection(out, report);
+    if (out != null) writeSection(out, "## Aggregates", KEEP_MARKER, report);
     spark.stop();
   }
 
@@ -632,7 +632,7 @@ public final class AggregateBenchmark {
     return t.append('\n').toString();
   }
 
-  private static String memoryNote() {
+  static String memoryNote() {
     try {
       for (String l : Files.readAllLines(Paths.get("/proc/meminfo"))) {
         if (l.startsWith("MemTotal:")) {
@@ -646,7 +646,7 @@ public final class AggregateBenchmark {
     return "RAM unknown";
   }
 
-  private static String gitHead() {
+  static String gitHead() {
     try {
       Process p = new ProcessBuilder("git", "rev-parse", "--short", "HEAD").redirectErrorStream(true).start();
       String s = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -662,24 +662,24 @@ public final class AggregateBenchmark {
   static final String KEEP_MARKER = "<!-- AggregateBenchmark: hand-written notes below are kept on re-runs -->";
 
   /**
-   * Replaces the "## Aggregates" section of a Markdown file (up to the next "## " heading), keeping
-   * the rest of the file and the section's notes after {@link #KEEP_MARKER}.
+   * Replaces the section under {@code heading} ("## ...") of a Markdown file (up to the next "## "
+   * heading), keeping the rest of the file and the section's notes after {@code keepMarker}.
    */
-  static void writeSection(Path file, String section) throws IOException {
+  static void writeSection(Path file, String heading, String keepMarker, String section) throws IOException {
     String text = Files.isRegularFile(file) ? Files.readString(file) : "# Benchmarks\n\n";
-    int start = text.indexOf("## Aggregates\n");
+    int start = text.indexOf(heading + "\n");
     String updated;
     if (start < 0) {
       updated = text + (text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n") + section;
     } else {
       int end = text.indexOf("\n## ", start + 1);
       String old = end < 0 ? text.substring(start) : text.substring(start, end + 1);
-      int keep = old.indexOf(KEEP_MARKER);
-      String notes = keep < 0 ? "" : old.substring(keep);
+      int keep = old.indexOf(keepMarker);
+      String notes = keep < 0 ? keepMarker + "\n" : old.substring(keep);
       updated = text.substring(0, start) + section + notes + (end < 0 ? "" : text.substring(end + 1));
     }
     if (file.getParent() != null) Files.createDirectories(file.getParent());
     Files.writeString(file, updated);
-    System.out.println("wrote the Aggregates section of " + file);
+    System.out.println("wrote the " + heading.substring(3) + " section of " + file);
   }
 }

@@ -257,6 +257,13 @@ public final class BigPairBenchmark {
           taskCpu.addAndGet(end.taskMetrics().executorCpuTime() + end.taskMetrics().executorDeserializeCpuTime());
         }
       }
+
+      @Override
+      public void onStageCompleted(org.apache.spark.scheduler.SparkListenerStageCompleted done) {
+        var info = done.stageInfo();
+        long ms = (long) info.completionTime().getOrElse(() -> 0L) - (long) info.submissionTime().getOrElse(() -> 0L);
+        System.out.printf(Locale.ROOT, "stage %d (%s): %d tasks, %.2f s%n", info.stageId(), info.name(), info.numTasks(), ms / 1e3);
+      }
     });
     Dataset<Row> t = spark.read().parquet(dataDir.resolve(data).toString());
     t.createOrReplaceTempView("t");

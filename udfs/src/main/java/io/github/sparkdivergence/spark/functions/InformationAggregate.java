@@ -425,6 +425,14 @@ public final class InformationAggregate extends SqlFunction {
       if (!merged.sameOption(other)) {
         throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
       }
+      if (!merged.invalid && merged.holdsNothing()) {
+        // The final merge starts from an empty buffer: the first partial state is taken as it is
+        // rather than copied category by category and cell by cell (with millions of them, a
+        // second or more of a single task that nothing runs beside).
+        other.adoptOption(merged);
+        merged = other;
+        other = new InformationState();
+      }
       merged.adoptOption(other);
       if (merged.invalid || other.invalid) {
         merged.markInvalid();

@@ -60,6 +60,11 @@ public final class InformationState implements Serializable {
         && java.util.Arrays.equals(rawSplits, other.rawSplits);
   }
 
+  /** Whether this state has seen no category and no weight (its option aside). */
+  boolean holdsNothing() {
+    return table.cells() == 0 && table.distinctX() == 0 && table.distinctY() == 0 && table.totalWeight() == 0;
+  }
+
   /** Takes {@code other}'s option when this state has none yet. */
   void adoptOption(InformationState other) {
     if (optionSeen || !other.optionSeen) return;

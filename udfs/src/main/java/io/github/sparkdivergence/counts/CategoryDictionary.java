@@ -34,7 +34,7 @@ import java.util.Arrays;
  *
  * <p>Not thread-safe.
  */
-public final class CategoryDictionary {
+public final class CategoryDictionary implements CategorySink {
   public static final byte KIND_NULL = 0;
   public static final byte KIND_LONG = 1;
   public static final byte KIND_BYTES = 2;
@@ -44,10 +44,12 @@ public final class CategoryDictionary {
   private static final long SEED_LONG = 0x2545F4914F6CDD1DL;
   private static final long SEED_BYTES = 0x9E3779B97F4A7C15L;
   private static final int MAX_CAPACITY = 1 << 30;
+  /** Values looked up together by the bulk operations (see {@link #touch}). */
+  static final int BATCH = 64;
 
   /** The tag of a long value; a bytes value's tag, its (offset, length), is >= 0. */
-  private static final long TAG_LONG = -1L;
-  private static final long TAG_NULL = -2L;
+  private static final long TAG_LONG = CategoryBatch.TAG_LONG;
+  private static final long TAG_NULL = CategoryBatch.TAG_NULL;
 
   private long[] slots;
   private int mask;
@@ -59,6 +61,9 @@ public final class CategoryDictionary {
   private int arenaUsed;
   private int nullId = -1;
   private byte[] scratch;
+  /** Sum of the words read ahead by {@link #intern(CategoryBatch, int[])}; never used. */
+  @SuppressWarnings("unused")
+  private long touched;
 
   public CategoryDictionary() {
     this(8);
@@ -93,6 +98,7 @@ public final class CategoryDictionary {
   }
 
   /** The id of the null category, interning it on first use. */
+  @Override
   public int idOfNull() {
     if (nullId < 0) {
       nullId = append(0L, TAG_NULL);
@@ -100,8 +106,12 @@ public final class CategoryDictionary {
     return nullId;
   }
 
+  @Override
   public int idOfLong(long v) {
-    int h = hashLong(v);
+    return idOfLong(v, hashLong(v));
+  }
+
+  private int idOfLong(long v, int h) {
     int s = h & mask;
     while (true) {
       long e = slots[s];
@@ -117,9 +127,13 @@ public final class CategoryDictionary {
   }
 
   /** Id of the byte string {@code bytes[off, off + len)}; the bytes are copied only when new. */
+  @Override
   public int idOfBytes(byte[] bytes, int off, int len) {
     long head = head(bytes, off, len);
-    int h = len <= 8 ? hashShort(head, len) : hashBytes(bytes, off, len);
+    return idOfBytes(bytes, off, len, head, len <= 8 ? hashShort(head, len) : hashBytes(bytes, off, len));
+  }
+
+  private int idOfBytes(byte[] bytes, int off, int len, long head, int h) {
     int s = h & mask;
     while (true) {
       long e = slots[s];
@@ -139,8 +153,60 @@ public final class CategoryDictionary {
     }
   }
 
+  /**
+   * Interns every value of {@code batch}, in order, into {@code ids[0, batch.size())}: the ids
+   * {@link #idOfNull}, {@link #idOfLong} and {@link #idOfBytes} would give value by value. First
+   * the slot of every value is read, then the id pair of every occupied one, so that the misses
+   * of the whole batch overlap; then each value is looked up in lines already in the cache.
+   */
+  public void intern(CategoryBatch batch, int[] ids) {
+    int n = batch.size;
+    int[] hashes = batch.hashes;
+    long[] tags = batch.tags;
+    long[] words = batch.words;
+    touch(hashes, n);
+    for (int k = 0; k < n; k++) {
+      long tag = tags[k];
+      if (tag == TAG_NULL) {
+        ids[k] = idOfNull();
+      } else if (tag == TAG_LONG) {
+        ids[k] = idOfLong(words[k], hashes[k]);
+      } else {
+        int len = (int) tag;
+        ids[k] = idOfBytes(batch.arena, (int) (tag >>> 32), len, words[k], hashes[k]);
+      }
+    }
+  }
+
+  /**
+   * Reads the slot of each hash, then the id pair of each occupied slot: independent loads that
+   * the CPU overlaps, so that the lookups after them find their lines in the cache.
+   */
+  private void touch(int[] hashes, int n) {
+    long sum = 0;
+    for (int k = 0; k < n; k++) {
+      sum += slots[hashes[k] & mask];
+    }
+    for (int k = 0; k < n; k++) {
+      long e = slots[hashes[k] & mask];
+      if (e != 0) {
+        sum += pairs[2 * ((int) e - 1)];
+      }
+    }
+    touched = sum; // kept, so the loads above are not optimised away
+  }
+
+  /** The hash of id {@code id}'s value, as its lookup takes it (null is not hashed: 0). */
+  private int hashOf(int id) {
+    long tag = pairs[2 * id + 1];
+    if (tag == TAG_NULL) return 0;
+    if (tag == TAG_LONG) return hashLong(pairs[2 * id]);
+    int len = (int) tag;
+    return len <= 8 ? hashShort(pairs[2 * id], len) : hashBytes(arena, (int) (tag >>> 32), len);
+  }
+
   /** The first min(len, 8) bytes of the range as a little-endian long, zero-padded. */
-  private static long head(byte[] b, int off, int len) {
+  static long head(byte[] b, int off, int len) {
     if (len >= 8) {
       return (long) LONG_LE.get(b, off);
     }
@@ -158,6 +224,7 @@ public final class CategoryDictionary {
    * A reusable buffer of at least {@code minLength} bytes for callers that must copy a value
    * before {@link #idOfBytes}; its content is not preserved between calls.
    */
+  @Override
   public byte[] scratch(int minLength) {
     if (scratch == null || scratch.length < minLength) {
       scratch = new byte[Math.max(minLength, 64)];
@@ -168,10 +235,14 @@ public final class CategoryDictionary {
   /** Interns the value with id {@code otherId} of another dictionary (used to merge states). */
   public int idOfValueIn(CategoryDictionary other, int otherId) {
     other.checkId(otherId);
+    return idOfValueIn(other, otherId, other.hashOf(otherId));
+  }
+
+  private int idOfValueIn(CategoryDictionary other, int otherId, int hash) {
     long tag = other.pairs[2 * otherId + 1];
     if (tag == TAG_NULL) return idOfNull();
-    if (tag == TAG_LONG) return idOfLong(other.pairs[2 * otherId]);
-    return idOfBytes(other.arena, (int) (tag >>> 32), (int) tag);
+    if (tag == TAG_LONG) return idOfLong(other.pairs[2 * otherId], hash);
+    return idOfBytes(other.arena, (int) (tag >>> 32), (int) tag, other.pairs[2 * otherId], hash);
   }
 
   /** Maps every id of {@code other} to this dictionary's id of the same value, interning. */
@@ -187,9 +258,17 @@ public final class CategoryDictionary {
   public int[] remap(CategoryDictionary other, long maxBytes) {
     int n = other.size;
     int[] map = new int[n];
-    for (int i = 0; i < n; i++) {
-      map[i] = idOfValueIn(other, i);
-      if ((i & 1023) == 1023 && estimatedBytes() > maxBytes) {
+    int[] hashes = new int[BATCH];
+    for (int i0 = 0; i0 < n; i0 += BATCH) {
+      int m = Math.min(BATCH, n - i0);
+      for (int k = 0; k < m; k++) {
+        hashes[k] = other.hashOf(i0 + k);
+      }
+      touch(hashes, m);
+      for (int k = 0; k < m; k++) {
+        map[i0 + k] = idOfValueIn(other, i0 + k, hashes[k]);
+      }
+      if (((i0 + m) & 1023) == 0 && estimatedBytes() > maxBytes) {
         return null;
       }
     }
@@ -238,6 +317,11 @@ public final class CategoryDictionary {
         + arrayBytes(arena.length, 1) + (scratch == null ? 0 : arrayBytes(scratch.length, 1));
   }
 
+  /** About the length of {@link #writeTo}'s output: kind and length bytes, and the values. */
+  long wireBytesEstimate() {
+    return 4L * size + arenaUsed;
+  }
+
   static long arrayBytes(long length, int elementBytes) {
     return 16 + ((length * elementBytes + 7) & ~7L);
   }
@@ -265,21 +349,29 @@ public final class CategoryDictionary {
   static CategoryDictionary readFrom(CompactCodec.In in) {
     int n = in.readVarInt();
     CategoryDictionary d = new CategoryDictionary(n);
-    for (int i = 0; i < n; i++) {
-      int k = in.readByte();
-      int id;
-      if (k == KIND_NULL) {
-        id = d.nullId >= 0 ? -1 : d.idOfNull();
-      } else if (k == KIND_LONG) {
-        id = d.idOfLong(in.readZigZag());
-      } else if (k == KIND_BYTES) {
-        int len = in.readVarInt();
-        id = d.idOfBytes(in.array(), in.skip(len), len);
-      } else {
-        throw new IllegalArgumentException("unknown category kind " + k);
+    CategoryBatch batch = new CategoryBatch(Math.min(n, BATCH));
+    int[] ids = new int[batch.capacity()];
+    for (int i0 = 0; i0 < n; i0 += BATCH) {
+      int m = Math.min(BATCH, n - i0);
+      batch.clear();
+      for (int k = 0; k < m; k++) {
+        int kind = in.readByte();
+        if (kind == KIND_NULL) {
+          batch.idOfNull();
+        } else if (kind == KIND_LONG) {
+          batch.idOfLong(in.readZigZag());
+        } else if (kind == KIND_BYTES) {
+          int len = in.readVarInt();
+          batch.idOfBytes(in.array(), in.skip(len), len);
+        } else {
+          throw new IllegalArgumentException("unknown category kind " + kind);
+        }
       }
-      if (id != i) {
-        throw new IllegalArgumentException("duplicate category in serialized dictionary at " + i);
+      d.intern(batch, ids);
+      for (int k = 0; k < m; k++) {
+        if (ids[k] != i0 + k) {
+          throw new IllegalArgumentException("duplicate category in serialized dictionary at " + (i0 + k));
+        }
       }
     }
     return d;
@@ -395,12 +487,12 @@ public final class CategoryDictionary {
     return h;
   }
 
-  private static int hashLong(long v) {
+  static int hashLong(long v) {
     return (int) fmix64(v ^ SEED_LONG);
   }
 
   /** Hash of a byte string of at most 8 bytes from its head word (hashBytes' mixing, one word). */
-  private static int hashShort(long head, int len) {
+  static int hashShort(long head, int len) {
     return (int) fmix64((SEED_BYTES ^ (len * 0xC2B2AE3D27D4EB4FL)) ^ (head * 0x87C37B91114253D5L));
   }
 

@@ -79,13 +79,46 @@ public final class ContingencyState implements Externalizable {
     }
   }
 
-  private boolean addCell(int xId, int yId, double w) {
+  /**
+   * Interns the staged values {@code xs} and {@code ys} (one per row, as many of each) in this
+   * state's dictionaries and adds weight {@code ws[k]} to the cell of row k, in row order: the
+   * state is the one {@link #add} row by row would give, reached with the cache misses of the
+   * batch overlapped. {@code ix} and {@code iy} are scratch space (at least the batch size).
+   * Leaves the batches as they were.
+   */
+  public void addAll(CategoryBatch xs, CategoryBatch ys, double[] ws, int[] ix, int[] iy) {
+    int n = xs.size();
+    if (ys.size() != n || ws.length < n || ix.length < n || iy.length < n) {
+      throw new IllegalArgumentException("batches of " + n + " and " + ys.size() + " values, " + ws.length
+          + " weights, " + ix.length + " and " + iy.length + " ids");
+    }
+    for (int k = 0; k < n; k++) {
+      double w = ws[k];
+      if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
+        throw new IllegalArgumentException("weight must be finite and >= 0: " + w);
+      }
+    }
+    x.intern(xs, ix);
+    y.intern(ys, iy);
+    for (int k = 0; k < n; k++) {
+      if (ws[k] != 0) {
+        total.add(ws[k]);
+      }
+    }
+    joint.addAll(ix, iy, ws, n);
+  }
+
+  private void checkCell(int xId, int yId, double w) {
     if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException("weight must be finite and >= 0: " + w);
     }
     if (xId < 0 || xId >= x.size() || yId < 0 || yId >= y.size()) {
       throw new IndexOutOfBoundsException("ids (" + xId + ", " + yId + ") not interned");
     }
+  }
+
+  private boolean addCell(int xId, int yId, double w) {
+    checkCell(xId, yId, w);
     if (w == 0) {
       return false;
     }
@@ -127,14 +160,18 @@ public final class ContingencyState implements Externalizable {
     }
     boolean[] within = {joint.size() <= maxCells && peakBytes() <= maxBytes};
     int[] seen = {0};
+    JointCounts.Batch batch = new JointCounts.Batch();
     other.joint.forEach((ix, iy, c) -> {
-      if (within[0]) {
-        joint.add(mx[ix], my[iy], c);
-        within[0] = joint.size() <= maxCells && ((++seen[0] & 1023) != 0 || peakBytes() <= maxBytes);
+      if (within[0] && batch.add(mx[ix], my[iy], c)) {
+        batch.flushInto(joint);
+        within[0] = joint.size() <= maxCells && ((seen[0] += CategoryDictionary.BATCH) % 1024 != 0 || peakBytes() <= maxBytes);
       }
     });
+    if (within[0]) {
+      batch.flushInto(joint);
+    }
     total.add(other.total.value());
-    return within[0] && peakBytes() <= maxBytes;
+    return within[0] && joint.size() <= maxCells && peakBytes() <= maxBytes;
   }
 
   /**
@@ -142,7 +179,11 @@ public final class ContingencyState implements Externalizable {
    * but streams its cells straight into this state: each cell is hashed once instead of twice.
    */
   public void mergeBytes(byte[] bytes) {
-    total.add(readCells(bytes, x, y, joint::add));
+    JointCounts.Batch batch = new JointCounts.Batch();
+    total.add(readCells(bytes, x, y, (ix, iy, w) -> {
+      if (batch.add(ix, iy, w)) batch.flushInto(joint);
+    }));
+    batch.flushInto(joint);
   }
 
   /**
@@ -219,7 +260,15 @@ public final class ContingencyState implements Externalizable {
   }
 
   public byte[] toBytes() {
-    return toBytes(x, y, total.value(), joint.size(), joint::forEach);
+    return toBytes(new byte[0]);
+  }
+
+  /**
+   * {@code prefix} followed by {@link #toBytes()}, in one array: a caller that wraps the state in
+   * a header of its own copies the (possibly hundreds of MB of) state bytes no further.
+   */
+  public byte[] toBytes(byte[] prefix) {
+    return toBytes(prefix, x, y, total.value(), joint.size(), joint::forEach);
   }
 
   /** Cells to write, each once: (idX, idY, weight > 0). */
@@ -229,7 +278,15 @@ public final class ContingencyState implements Externalizable {
 
   /** The wire format of a state made of these parts, without building it (see {@link PairwiseCounts}). */
   static byte[] toBytes(CategoryDictionary x, CategoryDictionary y, double totalWeight, int cellCount, Cells cells) {
-    CompactCodec.Out out = new CompactCodec.Out(64 + 6 * cellCount);
+    return toBytes(new byte[0], x, y, totalWeight, cellCount, cells);
+  }
+
+  private static byte[] toBytes(byte[] prefix, CategoryDictionary x, CategoryDictionary y, double totalWeight,
+      int cellCount, Cells cells) {
+    // Sized to the usual length up front: growing by doubling would copy a large state several times.
+    long estimate = 64L + prefix.length + x.wireBytesEstimate() + y.wireBytesEstimate() + 6L * cellCount;
+    CompactCodec.Out out = new CompactCodec.Out((int) Math.min(estimate, Integer.MAX_VALUE - 16));
+    out.writeBytes(prefix, 0, prefix.length);
     out.writeByte(VERSION);
     x.writeTo(out);
     y.writeTo(out);
@@ -267,11 +324,17 @@ public final class ContingencyState implements Externalizable {
     // The total is restored as written, not re-summed: a different order could change its
     // last bits for non-integer weights.
     s.total.add(totalWeight);
+    JointCounts.Batch batch = new JointCounts.Batch();
     for (int k = 0; k < n; k++) {
       int ix = in.readVarInt();
       int iy = in.readVarInt();
-      s.addCell(ix, iy, in.readCount());
+      double w = in.readCount();
+      s.checkCell(ix, iy, w);
+      if (w != 0 && batch.add(ix, iy, w)) {
+        batch.flushInto(s.joint);
+      }
     }
+    batch.flushInto(s.joint);
     if (s.joint.size() != n || !in.atEnd()) {
       throw new IllegalArgumentException("corrupt ContingencyState: duplicate cells or trailing bytes");
     }

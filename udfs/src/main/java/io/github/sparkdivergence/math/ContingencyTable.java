@@ -52,6 +52,28 @@ public final class ContingencyTable {
     return Arrays.copyOf(a, nnz);
   }
 
+  /** Cells whose margins are read ahead together (see {@link #touch}). */
+  static final int TOUCH_BLOCK = 64;
+  /** Where {@link #touch}'s sums go, so that its loads are not optimised away; never read. */
+  static volatile double touchSink;
+
+  /**
+   * Reads {@code a[ids[k]]} for k in [from, to), skipping ids out of range, and returns their sum.
+   * With millions of categories the margins do not fit in the caches and the cells come in hash
+   * order: one miss per cell, one after the other, in the loops over the cells. Read a block
+   * ahead, the misses are independent and overlap, and the loop then finds its lines cached.
+   */
+  static double touch(double[] a, int[] ids, int from, int to) {
+    double sum = 0;
+    for (int k = from; k < to; k++) {
+      int i = ids[k];
+      if (i >= 0 && i < a.length) {
+        sum += a[i];
+      }
+    }
+    return sum;
+  }
+
   /** Takes ownership of the arrays (no copy); {@code owned} only tells the overloads apart. */
   public ContingencyTable(int nRows, int nCols, int[] rowId, int[] colId, double[] count, int nnz,
       boolean owned) {
@@ -74,6 +96,10 @@ public final class ContingencyTable {
     CompensatedSum tot = new CompensatedSum();
     boolean allInt = true;
     for (int k = 0; k < nnz; k++) {
+      if ((k & (TOUCH_BLOCK - 1)) == 0) {
+        int to = Math.min(nnz, k + TOUCH_BLOCK);
+        touchSink = touch(rowSum, rowId, k, to) + touch(rowComp, rowId, k, to);
+      }
       int r = rowId[k];
       int c = colId[k];
       double v = count[k];

@@ -232,6 +232,9 @@ public final class InformationMeasures {
     double n = t.total;
     CompensatedSum s = new CompensatedSum();
     for (int k = 0; k < t.nnz; k++) {
+      if ((k & (ContingencyTable.TOUCH_BLOCK - 1)) == 0) {
+        ContingencyTable.touchSink = ContingencyTable.touch(t.rowSum, t.rowId, k, Math.min(t.nnz, k + ContingencyTable.TOUCH_BLOCK));
+      }
       double c = t.count[k];
       if (c == 0) {
         continue;

@@ -32,9 +32,13 @@ import org.apache.spark.sql.types.StructType;
  * averaging method (string).
  */
 public final class InformationAggregate extends SqlFunction {
-  /** Per group, at most this many distinct (x, y) cells (about 40 bytes each); see the README. */
+  /**
+   * Per group, at most this many distinct (x, y) cells, when set: a cap that does not depend on the
+   * heap. Unset, only {@link #MAX_STATE_BYTES_CONF} bounds a state, which follows the heap (a fixed
+   * default of 2M cells failed a 2M x 100 pair on an 8 GiB heap that holds it with room to spare).
+   */
   public static final String MAX_CELLS_CONF = "spark.divergence.aggregate.maxCells";
-  public static final long DEFAULT_MAX_CELLS = 2_000_000L;
+  public static final long DEFAULT_MAX_CELLS = Long.MAX_VALUE;
   /**
    * Per group, at most this many bytes of state (dictionaries and cells): guards long category
    * values, which the cell count does not see. Default: a quarter of the JVM's heap divided by its
@@ -300,11 +304,10 @@ public final class InformationAggregate extends SqlFunction {
       }
       if (option >= 0) readOption(state, row, at[option]);
       if (state.invalid) return state;
-      ContingencyState t = state.table;
-      int x;
+      InformationState.Pending p = state.pending();
       if (state.splits != null) {
         if (row.isNullAt(at[0])) {
-          x = t.x().idOfNull();
+          p.x.idOfNull();
         } else {
           double v = row.getDouble(at[0]);
           int b = Buckets.of(state.splits, v);
@@ -313,16 +316,29 @@ public final class InformationAggregate extends SqlFunction {
                 + state.splits[state.splits.length - 1] + "] (make the first split -Infinity and the last +Infinity"
                 + " to count every value)");
           }
-          x = t.x().idOfLong(b);
+          p.x.idOfLong(b);
         }
       } else {
-        x = readers[0].intern(t.x(), row, at[0], types[0]);
+        readers[0].intern(p.x, row, at[0], types[0]);
       }
-      int y = readers.length > 1 ? readers[1].intern(t.y(), row, at[1], types[1]) : t.y().idOfNull();
-      t.add(x, y, w);
+      if (readers.length > 1) {
+        readers[1].intern(p.y, row, at[1], types[1]);
+      } else {
+        p.y.idOfNull();
+      }
+      return p.row(w) ? counted(state) : state;
+    }
+
+    /**
+     * Counts the state's pending rows and holds it to the limits: after every batch of rows, and
+     * before a state is merged or read.
+     */
+    private InformationState counted(InformationState state) {
+      if (state.invalid) return state;
+      ContingencyState t = state.table();
       if (!(t.totalWeight() < Double.POSITIVE_INFINITY)) return overflow(state);
       if (t.cells() > limits.maxCells()) throw tooManyCells();
-      if ((++state.rowsSinceCheck & 1023) == 0) checkBytes(t);
+      checkBytes(t);
       return state;
     }
 
@@ -420,8 +436,8 @@ public final class InformationAggregate extends SqlFunction {
 
     @Override
     public InformationState merge(Serializable a, Serializable b) {
-      InformationState merged = InformationState.of(a);
-      InformationState other = InformationState.of(b);
+      InformationState merged = counted(InformationState.of(a));
+      InformationState other = counted(InformationState.of(b));
       if (!merged.sameOption(other)) {
         throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
       }
@@ -438,32 +454,31 @@ public final class InformationAggregate extends SqlFunction {
         merged.markInvalid();
         return merged;
       }
-      if (!merged.table.merge(other.table, limits.maxCells(), stateBudget())) {
-        throw merged.table.cells() > limits.maxCells() ? tooManyCells() : tooManyBytes(merged.table);
+      ContingencyState t = merged.table();
+      if (!t.merge(other.table(), limits.maxCells(), stateBudget())) {
+        throw t.cells() > limits.maxCells() ? tooManyCells() : tooManyBytes(t);
       }
-      if (!(merged.table.totalWeight() < Double.POSITIVE_INFINITY)) return overflow(merged);
-      checkBytes(merged.table);
-      return merged;
+      return counted(merged);
     }
 
     @Override
     public Object produceResult(Serializable buffer) {
-      InformationState state = InformationState.of(buffer);
+      InformationState state = counted(InformationState.of(buffer));
       if (state.invalid || state.optionNull) return null;
       if (measure.savesState()) return saved(state).toBytes();
-      if (state.table.totalWeight() == 0) return null;
-      ContingencyTable t = state.table.toTable();
+      if (state.table().totalWeight() == 0) return null;
+      ContingencyTable t = state.table().toTable();
       // an invalid option already made the result NULL, so the raw value is the valid one
       double base = Double.isNaN(state.rawBase) ? Math.E : state.rawBase;
       String method = state.rawMethod == null ? "arithmetic" : state.rawMethod.toLowerCase(Locale.ROOT);
-      return measureOf(measure, state.table, t, base, method);
+      return measureOf(measure, state.table(), t, base, method);
     }
 
     /** The state a {@code *_agg} call returns: the group's counts, the value types and the splits. */
     private MergeableState saved(InformationState state) {
       return measure == Measure.CONTINGENCY_AGG
-          ? MergeableState.of(MergeableState.Kind.CONTINGENCY, valueTypes, null, state.table)
-          : MergeableState.of(MergeableState.Kind.DISTRIBUTION, valueTypes, new double[][] {state.splits}, state.table);
+          ? MergeableState.of(MergeableState.Kind.CONTINGENCY, valueTypes, null, state.table())
+          : MergeableState.of(MergeableState.Kind.DISTRIBUTION, valueTypes, new double[][] {state.splits}, state.table());
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.sparkdivergence.spark.functions;
 
+import io.github.sparkdivergence.counts.CategoryBatch;
 import io.github.sparkdivergence.counts.ContingencyState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -27,7 +28,31 @@ import java.io.UncheckedIOException;
 public final class InformationState implements Serializable {
   private static final long serialVersionUID = 2L;
 
-  ContingencyState table = new ContingencyState();
+  /** The counts so far, without the {@link #pending} rows: read it through {@link #table()}. */
+  private ContingencyState table = new ContingencyState();
+  /**
+   * Rows read but not yet counted (at most {@link #BATCH}): interned and added a batch at a time,
+   * which halves the cost per row once the dictionaries outgrow the caches (see {@link
+   * CategoryBatch}). Not serialised: every reader of the state counts them first.
+   */
+  private transient Pending pending;
+
+  static final int BATCH = 64;
+
+  /** The values and weights of the pending rows, and scratch space to count them. */
+  static final class Pending {
+    final CategoryBatch x = new CategoryBatch(BATCH);
+    final CategoryBatch y = new CategoryBatch(BATCH);
+    final double[] w = new double[BATCH];
+    final int[] ix = new int[BATCH];
+    final int[] iy = new int[BATCH];
+
+    /** Records the weight of the row whose x and y were just staged; true when the batch is full. */
+    boolean row(double weight) {
+      w[x.size() - 1] = weight;
+      return x.size() == BATCH;
+    }
+  }
   /** Whether a row's option has been read; until then the fields below are unset. */
   boolean optionSeen;
   /** The option was NULL: the result is NULL, as for the per-row functions. */
@@ -42,8 +67,6 @@ public final class InformationState implements Serializable {
   double[] splits;
   /** Set when a row was invalid under ANSI-off semantics: the result is NULL. */
   boolean invalid;
-  /** Rows since the memory estimate was last compared with the limit (not serialised). */
-  transient int rowsSinceCheck;
 
   public InformationState() {}
 
@@ -62,7 +85,8 @@ public final class InformationState implements Serializable {
 
   /** Whether this state has seen no category and no weight (its option aside). */
   boolean holdsNothing() {
-    return table.cells() == 0 && table.distinctX() == 0 && table.distinctY() == 0 && table.totalWeight() == 0;
+    ContingencyState t = table();
+    return t.cells() == 0 && t.distinctX() == 0 && t.distinctY() == 0 && t.totalWeight() == 0;
   }
 
   /** Takes {@code other}'s option when this state has none yet. */
@@ -80,9 +104,25 @@ public final class InformationState implements Serializable {
   void markInvalid() {
     invalid = true;
     table = new ContingencyState();
+    pending = null;
   }
 
-  ContingencyState table() { return table; }
+  /** Where the next row's x and y are staged: count them with {@link #table()} once full. */
+  Pending pending() {
+    if (pending == null) pending = new Pending();
+    return pending;
+  }
+
+  /** The counts of every row so far: counts the pending rows first. */
+  ContingencyState table() {
+    Pending p = pending;
+    if (p != null && p.x.size() > 0) {
+      table.addAll(p.x, p.y, p.w, p.ix, p.iy);
+      p.x.clear();
+      p.y.clear();
+    }
+    return table;
+  }
 
   private Object writeReplace() { return toBytes(); }
 
@@ -98,11 +138,12 @@ public final class InformationState implements Serializable {
       writeSplits(out, rawSplits);
       writeSplits(out, splits);
       out.writeBoolean(invalid);
-      byte[] t = table.toBytes();
-      out.writeInt(t.length);
-      out.write(t);
+      out.writeInt(0); // the table's length, set below
       out.flush();
-      return bytes.toByteArray();
+      byte[] header = bytes.toByteArray();
+      byte[] all = table().toBytes(header);
+      java.nio.ByteBuffer.wrap(all).putInt(header.length - 4, all.length - header.length);
+      return all;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,6 +1,7 @@
 package io.github.sparkdivergence.spark.input;
 
 import io.github.sparkdivergence.counts.CategoryDictionary;
+import io.github.sparkdivergence.counts.CategorySink;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.UnsafeRow;
 import org.apache.spark.sql.types.BinaryType;
@@ -21,11 +22,12 @@ import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.unsafe.Platform;
 
 /**
- * Interns one categorical input value straight from Spark's internal row: strings and binary by
- * their bytes (copied out of an {@code UnsafeRow} without a {@code UTF8String} or {@code String}),
- * integral, date and time types by their long value, floating point by their normalised bits (so
- * -0.0 = 0.0 and all NaNs are one category, as in Spark's GROUP BY), decimals by their unscaled
- * value. NULL is its own category.
+ * Interns one categorical input value straight from Spark's internal row into a {@link
+ * CategorySink} (a dictionary, or a batch that interns later): strings and binary by their bytes
+ * (copied out of an {@code UnsafeRow} without a {@code UTF8String} or {@code String}), integral,
+ * date and time types by their long value, floating point by their normalised bits (so -0.0 = 0.0
+ * and all NaNs are one category, as in Spark's GROUP BY), decimals by their unscaled value. NULL is
+ * its own category.
  */
 public enum CategoryReader {
   STRING, BINARY, INT, LONG, BOOLEAN, SHORT, BYTE, FLOAT, DOUBLE, COMPACT_DECIMAL, WIDE_DECIMAL, NULL;
@@ -48,7 +50,7 @@ public enum CategoryReader {
 
   public static final String SUPPORTED = "string, binary, boolean, integral, float, double, decimal, date or timestamp";
 
-  public int intern(CategoryDictionary dict, InternalRow row, int i, DataType type) {
+  public int intern(CategorySink dict, InternalRow row, int i, DataType type) {
     if (row.isNullAt(i)) return dict.idOfNull();
     switch (this) {
       case STRING:
@@ -80,7 +82,7 @@ public enum CategoryReader {
    * bytes only for a new category and keeps no reference to the row. Off-heap rows are copied once
    * into the dictionary's scratch buffer.
    */
-  private static int bytes(CategoryDictionary dict, InternalRow row, int i, boolean string) {
+  private static int bytes(CategorySink dict, InternalRow row, int i, boolean string) {
     if (row instanceof UnsafeRow u) {
       long offsetAndSize = u.getLong(i);
       int offset = (int) (offsetAndSize >> 32);

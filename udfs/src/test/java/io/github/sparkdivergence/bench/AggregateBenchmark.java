@@ -465,21 +465,9 @@ public final class AggregateBenchmark {
     waitForListener();
     taskCpuNanos.set(0);
     AtomicLong peak = new AtomicLong(baseline);
-    Thread sampler = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        long used = memory.getHeapMemoryUsage().getUsed();
-        peak.accumulateAndGet(used, Math::max);
-        try {
-          Thread.sleep(2);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
-    sampler.setDaemon(true);
     long cpu0 = processCpuNanos();
     long t0 = System.nanoTime();
-    sampler.start();
+    Thread sampler = startHeapSampler(peak);
     Map<String, Double> mi = v.body.run();
     long wall = System.nanoTime() - t0;
     long processCpu = processCpuNanos() - cpu0;
@@ -630,6 +618,24 @@ public final class AggregateBenchmark {
           separate / api, one / 1e9, separate / one));
     }
     return t.append('\n').toString();
+  }
+
+  /** Raises {@code peak} to the heap's use every 2 ms until the returned (daemon) thread is interrupted. */
+  static Thread startHeapSampler(AtomicLong peak) {
+    java.lang.management.MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+    Thread sampler = new Thread(() -> {
+      while (!Thread.currentThread().isInterrupted()) {
+        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+        try {
+          Thread.sleep(2);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }, "heap-sampler");
+    sampler.setDaemon(true);
+    sampler.start();
+    return sampler;
   }
 
   static String memoryNote() {

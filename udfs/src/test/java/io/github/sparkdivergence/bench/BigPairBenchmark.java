@@ -313,18 +313,7 @@ public final class BigPairBenchmark {
     waitForListener(spark);
     taskCpu.set(0);
     AtomicLong peak = new AtomicLong(baseline);
-    Thread sampler = new Thread(() -> {
-      while (!Thread.currentThread().isInterrupted()) {
-        peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
-        try {
-          Thread.sleep(2);
-        } catch (InterruptedException e) {
-          return;
-        }
-      }
-    }, "heap-sampler");
-    sampler.setDaemon(true);
-    sampler.start();
+    Thread sampler = AggregateBenchmark.startHeapSampler(peak);
     long t0 = System.nanoTime();
     String status = "ok";
     double mi = Double.NaN;

@@ -24,6 +24,7 @@ public final class CategoryBatch implements CategorySink {
   byte[] arena = new byte[256];
   private int arenaUsed;
   int size;
+  private byte[] scratch;
 
   public CategoryBatch(int capacity) {
     words = new long[capacity];
@@ -71,8 +72,6 @@ public final class CategoryBatch implements CategorySink {
     arenaUsed += len;
     return size++;
   }
-
-  private byte[] scratch;
 
   @Override
   public byte[] scratch(int minLength) {

@@ -44,8 +44,8 @@ public final class CategoryDictionary implements CategorySink {
   private static final long SEED_LONG = 0x2545F4914F6CDD1DL;
   private static final long SEED_BYTES = 0x9E3779B97F4A7C15L;
   private static final int MAX_CAPACITY = 1 << 30;
-  /** Values looked up together by the bulk operations (see {@link #touch}). */
-  static final int BATCH = 64;
+  /** Values looked up together by the bulk operations (see {@link #touch}); callers stage as many. */
+  public static final int BATCH = 64;
 
   /** The tag of a long value; a bytes value's tag, its (offset, length), is >= 0. */
   private static final long TAG_LONG = CategoryBatch.TAG_LONG;

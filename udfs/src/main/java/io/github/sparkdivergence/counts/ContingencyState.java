@@ -93,10 +93,7 @@ public final class ContingencyState implements Externalizable {
           + " weights, " + ix.length + " and " + iy.length + " ids");
     }
     for (int k = 0; k < n; k++) {
-      double w = ws[k];
-      if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
-        throw new IllegalArgumentException("weight must be finite and >= 0: " + w);
-      }
+      checkWeight(ws[k]);
     }
     x.intern(xs, ix);
     y.intern(ys, iy);
@@ -108,10 +105,14 @@ public final class ContingencyState implements Externalizable {
     joint.addAll(ix, iy, ws, n);
   }
 
-  private void checkCell(int xId, int yId, double w) {
+  private static void checkWeight(double w) {
     if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException("weight must be finite and >= 0: " + w);
     }
+  }
+
+  private void checkCell(int xId, int yId, double w) {
+    checkWeight(w);
     if (xId < 0 || xId >= x.size() || yId < 0 || yId >= y.size()) {
       throw new IndexOutOfBoundsException("ids (" + xId + ", " + yId + ") not interned");
     }

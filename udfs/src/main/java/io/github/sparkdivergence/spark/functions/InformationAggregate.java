@@ -443,11 +443,10 @@ public final class InformationAggregate extends SqlFunction {
       }
       if (!merged.invalid && merged.holdsNothing()) {
         // The final merge starts from an empty buffer: the first partial state is taken as it is
-        // rather than copied category by category and cell by cell (with millions of them, a
-        // second or more of a single task that nothing runs beside).
+        // (counted and checked above) rather than copied category by category and cell by cell
+        // (with millions of them, a second or more of a single task that nothing runs beside).
         other.adoptOption(merged);
-        merged = other;
-        other = new InformationState();
+        return other;
       }
       merged.adoptOption(other);
       if (merged.invalid || other.invalid) {

@@ -1,6 +1,7 @@
 package io.github.sparkdivergence.spark.functions;
 
 import io.github.sparkdivergence.counts.CategoryBatch;
+import io.github.sparkdivergence.counts.CategoryDictionary;
 import io.github.sparkdivergence.counts.ContingencyState;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -31,26 +32,24 @@ public final class InformationState implements Serializable {
   /** The counts so far, without the {@link #pending} rows: read it through {@link #table()}. */
   private ContingencyState table = new ContingencyState();
   /**
-   * Rows read but not yet counted (at most {@link #BATCH}): interned and added a batch at a time,
-   * which halves the cost per row once the dictionaries outgrow the caches (see {@link
-   * CategoryBatch}). Not serialised: every reader of the state counts them first.
+   * Rows read but not yet counted (at most {@link CategoryDictionary#BATCH}): interned and added
+   * a batch at a time, which halves the cost per row once the dictionaries outgrow the caches (see
+   * {@link CategoryBatch}). Not serialised: every reader of the state counts them first.
    */
   private transient Pending pending;
 
-  static final int BATCH = 64;
-
   /** The values and weights of the pending rows, and scratch space to count them. */
   static final class Pending {
-    final CategoryBatch x = new CategoryBatch(BATCH);
-    final CategoryBatch y = new CategoryBatch(BATCH);
-    final double[] w = new double[BATCH];
-    final int[] ix = new int[BATCH];
-    final int[] iy = new int[BATCH];
+    final CategoryBatch x = new CategoryBatch(CategoryDictionary.BATCH);
+    final CategoryBatch y = new CategoryBatch(CategoryDictionary.BATCH);
+    final double[] w = new double[CategoryDictionary.BATCH];
+    final int[] ix = new int[CategoryDictionary.BATCH];
+    final int[] iy = new int[CategoryDictionary.BATCH];
 
     /** Records the weight of the row whose x and y were just staged; true when the batch is full. */
     boolean row(double weight) {
       w[x.size() - 1] = weight;
-      return x.size() == BATCH;
+      return x.size() == x.capacity();
     }
   }
   /** Whether a row's option has been read; until then the fields below are unset. */
@@ -83,10 +82,10 @@ public final class InformationState implements Serializable {
         && java.util.Arrays.equals(rawSplits, other.rawSplits);
   }
 
-  /** Whether this state has seen no category and no weight (its option aside). */
+  /** Whether this state has seen no category (so no cell and no weight either; its option aside). */
   boolean holdsNothing() {
     ContingencyState t = table();
-    return t.cells() == 0 && t.distinctX() == 0 && t.distinctY() == 0 && t.totalWeight() == 0;
+    return t.distinctX() == 0 && t.distinctY() == 0;
   }
 
   /** Takes {@code other}'s option when this state has none yet. */

@@ -17,6 +17,10 @@ package io.github.sparkdivergence.counts;
  * <p>A pair's state is an ordinary {@link ContingencyState}, so states of the same pair from other
  * partitions, other flushes of this object ({@link #clear()}) or other runs merge exactly.
  *
+ * <p>Weighted rows ({@link #PairwiseCounts(int, int[][], boolean, long, boolean)}: pre-aggregated
+ * counts, survey weights) add their weight to the cell instead of 1; their pairs are always counted
+ * in hash tables of doubles.
+ *
  * <p>Memory: the dictionaries (about 30-45 bytes + value length per distinct value of a column),
  * plus per pair either a dense matrix (4 bytes per cell of (values of a) x (values of b), with 25%
  * headroom on each side; only for pairs up to {@link #MAX_DENSE_CELLS} cells and within the
@@ -30,9 +34,12 @@ public final class PairwiseCounts {
   private final int[] second;
   private final boolean dropNulls;
   private final long maxDenseBytes;
+  private final boolean weighted;
   private CategoryDictionary[] dictionaries;
   private JointCounts[] joint;
   private long[] rows;
+  /** Pair p's total weight when {@link #weighted} (else its rows are its total). */
+  private double[] weights;
   /** Pair p's counts as a row-major xCapacity[p] x yCapacity[p] matrix, or null when hashed. */
   private int[][] dense;
   private int[] xCapacity;
@@ -63,6 +70,16 @@ public final class PairwiseCounts {
    *     or this budget it moves to a hash table.
    */
   public PairwiseCounts(int columns, int[][] pairs, boolean dropNulls, long maxDenseBytes) {
+    this(columns, pairs, dropNulls, maxDenseBytes, false);
+  }
+
+  /**
+   * As {@link #PairwiseCounts(int, int[][], boolean, long)}; {@code weighted}: every row comes with
+   * a weight ({@link #addRows(int[][], double[], int)}), and pair states may hold any weights. Weighted
+   * pairs are counted in hash tables of doubles (no dense {@code int} matrices).
+   */
+  public PairwiseCounts(int columns, int[][] pairs, boolean dropNulls, long maxDenseBytes, boolean weighted) {
+    this.weighted = weighted;
     this.columnCount = columns;
     this.first = new int[pairs.length];
     this.second = new int[pairs.length];
@@ -76,7 +93,7 @@ public final class PairwiseCounts {
       second[p] = b;
     }
     this.dropNulls = dropNulls;
-    this.maxDenseBytes = maxDenseBytes;
+    this.maxDenseBytes = weighted ? 0 : maxDenseBytes;
     clear();
   }
 
@@ -91,6 +108,7 @@ public final class PairwiseCounts {
       joint[p] = new JointCounts();
     }
     rows = new long[first.length];
+    weights = new double[first.length];
     dense = new int[first.length][];
     xCapacity = new int[first.length];
     yCapacity = new int[first.length];
@@ -114,6 +132,20 @@ public final class PairwiseCounts {
    * where cycling through every pair's table on every row would evict them all.
    */
   public void addRows(int[][] ids, int count) {
+    if (weighted) {
+      throw new IllegalStateException("weighted counts need each row's weight: addRows(ids, weights, count)");
+    }
+    addRows(ids, (double[]) null, count);
+  }
+
+  /**
+   * {@link #addRows(int[][], int)} with row r weighing {@code ws[r]} (finite, >= 0; not checked
+   * here), for counts made {@code weighted}.
+   */
+  public void addRows(int[][] ids, double[] ws, int count) {
+    if ((ws == null) == weighted) {
+      throw new IllegalStateException(weighted ? "weighted counts need each row's weight" : "these counts are not weighted");
+    }
     if (count == 0) {
       return;
     }
@@ -140,12 +172,16 @@ public final class PairwiseCounts {
         }
       } else {
         JointCounts j = joint[p];
+        double total = 0;
         for (int r = 0; r < count; r++) {
           if (!dropNulls || (dx.kind(xs[r]) != CategoryDictionary.KIND_NULL && dy.kind(ys[r]) != CategoryDictionary.KIND_NULL)) {
-            j.add(xs[r], ys[r], 1.0);
+            double w = ws == null ? 1.0 : ws[r];
+            j.add(xs[r], ys[r], w);
+            total += w;
             kept++;
           }
         }
+        weights[p] += total;
       }
       rows[p] += kept;
     }
@@ -195,10 +231,19 @@ public final class PairwiseCounts {
   /**
    * Adds a state of pair p in {@link ContingencyState#toBytes()} form, as emitted by {@link
    * #pairState} of another object counting the same pair: its values are interned in the pair's
-   * two column dictionaries and its cells counted like rows, densely while the pair fits. Weights
-   * must be whole counts (rows), as this class produces them.
+   * two column dictionaries and its cells counted like rows, densely while the pair fits. Unless
+   * these counts are weighted, weights must be whole counts (rows), as this class produces them.
    */
   public void mergePairState(int p, byte[] state) {
+    if (weighted) {
+      long[] cells = new long[1];
+      weights[p] += ContingencyState.readCells(state, dictionaries[first[p]], dictionaries[second[p]], (ix, iy, w) -> {
+        joint[p].add(ix, iy, w);
+        cells[0]++;
+      });
+      rows[p] += cells[0];
+      return;
+    }
     double total = ContingencyState.readCells(state, dictionaries[first[p]], dictionaries[second[p]],
         (ix, iy, w) -> addCount(p, ix, iy, w));
     if (total != Math.rint(total)) {
@@ -232,9 +277,17 @@ public final class PairwiseCounts {
     return dense[p] != null;
   }
 
-  /** Rows counted for pair p (after dropping NULLs, if asked). */
+  /**
+   * Rows counted for pair p (after dropping NULLs, if asked), plus the total of each state merged in
+   * (the cells of each, when weighted): 0 when nothing reached the pair.
+   */
   public long rows(int p) {
     return rows[p];
+  }
+
+  /** Pair p's total weight: its rows, unless weighted. */
+  public double totalWeight(int p) {
+    return weighted ? weights[p] : rows[p];
   }
 
   /** Pair p's counts as {@link ContingencyState#toBytes()} of (column a, column b). */
@@ -244,7 +297,7 @@ public final class PairwiseCounts {
       return pairCounts(p).toBytes();
     }
     int stride = yCapacity[p];
-    return ContingencyState.toBytes(dictionaries[first[p]], dictionaries[second[p]], rows[p], nonZero(m), cell -> {
+    return ContingencyState.toBytes(dictionaries[first[p]], dictionaries[second[p]], totalWeight(p), nonZero(m), cell -> {
       for (int k = 0; k < m.length; k++) {
         if (m[k] != 0) {
           cell.accept(k / stride, k % stride, m[k]);
@@ -277,7 +330,7 @@ public final class PairwiseCounts {
         }
       }
     }
-    return ContingencyState.over(dictionaries[first[p]], dictionaries[second[p]], j, rows[p]);
+    return ContingencyState.over(dictionaries[first[p]], dictionaries[second[p]], j, totalWeight(p));
   }
 
   /** Approximate heap bytes of the dictionaries and every pair's counts, growth slack included. */

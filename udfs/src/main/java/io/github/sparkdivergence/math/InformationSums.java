@@ -11,8 +11,9 @@ import java.io.Serializable;
  * {@code p log(b / c)}), the same rules (sklearn's eps zeroing, one level, the AMI denominator),
  * only added in another order, with compensated sums that keep their compensation across merges.
  *
- * <p>For whole counts (the model of AMI's expected MI); the total {@code n} must be known before the
- * first cell (each term needs it).
+ * <p>Counts or weights; AMI's expected MI (a model of whole counts) only for whole counts, as
+ * {@link ContingencyTable#isIntegral()}. The total {@code n} must be known before the first cell
+ * (each term needs it).
  */
 public final class InformationSums implements Serializable {
   private static final long serialVersionUID = 1L;
@@ -31,18 +32,22 @@ public final class InformationSums implements Serializable {
   private long cells;
   private long levelsX;
   private long levelsY;
+  /** Every cell a whole count so far (and n one, <= 2^53): AMI is defined. */
+  private boolean integral;
 
   public InformationSums(double n) {
-    if (!(n >= 0) || n > 0x1.0p53 || n != Math.rint(n)) {
-      throw new IllegalArgumentException("the total must be a whole count <= 2^53 but was " + n);
+    if (!(n >= 0) || n == Double.POSITIVE_INFINITY) {
+      throw new IllegalArgumentException("the total must be finite and >= 0 but was " + n);
     }
     this.n = n;
+    this.integral = n <= 0x1.0p53 && n == Math.rint(n);
   }
 
   /** A non-empty cell: count {@code c} > 0, its row's total {@code a} and its column's {@code b}. */
   public void addCell(double c, double a, double b) {
     if (!(c > 0)) return;
     cells++;
+    if (c != Math.rint(c)) integral = false;
     double t = InformationMeasures.miTerm(c, n, a, b);
     miAll.add(t);
     if (!(Math.abs(t) < InformationMeasures.EPS)) mi.add(t);
@@ -106,8 +111,12 @@ public final class InformationSums implements Serializable {
     cells += o.cells;
     levelsX += o.levelsX;
     levelsY += o.levelsY;
+    integral &= o.integral;
     return this;
   }
+
+  /** Whether every cell so far is a whole count (and n one, <= 2^53): what AMI needs. */
+  public boolean isIntegral() { return integral; }
 
   public long cells() { return cells; }
   public long levelsX() { return levelsX; }
@@ -121,7 +130,7 @@ public final class InformationSums implements Serializable {
    * The measures, NMI and AMI with {@code method}. {@code xMargins} and {@code yMargins} are the
    * histograms of the levels' totals, {distinct totals, how many levels have each} (see {@link
    * ExpectedMutualInformation#of(double[][], double[][], double)}); null skips AMI (and EMI), NaN
-   * then.
+   * then; so do weights that are not whole counts, as in {@link InformationMeasures#adjustedMutualInfo}.
    */
   public Measures measures(double[][] xMargins, double[][] yMargins, String method) {
     AverageMethod m = AverageMethod.parse(method, 1);
@@ -137,7 +146,7 @@ public final class InformationSums implements Serializable {
     double ami = Double.NaN;
     if (oneEach) {
       ami = 1.0;
-    } else if (xMargins != null && yMargins != null) {
+    } else if (xMargins != null && yMargins != null && integral) {
       emi = single ? 0.0 : ExpectedMutualInformation.of(xMargins, yMargins, n);
       ami = InformationMeasures.ami(miNats, emi, hX, hY, m);
     }

@@ -60,7 +60,8 @@ import scala.Tuple2;
  * binned with QuantileDiscretizer's quantile splits ({@link QuantileBinning}, fitted in one job for
  * all of them; a column with no usable value, all NULL or NaN, gets one bucket and MI 0) or with
  * explicit {@link #splits} through a Bucketizer; NULL (and NaN) are categories of their own unless
- * {@link #dropNulls}.
+ * {@link #dropNulls}. With a {@link #weight} column each row adds its weight (pre-aggregated counts,
+ * survey weights) instead of 1, on both paths.
  */
 public final class MutualInformation {
   private static final Logger LOG = LoggerFactory.getLogger(MutualInformation.class);
@@ -78,6 +79,7 @@ public final class MutualInformation {
   /** The most one pair's merged counts may take on one task; 0: {@link TaskMemory#stateBytes()} of the executor. */
   private long maxPairBytes;
   private boolean withAmi = true;
+  private String weight;
 
   private MutualInformation(Dataset<Row> df) { this.df = df; }
 
@@ -127,6 +129,20 @@ public final class MutualInformation {
     }
     if (columnSplits.length < 3) throw new IllegalArgumentException("splits for '" + column + "' need at least 3 values (2 bins)");
     splits.put(column, columnSplits.clone());
+    return this;
+  }
+
+  /**
+   * Weighs each row by this numeric column instead of counting it once (default: none), as the SQL
+   * aggregates' argument {@code w}: pre-aggregated counts, or sampling weights. A row whose weight
+   * is NULL counts nothing (like {@code sum}); a negative, NaN or infinite weight fails the job,
+   * naming the column. With weights, {@code n} is the total weight (a double, as in the SQL summary)
+   * and {@code ami} is NULL unless every cell's weight is a whole count. The weight column is not
+   * one of the columns analysed.
+   */
+  public MutualInformation weight(String column) {
+    if (column == null || column.isEmpty()) throw new IllegalArgumentException("weight needs a column name");
+    this.weight = column;
     return this;
   }
 
@@ -201,9 +217,10 @@ public final class MutualInformation {
     String[][] names = counted.names();
     double logBase = base;
     boolean ami = withAmi;
+    boolean weighted = weight != null;
     List<Tuple2<Integer, Row>> done = counted.pairs()
         .map(pair -> new Tuple2<>(pair._1(), pair._2().overflowed() ? null
-            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami)))
+            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami, weighted)))
         .collect();
     List<Row> rows = new ArrayList<>();
     for (Tuple2<Integer, Row> t : done) {
@@ -213,13 +230,13 @@ public final class MutualInformation {
       }
       String[] pair = names[t._1()];
       long start = System.nanoTime();
-      InformationSums.Measures m = ShuffledPair.measures(counted.data(), pair[0], pair[1], dropNulls, withAmi);
+      InformationSums.Measures m = ShuffledPair.measures(counted.data(), pair[0], pair[1], weight, dropNulls, withAmi);
       LOG.info("mutual information: pair ({}, {}) outgrew one task's budget ({} MiB): counted through shuffles, {} x {} levels,"
           + " {} cells, in {} ms", pair[0], pair[1], (budget > 0 ? budget : TaskMemory.stateBytes()) >> 20, m.levelsX(),
           m.levelsY(), m.cells(), (System.nanoTime() - start) / 1_000_000);
-      rows.add(tidyRow(pair, m, logBase));
+      rows.add(tidyRow(pair, m, logBase, weighted));
     }
-    return df.sparkSession().createDataFrame(rows, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
+    return df.sparkSession().createDataFrame(rows, tidySchema(weighted)).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
   }
 
   /** The schema of {@link #states()}: a pair and its saved contingency state. */
@@ -272,7 +289,8 @@ public final class MutualInformation {
             new Tuple2<>("(" + r.getString(0) + ", " + r.getString(1) + ")", r.<byte[]>getAs(2))))
         .combineByKey(v -> new Tuple2<>(v._1(), readState(v._1(), v._2())),
             (s, v) -> mergeState(s, new Tuple2<>(v._1(), readState(v._1(), v._2()))), MutualInformation::mergeState);
-    JavaRDD<Row> tidy = merged.map(p -> tidyRow(new String[] {p._1()._1(), p._1()._2()}, p._2()._2().counts(), base, true));
+    JavaRDD<Row> tidy = merged.map(p -> tidyRow(new String[] {p._1()._1(), p._1()._2()}, p._2()._2().counts(), base, true,
+        false));
     return states.sparkSession().createDataFrame(tidy, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
   }
 
@@ -317,7 +335,10 @@ public final class MutualInformation {
     }
     SparkSession spark = df.sparkSession();
     java.util.Map<String, double[]> binSplits = new java.util.HashMap<>();
-    Dataset<Row> data = binned(df.select(cols.stream().map(MutualInformation::quoted).toArray(Column[]::new)), cols, binSplits);
+    List<Column> selected = new ArrayList<>();
+    for (String c : cols) selected.add(quoted(c));
+    if (weight != null) selected.add(quoted(weight).cast("double").as(weight));
+    Dataset<Row> data = binned(df.select(selected.toArray(new Column[0])), cols, binSplits);
 
     int k = cols.size();
     StructField[] fields = data.schema().fields();
@@ -338,6 +359,7 @@ public final class MutualInformation {
     }
     boolean drop = dropNulls;
     long budget = partialStateBytes;
+    String weightColumn = weight;
     LOG.info("mutual information: {} columns, {} pairs, one pass; numeric columns binned into {} quantile bins",
         k, pairs.size(), bins);
 
@@ -345,14 +367,15 @@ public final class MutualInformation {
     // pair states then meet on one task per pair and merge exactly. Internal rows: no String or
     // Row conversion per value.
     JavaPairRDD<Integer, byte[]> partial = data.queryExecution().toRdd().toJavaRDD()
-        .mapPartitionsToPair(rows -> new PairCounter(rows, readers, types, pairIndex, drop, budget));
+        .mapPartitionsToPair(rows -> new PairCounter(rows, readers, types, pairIndex, drop, budget, weightColumn));
     // Every pair gets a row, also when no row reaches it (empty input, or NULLs dropped).
     List<Tuple2<Integer, byte[]>> empty = new ArrayList<>();
     byte[] emptyState = new ContingencyState().toBytes();
     for (int p = 0; p < pairIndex.length; p++) empty.add(new Tuple2<>(p, emptyState));
     partial = partial.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelizePairs(empty, 1));
     int reducers = Math.max(1, Math.min(pairs.size(), spark.sessionState().conf().numShufflePartitions()));
-    JavaPairRDD<Integer, MergedPair> merged = partial.combineByKey(state -> new MergedPair(pairBudget).add(state),
+    boolean weighted = weight != null;
+    JavaPairRDD<Integer, MergedPair> merged = partial.combineByKey(state -> new MergedPair(pairBudget, weighted).add(state),
         MergedPair::add, MergedPair::add, new HashPartitioner(reducers), false, null);
     return new Counted(merged, names, pairIndex, valueTypes, columnSplits, data);
   }
@@ -373,6 +396,15 @@ public final class MutualInformation {
       .add("levels_a", DataTypes.LongType, false)
       .add("levels_b", DataTypes.LongType, false);
 
+  /** {@link #TIDY} with a {@link #weight}: n is the total weight. */
+  static final StructType TIDY_WEIGHTED = new StructType(Arrays.stream(TIDY.fields())
+      .map(f -> f.name().equals("n") ? new StructField("n", DataTypes.DoubleType, false, f.metadata()) : f)
+      .toArray(StructField[]::new));
+
+  static StructType tidySchema(boolean weighted) {
+    return weighted ? TIDY_WEIGHTED : TIDY;
+  }
+
   /**
    * One pair's partial states merged on the task that owns the pair: counted densely while the
    * pair's table is small enough (16 MiB), as on the map side. Past its budget it lets its counts
@@ -382,23 +414,26 @@ public final class MutualInformation {
   static final class MergedPair implements java.io.Externalizable {
     private static final long serialVersionUID = 1L;
     private static final long DENSE_BYTES = 16L << 20;
-    private PairwiseCounts counts = newCounts();
+    private PairwiseCounts counts;
     /** Bytes the counts may take; 0 until known (then {@link TaskMemory#stateBytes()} of this JVM). */
     private long budget;
+    private boolean weighted;
 
     public MergedPair() {}
 
-    MergedPair(long budget) {
+    MergedPair(long budget, boolean weighted) {
       this.budget = budget;
+      this.weighted = weighted;
+      this.counts = newCounts(weighted);
     }
 
-    private static PairwiseCounts newCounts() {
-      return new PairwiseCounts(2, new int[][] {{0, 1}}, false, DENSE_BYTES + 1024);
+    private static PairwiseCounts newCounts(boolean weighted) {
+      return new PairwiseCounts(2, new int[][] {{0, 1}}, false, DENSE_BYTES + 1024, weighted);
     }
 
-    /** A pair merged without a budget (the saved states' path). */
-    static MergedPair of(byte[] state) {
-      return new MergedPair(Long.MAX_VALUE).add(state);
+    /** A pair merged without a budget. */
+    static MergedPair of(byte[] state, boolean weighted) {
+      return new MergedPair(Long.MAX_VALUE, weighted).add(state);
     }
 
     PairwiseCounts counts() {
@@ -426,6 +461,7 @@ public final class MutualInformation {
     @Override
     public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
       out.writeLong(budget);
+      out.writeBoolean(weighted);
       byte[] b = counts == null ? null : counts.pairState(0);
       out.writeInt(b == null ? -1 : b.length);
       if (b != null) out.write(b);
@@ -434,6 +470,7 @@ public final class MutualInformation {
     @Override
     public void readExternal(java.io.ObjectInput in) throws java.io.IOException {
       budget = in.readLong();
+      weighted = in.readBoolean();
       int length = in.readInt();
       if (length < 0) {
         counts = null;
@@ -441,7 +478,7 @@ public final class MutualInformation {
       }
       byte[] b = new byte[length];
       in.readFully(b);
-      counts = newCounts();
+      counts = newCounts(weighted);
       add(b);
     }
   }
@@ -450,7 +487,7 @@ public final class MutualInformation {
    * A pair's row of the tidy table, each column taken by name from the summary aggregate's values;
    * a pair without rows (all dropped as NULL) has n = 0, no levels and NULL measures.
    */
-  private static Row tidyRow(String[] pair, ContingencyState state, double base, boolean withAmi) {
+  private static Row tidyRow(String[] pair, ContingencyState state, double base, boolean withAmi, boolean weighted) {
     boolean empty = state.totalWeight() == 0;
     Object[] summary = empty ? null : InformationAggregate.summaryValues(state, state.toTable(), base, withAmi);
     StructType fields = InformationAggregate.SUMMARY_TYPE;
@@ -460,7 +497,8 @@ public final class MutualInformation {
       row[i] = switch (name) {
         case "col_a" -> pair[0];
         case "col_b" -> pair[1];
-        case "n" -> empty ? 0L : (long) (double) (Double) summary[fields.fieldIndex("n")];
+        // Object: a conditional of double and long would make both a double
+        case "n" -> weighted ? (Object) state.totalWeight() : (Object) (empty ? 0L : (long) state.totalWeight());
         case "levels_a", "levels_b" -> empty ? 0L : summary[fields.fieldIndex(name)];
         default -> empty ? null : summary[fields.fieldIndex(name)];
       };
@@ -469,12 +507,13 @@ public final class MutualInformation {
   }
 
   /** The same row from a pair counted through shuffles ({@link ShuffledPair}). */
-  private static Row tidyRow(String[] pair, InformationSums.Measures m, double base) {
+  private static Row tidyRow(String[] pair, InformationSums.Measures m, double base, boolean weighted) {
+    Object n = weighted ? (Object) m.n() : (Object) (long) m.n();
     if (m.n() == 0) {
-      return RowFactory.create(pair[0], pair[1], 0L, null, null, null, null, null, null, null, null, null, 0L, 0L);
+      return RowFactory.create(pair[0], pair[1], n, null, null, null, null, null, null, null, null, null, 0L, 0L);
     }
     double ln = LogBase.ln(base, 1);
-    return RowFactory.create(pair[0], pair[1], (long) m.n(), m.hx() / ln, m.hy() / ln, m.hxy() / ln, m.mi() / ln, m.nmi(),
+    return RowFactory.create(pair[0], pair[1], n, m.hx() / ln, m.hy() / ln, m.hxy() / ln, m.mi() / ln, m.nmi(),
         Double.isNaN(m.ami()) ? null : m.ami(), m.gTest().g(), m.gTest().dof(), m.gTest().pValue(), m.levelsX(), m.levelsY());
   }
 
@@ -491,20 +530,27 @@ public final class MutualInformation {
     private final PairwiseCounts counts;
     private final int[][] ids;
     private final long budget;
+    /** The weight's position in the rows (after the columns), or -1; its name for errors. */
+    private final int weightAt;
+    private final String weightName;
+    private final double[] weights;
     private int next = Integer.MAX_VALUE;
     private long read;
     private int flushes;
     private boolean done;
 
     PairCounter(Iterator<InternalRow> rows, CategoryReader[] readers, DataType[] types, int[][] pairs,
-        boolean dropNulls, long budget) {
+        boolean dropNulls, long budget, String weight) {
       this.rows = rows;
       this.readers = readers;
       this.types = types;
       // Half the budget may go to dense matrices of the pairs with few values.
-      this.counts = new PairwiseCounts(readers.length, pairs, dropNulls, budget / 2);
+      this.counts = new PairwiseCounts(readers.length, pairs, dropNulls, budget / 2, weight != null);
       this.ids = new int[readers.length][BATCH];
       this.budget = budget;
+      this.weightAt = weight == null ? -1 : readers.length;
+      this.weightName = weight;
+      this.weights = weight == null ? null : new double[BATCH];
     }
 
     @Override
@@ -524,10 +570,19 @@ public final class MutualInformation {
         int n = 0;
         while (n < BATCH && rows.hasNext()) {
           InternalRow row = rows.next();
+          if (weightAt >= 0) {
+            if (row.isNullAt(weightAt)) continue; // like sum(): a row without weight counts nothing
+            double w = row.getDouble(weightAt);
+            if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
+              throw new IllegalArgumentException("MutualInformation: weight column '" + weightName
+                  + "' must hold finite weights >= 0 but has " + w);
+            }
+            weights[n] = w;
+          }
           for (int c = 0; c < ids.length; c++) ids[c][n] = readers[c].intern(counts.column(c), row, c, types[c]);
           n++;
         }
-        counts.addRows(ids, n);
+        counts.addRows(ids, weights, n);
         read += n;
         long bytes = counts.estimatedBytes();
         if (bytes > budget && rows.hasNext()) {
@@ -549,7 +604,15 @@ public final class MutualInformation {
 
   private List<String> resolveColumns() {
     List<String> all = Arrays.asList(df.columns());
+    if (weight != null) {
+      if (!all.contains(weight)) throw new IllegalArgumentException("unknown weight column '" + weight + "'; the input has " + all);
+      DataType w = df.schema().apply(weight).dataType();
+      if (!(w instanceof NumericType)) {
+        throw new IllegalArgumentException("weight column '" + weight + "' must be numeric but is " + w.simpleString());
+      }
+    }
     List<String> cols = new ArrayList<>(columns == null ? all : columns);
+    if (columns == null && weight != null) cols.remove(weight);
     if (target != null && !cols.contains(target)) cols.add(0, target);
     for (String c : cols) {
       if (!all.contains(c)) {
@@ -562,12 +625,16 @@ public final class MutualInformation {
       }
     }
     if (new LinkedHashSet<>(cols).size() != cols.size()) throw new IllegalArgumentException("duplicate columns in " + cols);
+    if (weight != null && cols.contains(weight)) {
+      throw new IllegalArgumentException("weight column '" + weight + "' cannot also be a column to analyse " + cols);
+    }
     return cols;
   }
 
   /**
    * Replaces each numeric column (not declared categorical) by its bin: explicit splits where given,
-   * else quantile bins; NULL stays NULL, NaN gets a bin of its own.
+   * else quantile bins; NULL stays NULL, NaN gets a bin of its own. The {@link #weight} column, if
+   * any, stays last, as it is.
    */
   private Dataset<Row> binned(Dataset<Row> data, List<String> cols, java.util.Map<String, double[]> binSplits) {
     for (String c : splits.keySet()) {
@@ -585,11 +652,14 @@ public final class MutualInformation {
       data0 = out.withColumn(e.getKey(), col("__split_out").cast("int")).drop(tmp, "__split_out");
       binSplits.put(e.getKey(), e.getValue());
     }
-    data = data0.select(cols.stream().map(MutualInformation::quoted).toArray(Column[]::new));
+    List<Column> kept = new ArrayList<>();
+    for (String c : cols) kept.add(quoted(c));
+    if (weight != null) kept.add(quoted(weight));
+    data = data0.select(kept.toArray(new Column[0]));
     if (bins == 0) return data;
     List<String> numeric = new ArrayList<>();
     for (StructField f : data.schema().fields()) {
-      if (f.dataType() instanceof NumericType && !(f.dataType() instanceof BooleanType)
+      if (cols.contains(f.name()) && f.dataType() instanceof NumericType && !(f.dataType() instanceof BooleanType)
           && !categorical.contains(f.name()) && !splits.containsKey(f.name())) {
         numeric.add(f.name());
       }
@@ -616,6 +686,7 @@ public final class MutualInformation {
       int i = numeric.indexOf(c);
       select.add(i < 0 ? quoted(c) : col(out[i]).cast("int").as(c));
     }
+    if (weight != null) select.add(quoted(weight));
     return b.select(select.toArray(Column[]::new));
   }
 

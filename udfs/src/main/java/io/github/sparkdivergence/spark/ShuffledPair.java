@@ -41,20 +41,26 @@ final class ShuffledPair {
 
   /**
    * The measures of columns {@code a} and {@code b} of {@code data} (binned already), NULL a
-   * category unless {@code dropNulls}; {@code withAmi} false leaves AMI NULL.
+   * category unless {@code dropNulls}; {@code withAmi} false leaves AMI NULL. {@code weight}: a
+   * double column of {@code data} whose values (finite, >= 0, checked before) are summed per cell
+   * instead of counting rows; a row without weight counts nothing; null: rows are counted.
    */
-  static InformationSums.Measures measures(Dataset<Row> data, String a, String b, boolean dropNulls, boolean withAmi) {
-    Dataset<Row> d = data.select(normalized(data, a).as("x"), normalized(data, b).as("y"));
+  static InformationSums.Measures measures(Dataset<Row> data, String a, String b, String weight, boolean dropNulls,
+      boolean withAmi) {
+    Column w = weight == null ? functions.lit(1.0) : col(quoted(weight));
+    Dataset<Row> d = data.select(normalized(data, a).as("x"), normalized(data, b).as("y"), w.as("w"));
     if (dropNulls) d = d.where("x IS NOT NULL AND y IS NOT NULL");
-    // partitioned by x, so the count per (x, y) and the window over x need no further shuffle
-    Dataset<Row> cells = d.repartition(col("x")).groupBy("x", "y").agg(functions.count(functions.lit(1)).as("c"))
+    if (weight != null) d = d.where("w IS NOT NULL");
+    // partitioned by x, so the sum per (x, y) and the window over x need no further shuffle; counts
+    // are whole doubles (exact below 2^53), weights summed as the in-memory path sums them
+    Dataset<Row> cells = d.repartition(col("x")).groupBy("x", "y").agg(functions.sum("w").as("c"))
         .withColumn("a", functions.sum("c").over(Window.partitionBy("x")))
         .persist(StorageLevel.MEMORY_AND_DISK());
     try {
       Margins xs = cells.select("x", "a").javaRDD().mapPartitions(ShuffledPair::rowTotals)
           .fold(new Margins(), Margins::merge);
       double n = xs.total;
-      Dataset<Row> byY = cells.select(col("y"), col("c").cast("double"), col("a").cast("double"))
+      Dataset<Row> byY = cells.select(col("y"), col("c"), col("a"))
           .repartition(col("y")).sortWithinPartitions("y");
       Cells sums = byY.javaRDD().mapPartitions(rows -> columnSums(rows, n)).fold(new Cells(n), Cells::merge);
       return sums.sums.withMargins(xs.histogram(), sums.columns.histogram()).measures(
@@ -80,10 +86,12 @@ final class ShuffledPair {
   /** Level totals: their sum and how many levels have each total. */
   static final class Margins implements Serializable {
     private static final long serialVersionUID = 1L;
-    final Map<Long, Long> levelsByTotal = new HashMap<>();
-    long total;
+    final Map<Double, Long> levelsByTotal = new HashMap<>();
+    double total;
 
-    void add(long levelTotal) {
+    /** A level with this total; one of total 0 (only zero weights) is no level, as in the in-memory table. */
+    void add(double levelTotal) {
+      if (!(levelTotal > 0)) return;
       levelsByTotal.merge(levelTotal, 1L, Long::sum);
       total += levelTotal;
     }
@@ -96,7 +104,7 @@ final class ShuffledPair {
 
     /** {distinct totals ascending, how many levels have each}. */
     double[][] histogram() {
-      long[] keys = levelsByTotal.keySet().stream().mapToLong(Long::longValue).sorted().toArray();
+      double[] keys = levelsByTotal.keySet().stream().mapToDouble(Double::doubleValue).sorted().toArray();
       double[][] h = new double[2][keys.length];
       for (int i = 0; i < keys.length; i++) {
         h[0][i] = keys[i];
@@ -114,7 +122,7 @@ final class ShuffledPair {
     while (rows.hasNext()) {
       Row r = rows.next();
       Object x = r.get(0);
-      if (first || !same(previous, x)) m.add(r.getLong(1));
+      if (first || !same(previous, x)) m.add(r.getDouble(1));
       previous = x;
       first = false;
     }
@@ -155,7 +163,7 @@ final class ShuffledPair {
     double b = 0;
     for (double[] ca : run) b += ca[0]; // whole counts below 2^53: exact
     for (double[] ca : run) out.sums.addCell(ca[0], ca[1], b);
-    out.columns.add((long) b);
+    out.columns.add(b);
     run.clear();
   }
 

@@ -105,7 +105,31 @@ class InformationSumsTest {
     assertEquals(0.0, empty.mi());
     assertEquals(1.0, empty.nmi(), "sklearn: NMI 1 for an empty table");
     assertEquals(1.0, empty.ami());
-    assertThrows(IllegalArgumentException.class, () -> new InformationSums(1.5));
+    for (double bad : new double[] {-1, Double.NaN, Double.POSITIVE_INFINITY}) {
+      assertThrows(IllegalArgumentException.class, () -> new InformationSums(bad), "total " + bad);
+    }
     assertThrows(IllegalArgumentException.class, () -> new InformationSums(3).merge(new InformationSums(4)));
+  }
+
+  /**
+   * Weights that are not whole counts: every measure as on the whole table, AMI and EMI NaN (the
+   * table's AMI rejects them); a table of whole weights keeps its AMI.
+   */
+  @Test
+  void fractionalWeightsGiveEveryMeasureButAmi() {
+    Random random = new Random(11);
+    double[][] m = table(random, 9, 6, 30);
+    for (double[] row : m) for (int j = 0; j < row.length; j++) row[j] *= 0.37;
+    ContingencyTable t = ContingencyTable.fromMatrix(m);
+    assertFalse(t.isIntegral());
+    for (int parts : new int[] {1, 4}) {
+      InformationSums.Measures s = fromParts(m, random, parts);
+      close(InformationMeasures.mutualInformation(t, Math.E), s.mi(), parts + " parts: mi");
+      close(InformationMeasures.jointEntropy(t, Math.E), s.hxy(), parts + " parts: H(X,Y)");
+      close(InformationMeasures.normalizedMutualInfo(t), s.nmi(), parts + " parts: NMI");
+      close(InformationMeasures.gTest(t).g(), s.gTest().g(), parts + " parts: G");
+      assertTrue(Double.isNaN(s.ami()) && Double.isNaN(s.emi()), parts + " parts: no AMI for fractional weights");
+    }
+    assertThrows(InvalidInputException.class, () -> InformationMeasures.adjustedMutualInfo(t));
   }
 }

@@ -287,29 +287,36 @@ class AggregatesTest {
     }
   }
 
-  /** Spark serializes a pair's merge state only when it spills; the round trip keeps every cell. */
+  /** Spark serializes a pair's merge state only when it spills; the round trip keeps every cell, counts or weights. */
   @Test
   void mergedPairSurvivesJavaSerialization() throws Exception {
-    io.github.sparkdivergence.counts.ContingencyState s = new io.github.sparkdivergence.counts.ContingencyState();
-    for (int i = 0; i < 5_000; i++) {
-      byte[] label = ("v" + i % 97).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      s.add(s.x().idOfBytes(label, 0, label.length), s.y().idOfLong(i % 13), 1.0);
+    for (boolean weighted : new boolean[] {false, true}) {
+      io.github.sparkdivergence.counts.ContingencyState s = new io.github.sparkdivergence.counts.ContingencyState();
+      for (int i = 0; i < 5_000; i++) {
+        byte[] label = ("v" + i % 97).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        s.add(s.x().idOfBytes(label, 0, label.length), s.y().idOfLong(i % 13), weighted ? 0.25 * (i % 5) : 1.0);
+      }
+      MutualInformation.MergedPair merged = MutualInformation.MergedPair.of(s.toBytes(), weighted);
+      java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+      try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
+        out.writeObject(merged);
+      }
+      MutualInformation.MergedPair back;
+      try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
+        back = (MutualInformation.MergedPair) in.readObject();
+      }
+      io.github.sparkdivergence.counts.ContingencyState after = back.counts().pairCounts(0);
+      assertEquals(weighted ? 2_500.0 : 5_000.0, after.totalWeight(), 0.0, "weighted " + weighted);
+      assertEquals(s.cells(), after.cells());
+      assertEquals(io.github.sparkdivergence.math.InformationMeasures.mutualInformation(s.toTable(), Math.E),
+          io.github.sparkdivergence.math.InformationMeasures.mutualInformation(after.toTable(), Math.E), 1e-15);
     }
-    MutualInformation.MergedPair merged = MutualInformation.MergedPair.of(s.toBytes());
-    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
-      out.writeObject(merged);
-    }
-    MutualInformation.MergedPair back;
-    try (java.io.ObjectInputStream in = new java.io.ObjectInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))) {
-      back = (MutualInformation.MergedPair) in.readObject();
-    }
-    io.github.sparkdivergence.counts.ContingencyState after = back.counts().pairCounts(0);
-    assertEquals(5_000.0, after.totalWeight(), 0.0);
-    assertEquals(s.cells(), after.cells());
-    assertEquals(io.github.sparkdivergence.math.InformationMeasures.mutualInformation(s.toTable(), Math.E),
-        io.github.sparkdivergence.math.InformationMeasures.mutualInformation(after.toTable(), Math.E), 1e-15);
+    // fractional weights only merge into weighted counts
+    io.github.sparkdivergence.counts.ContingencyState half = new io.github.sparkdivergence.counts.ContingencyState();
+    half.add(half.x().idOfLong(1), half.y().idOfLong(2), 0.5);
+    assertThrows(IllegalArgumentException.class, () -> MutualInformation.MergedPair.of(half.toBytes(), false));
   }
+
 
   @Test
   void mutualInformationApiDropsNullsPerPair() {

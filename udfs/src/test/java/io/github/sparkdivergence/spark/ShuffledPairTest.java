@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  * MutualInformation's distributed path for pairs too large for one task ({@link ShuffledPair}):
  * forced onto it with a budget of one byte, every measure agrees with the in-memory path to 1e-13
  * relative and with the exact golden values, whatever the partitioning (1, 7, 200), NULL as a
- * category or dropped.
+ * category or dropped, rows counted or weighted.
  */
 class ShuffledPairTest {
   private static SparkSession spark;
@@ -32,7 +32,9 @@ class ShuffledPairTest {
         if (e.isNullAt(f)) {
           assertTrue(a.isNullAt(f), field);
         } else if (e.get(f) instanceof Double d) {
-          assertEquals(d, a.getDouble(f), Math.max(1e-300, 1e-13 * Math.abs(d)), field);
+          assertEquals(d, ((Number) a.get(f)).doubleValue(), Math.max(1e-300, 1e-13 * Math.abs(d)), field);
+        } else if (e.get(f) instanceof Long l && a.get(f) instanceof Double d) { // n: rows against the total weight
+          assertEquals((double) l, d, 0.0, field);
         } else {
           assertEquals(e.get(f), a.get(f), field);
         }
@@ -92,5 +94,80 @@ class ShuffledPairTest {
     // the id-like pairs need ~20k cells, a few MiB; the others a few hundred bytes
     List<Row> mixed = MutualInformation.of(t).categorical("small", "other").maxPairBytes(100_000).compute().collectAsList();
     sameTables(expected, mixed, "a budget that only the id-like pairs exceed");
+  }
+
+  /**
+   * The golden tables as (x, y, count) rows weighted by their count: both paths give the measures
+   * of the rows the counts stand for (the exact values), and those of the SQL aggregate with the
+   * same weights; weights that are not whole counts (a quarter of each count: the same
+   * distribution) keep every measure but n and g (scaled) and leave AMI NULL.
+   */
+  @Test
+  void weightsOnBothPathsAgreeWithTheExactValuesAndTheSqlAggregate() {
+    for (String name : List.of("titanic_Class_Survived", "syn_nulls", "syn_random_200x150")) {
+      Dataset<Row> table = GoldenCases.table(spark, name);
+      Map<String, Double> e = GoldenCases.EXPECTED.get(name);
+      double n = Double.parseDouble(GoldenCases.CASES.get(name)[2]);
+      List<Row> fromRows = MutualInformation.of(GoldenCases.rows(spark, name).drop("k", "count")).bins(0).compute()
+          .collectAsList();
+      List<Row> inMemory = MutualInformation.of(table).weight("count").bins(0).compute().collectAsList();
+      assertEquals(MutualInformation.TIDY_WEIGHTED, MutualInformation.of(table).weight("count").bins(0).compute().schema());
+      sameTables(fromRows, inMemory, name + ", weighted in memory against the rows");
+      for (int parts : name.startsWith("titanic") ? new int[] {1, 7, 200} : new int[] {7}) {
+        List<Row> shuffled = MutualInformation.of(table.repartition(parts)).weight("count").bins(0).maxPairBytes(1)
+            .compute().collectAsList();
+        sameTables(inMemory, shuffled, name + ", weighted, " + parts + " partitions");
+        Row r = shuffled.get(0);
+        assertEquals(n, r.getDouble(2), 0.0, name + " n");
+        assertEquals(e.get("mi_exact"), r.getDouble(6), Math.max(1e-16, 1e-12 * e.get("mi_exact")), name + " mi exact");
+        assertEquals(e.get("hxy_exact"), r.getDouble(5), 1e-12 * e.get("hxy_exact"), name + " H(X,Y)");
+        assertEquals(e.get("ami_arithmetic"), r.getDouble(8), Math.max(1e-13, 1e-9 * Math.abs(e.get("ami_arithmetic"))),
+            name + " ami");
+      }
+      table.createOrReplaceTempView("weighted_case");
+      Row sql = spark.sql("SELECT mutual_info(x, y, count), adjusted_mutual_info(x, y, count), g_test(x, y, count).g "
+          + "FROM weighted_case").first();
+      Row r = inMemory.get(0);
+      assertEquals(sql.getDouble(0), r.getDouble(6), 1e-13 * sql.getDouble(0), name + " mi as mutual_info(x, y, w)");
+      assertEquals(sql.getDouble(1), r.getDouble(8), 1e-13 * Math.abs(sql.getDouble(1)), name + " ami as the SQL aggregate");
+      assertEquals(sql.getDouble(2), r.getDouble(9), 1e-13 * sql.getDouble(2), name + " g as g_test(x, y, w)");
+
+      Dataset<Row> quarter = table.withColumn("count", org.apache.spark.sql.functions.col("count").multiply(0.25));
+      List<Row> fractional = MutualInformation.of(quarter).weight("count").bins(0).compute().collectAsList();
+      sameTables(fractional, MutualInformation.of(quarter.repartition(7)).weight("count").bins(0).maxPairBytes(1).compute()
+          .collectAsList(), name + ", quarter weights");
+      Row q = fractional.get(0);
+      assertEquals(n / 4, q.getDouble(2), 0.0, name + " n of quarter weights");
+      assertEquals(e.get("mi_exact"), q.getDouble(6), Math.max(1e-16, 1e-12 * e.get("mi_exact")), name + " mi, quarter weights");
+      assertEquals(r.getDouble(9) / 4, q.getDouble(9), 1e-12 * r.getDouble(9), name + " g scales with the total weight");
+      assertTrue(q.isNullAt(8), name + ": no AMI for weights that are not whole counts");
+    }
+  }
+
+  /** A row without weight counts nothing; a bad weight fails naming the column; the weight is not analysed. */
+  @Test
+  void weightsNullNegativeAndMisplaced() {
+    Dataset<Row> t = spark.sql("SELECT * FROM VALUES ('a', 'u', 2.0D), ('a', 'v', NULL), ('b', 'v', 3.0D), "
+        + "('b', 'u', 0.0D), (NULL, 'u', 1.5D), ('c', 'w', NULL) AS t(x, y, w)");
+    Dataset<Row> kept = t.where("w IS NOT NULL");
+    for (long budget : new long[] {Long.MAX_VALUE, 1}) {
+      List<Row> all = MutualInformation.of(t).weight("w").bins(0).maxPairBytes(budget).compute().collectAsList();
+      sameTables(MutualInformation.of(kept).weight("w").bins(0).compute().collectAsList(), all, "budget " + budget);
+      assertEquals(1, all.size(), "the weight column is not analysed");
+      // 'c' only has a NULL weight and 'b' x 'u' a zero one: x has levels a, b, NULL
+      assertEquals(3L, all.get(0).getLong(12), "levels of x with weight");
+      assertEquals(6.5, all.get(0).getDouble(2), 0.0, "n is the total weight");
+    }
+    Dataset<Row> negative = spark.sql("SELECT * FROM VALUES ('a', 'u', 2.0D), ('b', 'v', -1.0D) AS t(x, y, w)");
+    Exception bad = assertThrows(Exception.class, () -> MutualInformation.of(negative).weight("w").compute());
+    assertTrue(String.valueOf(bad.getMessage()).contains("weight column 'w' must hold finite weights >= 0 but has -1.0"),
+        bad.getMessage());
+    Exception named = assertThrows(IllegalArgumentException.class,
+        () -> MutualInformation.of(t).columns("x", "w").weight("w").compute());
+    assertTrue(named.getMessage().contains("weight column 'w' cannot also be a column to analyse"), named.getMessage());
+    Exception text = assertThrows(IllegalArgumentException.class, () -> MutualInformation.of(t).weight("y").compute());
+    assertTrue(text.getMessage().contains("weight column 'y' must be numeric but is string"), text.getMessage());
+    Exception unknown = assertThrows(IllegalArgumentException.class, () -> MutualInformation.of(t).weight("z").compute());
+    assertTrue(unknown.getMessage().contains("unknown weight column 'z'"), unknown.getMessage());
   }
 }

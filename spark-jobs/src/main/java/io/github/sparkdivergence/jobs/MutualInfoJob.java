@@ -44,7 +44,9 @@ public final class MutualInfoJob implements Job {
         column is paired with the target (a feature ranking); otherwise every pair of selected
         columns (the upper triangle of the matrix). Numeric columns are discretised into --bins
         quantile bins (QuantileDiscretizer, --relative-error) unless listed in --categorical (integer
-        codes, ids); null is a category of its own unless --drop-nulls.
+        codes, ids); null is a category of its own unless --drop-nulls. With --weight COL each row
+        counts as its weight (pre-aggregated counts, sampling weights): n is then the total
+        weight, and ami is left null unless every weight is a whole count.
 
         The result is the tidy table col_a, col_b, n, h_a, h_b, h_ab (entropies), mi, nmi
         (normalised), ami (adjusted for chance), g (the G-test statistic 2*n*MI in nats), dof,
@@ -63,7 +65,7 @@ public final class MutualInfoJob implements Job {
         --from-profiles reads the pair states of saved profiles (the profile job with --pairs;
         several are merged, e.g. a month of daily profiles) instead of --input: the table is the
         one of the rows they were made from, binned as the profiles bin them (--bins,
-        --relative-error, --categorical and --drop-nulls do not apply).""".formatted(RANK_BY.get(0));
+        --relative-error, --categorical, --drop-nulls and --weight do not apply).""".formatted(RANK_BY.get(0));
   }
 
   @Override
@@ -82,6 +84,8 @@ public final class MutualInfoJob implements Job {
         JobOptions.binningOptions("bins").get(1),
         JobArgs.Option.value("categorical", "A,B,...", "numeric columns that are codes or ids, used as categories (not binned)"),
         JobArgs.Option.flag("drop-nulls", "leave out, per pair, the rows where either column is null (default: null is a category)"),
+        JobArgs.Option.value("weight", "COL", "numeric column whose value each row counts as (pre-aggregated counts);\n"
+            + "a null weight counts nothing, a negative one fails the job; not a column to analyse"),
         JobArgs.Option.flag("no-ami", "leave ami NULL: skips its expected-MI term, whose cost grows with the distinct\n"
             + "level counts of the two columns (see docs/benchmarks.md)"),
         JobArgs.Option.value("top", "N", "rows of the printed table", "20"),
@@ -132,6 +136,12 @@ public final class MutualInfoJob implements Job {
     Dataset<Row> input = ctx.stage("read", () -> InputReader.read(spark, args, inputPath, "input"), d -> inputPath);
     StructType schema = input.schema();
     String target = args.has("target") ? Columns.resolveData(schema, args.get("target"), "input", corrupt) : null;
+    String weight = args.has("weight") ? Columns.resolveData(schema, args.get("weight"), "input", corrupt) : null;
+    if (weight != null && !(schema.apply(weight).dataType() instanceof NumericType)) {
+      throw JobException.input("--weight column '" + weight + "' has type " + schema.apply(weight).dataType().simpleString()
+          + ": a weight must be numeric");
+    }
+    if (weight != null && weight.equals(target)) throw JobException.usage("--weight column '" + weight + "' cannot also be the --target");
     if (target != null && !supported(schema.apply(target).dataType())) {
       throw JobException.input("target column '" + target + "' has type " + schema.apply(target).dataType().simpleString()
           + ", which mutual-info cannot use (numeric, string, boolean or date columns)");
@@ -156,7 +166,7 @@ public final class MutualInfoJob implements Job {
           continue;
         }
         DataType t = schema.apply(f).dataType();
-        if (f.equals(target)) continue;
+        if (f.equals(target) || f.equals(weight)) continue;
         if (temporal(t)) dates.add(f);
         else if (supported(t)) columns.add(f);
         else skipped.add(f + " " + t.simpleString());
@@ -167,6 +177,9 @@ public final class MutualInfoJob implements Job {
       }
     }
     if (target != null) columns.remove(target);
+    if (weight != null && columns.contains(weight)) {
+      throw JobException.usage("--weight column '" + weight + "' cannot also be one of --columns");
+    }
     if (columns.size() < (target == null ? 2 : 1)) {
       throw JobException.usage(target == null ? "mutual-info needs at least 2 columns (or a --target and 1 column)"
           : "mutual-info needs at least 1 column besides the target");
@@ -191,6 +204,7 @@ public final class MutualInfoJob implements Job {
       mi = mi.categorical(codes.toArray(new String[0]));
     }
     mi = mi.dropNulls(args.flag("drop-nulls")).ami(!args.flag("no-ami"));
+    if (weight != null) mi = mi.weight(weight);
     MutualInformation job = mi;
     StructType[] schemaOut = new StructType[1];
     List<Row> table = ctx.stage("compute", () -> {
@@ -205,7 +219,7 @@ public final class MutualInfoJob implements Job {
   /** --from-profiles: the pairs of merged saved profiles, through {@link MutualInformation#fromStates}. */
   private int runFromProfiles(JobContext ctx, JobArgs args) {
     if (args.has("input")) throw JobException.usage("give --input or --from-profiles, not both");
-    for (String flag : List.of("bins", "relative-error", "categorical", "drop-nulls", "no-ami")) {
+    for (String flag : List.of("bins", "relative-error", "categorical", "drop-nulls", "no-ami", "weight")) {
       if (args.has(flag)) throw JobException.usage("--" + flag + " does not apply to --from-profiles: the profiles were binned when made");
     }
     String rankBy = args.choice("rank-by", RANK_BY);
@@ -254,7 +268,7 @@ public final class MutualInfoJob implements Job {
       }
     }, t -> t.size() + " pairs");
     if (table.isEmpty()) throw JobException.input("no pair of the profiles is among the columns asked for");
-    long rows = table.get(0).getLong(schemaOut[0].fieldIndex("n"));
+    long rows = ((Number) table.get(0).get(schemaOut[0].fieldIndex("n"))).longValue();
     return finish(ctx, args, table, schemaOut[0], target, columns, rows, "binned as the profiles bin them", report, output);
   }
 
@@ -378,16 +392,20 @@ public final class MutualInfoJob implements Job {
     java.util.Map<String, String> flagged = new java.util.LinkedHashMap<>();
     int n = schema.fieldIndex("n");
     for (Row r : table) {
-      long rows = r.getLong(n);
+      // with --weight, n is the total weight: levels compare with it only when it counts rows
+      double total = ((Number) r.get(n)).doubleValue();
+      boolean counts = total == Math.rint(total);
+      long rows = (long) total;
       for (String side : new String[] {"a", "b"}) {
         String col = r.getString(schema.fieldIndex("col_" + side));
         long levels = r.getLong(schema.fieldIndex("levels_" + side));
-        if (rows == 0 || flagged.containsKey(col)) continue;
+        if (total == 0 || flagged.containsKey(col)) continue;
         if (levels == 1) {
-          flagged.put(col, "Constant column " + col + ": one level in " + rows + " rows (a numeric column that is"
+          flagged.put(col, "Constant column " + col + ": one level in " + (counts ? rows + " rows" : "a total weight of " + total)
+              + " (a numeric column that is"
               + " mostly one value falls into one quantile bin: try --categorical); its pairs are ranked last, their"
               + " scores carry no information");
-        } else if (levels * ID_LIKE_ROWS_PER_LEVEL >= rows) {
+        } else if (counts && levels * ID_LIKE_ROWS_PER_LEVEL >= rows) {
           flagged.put(col, String.format(Locale.ROOT, "ID-like column %s: %d distinct values in %d rows; its mi and nmi"
               + " are high by construction (ami and p_value correct for that; --columns to leave it out)", col, levels, rows));
         }

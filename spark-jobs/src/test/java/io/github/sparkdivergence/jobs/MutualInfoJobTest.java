@@ -201,6 +201,41 @@ class MutualInfoJobTest {
         "--columns", "Sex,Class", "--categorical", "Age");
   }
 
+  /**
+   * --weight on pre-aggregated counts gives the table of the rows they stand for (n the total
+   * weight); the weight column is not analysed, and misplaced weights are refused.
+   */
+  @Test
+  void weightedCountsGiveTheTableOfTheRows() {
+    String counts = tmp.resolve("counts.parquet").toString();
+    spark.read().option("header", "true").csv(TITANIC).groupBy("Class", "Sex", "Survived").count()
+        .withColumnRenamed("count", "people").write().parquet(counts);
+    String weighted = tmp.resolve("weighted.json").toString();
+    String raw = tmp.resolve("raw.json").toString();
+    JobsTestSupport.Run w = run("mutual-info", "--input", counts, "--input-format", "parquet", "--weight", "people",
+        "--output", weighted);
+    assertEquals(0, w.exit(), w.toString());
+    JobsTestSupport.Run r = run("mutual-info", "--input", TITANIC, "--columns", "Class,Sex,Survived", "--output", raw);
+    assertEquals(0, r.exit(), r.toString());
+    List<Row> fromCounts = spark.read().json(weighted).orderBy("col_a", "col_b").collectAsList();
+    List<Row> fromRows = spark.read().json(raw).orderBy("col_a", "col_b").collectAsList();
+    assertEquals(3, fromCounts.size(), "the pairs of Class, Sex and Survived, not of people");
+    for (int i = 0; i < fromRows.size(); i++) {
+      Row a = fromCounts.get(i);
+      Row b = fromRows.get(i);
+      assertEquals(b.getString(b.fieldIndex("col_a")), a.getString(a.fieldIndex("col_a")));
+      assertEquals(2201.0, ((Number) a.get(a.fieldIndex("n"))).doubleValue(), 0.0, "n is the total weight");
+      for (String m : List.of("h_a", "h_b", "h_ab", "mi", "nmi", "ami", "g", "p_value")) {
+        double e = b.getDouble(b.fieldIndex(m));
+        assertEquals(e, a.getDouble(a.fieldIndex(m)), 1e-13 * Math.abs(e), a.getString(a.fieldIndex("col_a")) + " x " + a.getString(a.fieldIndex("col_b")) + " " + m);
+      }
+    }
+    assertFails(2, "--weight column 'people' cannot also be one of --columns", "mutual-info", "--input", counts,
+        "--input-format", "parquet", "--columns", "Class,people", "--weight", "people");
+    assertFails(1, "a weight must be numeric", "mutual-info", "--input", counts, "--input-format", "parquet",
+        "--weight", "Sex");
+  }
+
   static int count(String s, String part) {
     int n = 0;
     for (int i = s.indexOf(part); i >= 0; i = s.indexOf(part, i + part.length())) n++;

@@ -251,7 +251,9 @@ public final class MutualInformation {
    * and {@link #fromStates} gives the tidy table of any union of saved states, e.g. a year's matrix
    * from 365 daily ones. A binned numeric column records its splits in the state, and states merge
    * only when those are equal: for states that will be merged, bin with fixed {@link #splits} (or
-   * {@code bins(0)}), not with quantiles fitted on each day's rows.
+   * {@code bins(0)}), not with quantiles fitted on each day's rows. With a {@link #weight} the states
+   * hold the weights: read them with {@link #fromStates(Dataset, double, boolean) fromStates(states,
+   * base, true)}.
    */
   public Dataset<Row> states() {
     Counted counted = count(Long.MAX_VALUE); // a saved state is one piece: no budget
@@ -275,6 +277,16 @@ public final class MutualInformation {
    * merged (different value types or bucket splits) fail the job, naming the pair.
    */
   public static Dataset<Row> fromStates(Dataset<Row> states, double base) {
+    return fromStates(states, base, false);
+  }
+
+  /**
+   * {@link #fromStates(Dataset, double)} of states that hold weights ({@link #weight}, or {@code
+   * contingency_agg(x, y, w)}) when {@code weighted}: n is then the total weight, a double, as in
+   * {@link #compute()} with a weight. Unweighted, a pair whose states hold weights that are not
+   * whole counts fails the job, naming the pair, rather than giving a rounded n.
+   */
+  public static Dataset<Row> fromStates(Dataset<Row> states, double base, boolean weighted) {
     if (!LogBase.isValid(base)) throw new IllegalArgumentException(LogBase.problem(base));
     for (String c : STATES.fieldNames()) {
       if (!Arrays.asList(states.columns()).contains(c)) {
@@ -289,9 +301,16 @@ public final class MutualInformation {
             new Tuple2<>("(" + r.getString(0) + ", " + r.getString(1) + ")", r.<byte[]>getAs(2))))
         .combineByKey(v -> new Tuple2<>(v._1(), readState(v._1(), v._2())),
             (s, v) -> mergeState(s, new Tuple2<>(v._1(), readState(v._1(), v._2()))), MutualInformation::mergeState);
-    JavaRDD<Row> tidy = merged.map(p -> tidyRow(new String[] {p._1()._1(), p._1()._2()}, p._2()._2().counts(), base, true,
-        false));
-    return states.sparkSession().createDataFrame(tidy, TIDY).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
+    JavaRDD<Row> tidy = merged.map(p -> {
+      ContingencyState counts = p._2()._2().counts();
+      double total = counts.totalWeight();
+      if (!weighted && (total != Math.rint(total) || total > 0x1.0p53)) {
+        throw new IllegalArgumentException("pair " + p._2()._1() + ": the saved states hold weights that are not whole counts"
+            + " (total " + total + "): read them with fromStates(states, base, true), whose n is the total weight");
+      }
+      return tidyRow(new String[] {p._1()._1(), p._1()._2()}, counts, base, true, weighted);
+    });
+    return states.sparkSession().createDataFrame(tidy, tidySchema(weighted)).orderBy(col("mi").desc(), col("col_a"), col("col_b"));
   }
 
   private static MergeableState readState(String pair, byte[] bytes) {

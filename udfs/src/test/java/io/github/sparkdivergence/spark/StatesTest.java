@@ -321,6 +321,22 @@ class StatesTest {
         .union(MutualInformation.of(titanic.where("day = 1 AND Class = 'First'")).columns("Sex", "code").bins(2).states());
     Exception e = assertThrows(Exception.class, () -> MutualInformation.fromStates(fitted, Math.E).collect());
     assertTrue(root(e).contains("Sex, code") && root(e).contains("splits of column y differ"), root(e));
+
+    // weighted states: n is the total weight when read as weighted, and a clear error, not a rounded n, otherwise
+    Dataset<Row> weighted = titanic.selectExpr("Class", "Sex", "day", "IF(Sex = 'Male', 0.75D, 1.5D) AS w");
+    List<Row> wholeWeighted = MutualInformation.of(weighted).columns("Class", "Sex").weight("w").compute().collectAsList();
+    Dataset<Row> weightedStates = null;
+    for (int day = 0; day < 5; day++) {
+      Dataset<Row> d = MutualInformation.of(weighted.where("day = " + day)).columns("Class", "Sex").weight("w").states();
+      weightedStates = weightedStates == null ? d : weightedStates.union(d);
+    }
+    Row merged = MutualInformation.fromStates(weightedStates, Math.E, true).first();
+    Row whole = wholeWeighted.get(0);
+    assertEquals(whole.getDouble(2), merged.getDouble(2), 1e-12 * whole.getDouble(2), "n: the total weight");
+    close(whole.getDouble(6), merged.getDouble(6), 1e-13, 1e-300, "weighted mi from daily states");
+    Dataset<Row> states = weightedStates;
+    Exception rounded = assertThrows(Exception.class, () -> MutualInformation.fromStates(states, Math.E).collect());
+    assertTrue(root(rounded).contains("pair (Class, Sex): the saved states hold weights that are not whole counts"), root(rounded));
   }
 
   static String root(Throwable t) {

@@ -218,19 +218,21 @@ public final class MutualInformation {
     double logBase = base;
     boolean ami = withAmi;
     boolean weighted = weight != null;
-    List<Tuple2<Integer, Row>> done = counted.pairs()
-        .map(pair -> new Tuple2<>(pair._1(), pair._2().overflowed() ? null
-            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami, weighted)))
+    // a pair that outgrew its task comes back as its total only
+    List<Tuple2<Integer, Tuple2<Row, Double>>> done = counted.pairs()
+        .map(pair -> new Tuple2<>(pair._1(), new Tuple2<>(pair._2().overflowed() ? null
+            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami, weighted), pair._2().total)))
         .collect();
     List<Row> rows = new ArrayList<>();
-    for (Tuple2<Integer, Row> t : done) {
-      if (t._2() != null) {
-        rows.add(t._2());
+    for (Tuple2<Integer, Tuple2<Row, Double>> t : done) {
+      if (t._2()._1() != null) {
+        rows.add(t._2()._1());
         continue;
       }
       String[] pair = names[t._1()];
       long start = System.nanoTime();
-      InformationSums.Measures m = ShuffledPair.measures(counted.data(), pair[0], pair[1], weight, dropNulls, withAmi);
+      InformationSums.Measures m = ShuffledPair.measures(counted.data(), pair[0], pair[1], weight, dropNulls, withAmi,
+          t._2()._2());
       LOG.info("mutual information: pair ({}, {}) outgrew one task's budget ({} MiB): counted through shuffles, {} x {} levels,"
           + " {} cells, in {} ms", pair[0], pair[1], (budget > 0 ? budget : TaskMemory.stateBytes()) >> 20, m.levelsX(),
           m.levelsY(), m.cells(), (System.nanoTime() - start) / 1_000_000);
@@ -385,11 +387,11 @@ public final class MutualInformation {
     // Each task counts every pair of its rows at once (one dictionary lookup per value); the
     // pair states then meet on one task per pair and merge exactly. Internal rows: no String or
     // Row conversion per value.
-    JavaPairRDD<Integer, byte[]> partial = data.queryExecution().toRdd().toJavaRDD()
+    JavaPairRDD<Integer, Partial> partial = data.queryExecution().toRdd().toJavaRDD()
         .mapPartitionsToPair(rows -> new PairCounter(rows, readers, types, pairIndex, drop, budget, weightColumn));
     // Every pair gets a row, also when no row reaches it (empty input, or NULLs dropped).
-    List<Tuple2<Integer, byte[]>> empty = new ArrayList<>();
-    byte[] emptyState = new ContingencyState().toBytes();
+    List<Tuple2<Integer, Partial>> empty = new ArrayList<>();
+    Partial emptyState = new Partial(0, new ContingencyState().toBytes());
     for (int p = 0; p < pairIndex.length; p++) empty.add(new Tuple2<>(p, emptyState));
     partial = partial.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelizePairs(empty, 1));
     int reducers = Math.max(1, Math.min(pairs.size(), spark.sessionState().conf().numShufflePartitions()));
@@ -424,10 +426,14 @@ public final class MutualInformation {
     return weighted ? TIDY_WEIGHTED : TIDY;
   }
 
+  /** One task's counts of a pair as a {@link ContingencyState}'s bytes, and their total (read without them). */
+  record Partial(double total, byte[] state) implements java.io.Serializable {}
+
   /**
    * One pair's partial states merged on the task that owns the pair: counted densely while the
    * pair's table is small enough (16 MiB), as on the map side. Past its budget it lets its counts
-   * go and only remembers that it {@link #overflowed()}, so the task's memory stays bounded.
+   * go and only remembers that it {@link #overflowed()} and the total, so the task's memory stays
+   * bounded.
    * Serializable (as its state's bytes) in case Spark spills it.
    */
   static final class MergedPair implements java.io.Externalizable {
@@ -437,6 +443,8 @@ public final class MutualInformation {
     /** Bytes the counts may take; 0 until known (then {@link TaskMemory#stateBytes()} of this JVM). */
     private long budget;
     private boolean weighted;
+    /** Every state's total, also after the counts were let go: the n of the shuffled path. */
+    double total;
 
     public MergedPair() {}
 
@@ -453,6 +461,11 @@ public final class MutualInformation {
     /** A pair merged without a budget. */
     static MergedPair of(byte[] state, boolean weighted) {
       return new MergedPair(Long.MAX_VALUE, weighted).add(state);
+    }
+
+    MergedPair add(Partial p) {
+      total += p.total();
+      return add(p.state());
     }
 
     PairwiseCounts counts() {
@@ -473,6 +486,7 @@ public final class MutualInformation {
     }
 
     MergedPair add(MergedPair other) {
+      total += other.total;
       if (other.counts == null) counts = null;
       return counts == null ? this : add(other.counts.pairState(0));
     }
@@ -481,6 +495,7 @@ public final class MutualInformation {
     public void writeExternal(java.io.ObjectOutput out) throws java.io.IOException {
       out.writeLong(budget);
       out.writeBoolean(weighted);
+      out.writeDouble(total);
       byte[] b = counts == null ? null : counts.pairState(0);
       out.writeInt(b == null ? -1 : b.length);
       if (b != null) out.write(b);
@@ -490,6 +505,7 @@ public final class MutualInformation {
     public void readExternal(java.io.ObjectInput in) throws java.io.IOException {
       budget = in.readLong();
       weighted = in.readBoolean();
+      total = in.readDouble();
       int length = in.readInt();
       if (length < 0) {
         counts = null;
@@ -540,7 +556,7 @@ public final class MutualInformation {
    * Reads one task's rows and yields (pair, partial state) for every pair: whenever the counts
    * outgrow the budget, and at the end of the rows.
    */
-  private static final class PairCounter implements Iterator<Tuple2<Integer, byte[]>> {
+  private static final class PairCounter implements Iterator<Tuple2<Integer, Partial>> {
     /** Rows interned before they are counted pair by pair (see PairwiseCounts.addRows). */
     private static final int BATCH = 4096;
     private final Iterator<InternalRow> rows;
@@ -614,10 +630,10 @@ public final class MutualInformation {
     }
 
     @Override
-    public Tuple2<Integer, byte[]> next() {
+    public Tuple2<Integer, Partial> next() {
       if (!hasNext()) throw new NoSuchElementException();
       int p = next++;
-      return new Tuple2<>(p, counts.pairState(p));
+      return new Tuple2<>(p, new Partial(counts.totalWeight(p), counts.pairState(p)));
     }
   }
 

@@ -170,4 +170,18 @@ class ShuffledPairTest {
     Exception unknown = assertThrows(IllegalArgumentException.class, () -> MutualInformation.of(t).weight("z").compute());
     assertTrue(unknown.getMessage().contains("unknown weight column 'z'"), unknown.getMessage());
   }
+
+  /**
+   * The shuffled path reads the input a second time and takes n from the first read: an input that
+   * gives other rows each time fails the job, naming the pair, instead of mixing the two reads.
+   */
+  @Test
+  void anInputThatChangesBetweenTheReadsFails() {
+    org.apache.spark.sql.expressions.UserDefinedFunction coin = org.apache.spark.sql.functions.udf(
+        () -> Math.random() < 0.5, org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic();
+    Dataset<Row> random = spark.range(0, 20000, 1, 4).selectExpr("CAST(id AS STRING) AS x", "CAST(id % 7 AS STRING) AS y")
+        .where(coin.apply());
+    Exception e = assertThrows(IllegalStateException.class, () -> MutualInformation.of(random).maxPairBytes(1).compute());
+    assertTrue(e.getMessage().contains("pair (x, y): the input changed between MutualInformation's two reads"), e.getMessage());
+  }
 }

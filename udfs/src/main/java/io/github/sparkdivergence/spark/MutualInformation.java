@@ -55,7 +55,7 @@ import scala.Tuple2;
  * 16 MiB when the pair has few levels, else about 35 bytes per non-empty cell) while it fits that
  * task's budget ({@link #maxPairBytes}, by default a quarter of the executor's heap per core); a
  * pair that outgrows it is dropped there and counted again through Spark's shuffles ({@code GROUP
- * BY} cells, margins joined, compensated sums per task: {@link ShuffledPair}), so memory per task
+ * BY} cells, margins from windows, compensated sums per task: {@link ShuffledPair}), so memory per task
  * is bounded whatever the cardinality, and the log says which pairs took that path. Numeric columns are
  * binned with QuantileDiscretizer's quantile splits ({@link QuantileBinning}, fitted in one job for
  * all of them; a column with no usable value, all NULL or NaN, gets one bucket and MI 0) or with

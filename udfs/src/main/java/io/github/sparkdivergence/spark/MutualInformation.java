@@ -426,8 +426,26 @@ public final class MutualInformation {
     return weighted ? TIDY_WEIGHTED : TIDY;
   }
 
-  /** One task's counts of a pair as a {@link ContingencyState}'s bytes, and their total (read without them). */
-  record Partial(double total, byte[] state) implements java.io.Serializable {}
+  /**
+   * One task's counts of a pair as a {@link ContingencyState}'s bytes, and their total (read without
+   * them). A plain class, not a record: Kryo 4 (Spark 3.5) cannot set a record's final fields.
+   */
+  static final class Partial implements java.io.Serializable {
+    private static final long serialVersionUID = 1L;
+    private double total;
+    private byte[] state;
+
+    Partial() {}
+
+    Partial(double total, byte[] state) {
+      this.total = total;
+      this.state = state;
+    }
+
+    double total() { return total; }
+
+    byte[] state() { return state; }
+  }
 
   /**
    * One pair's partial states merged on the task that owns the pair: counted densely while the

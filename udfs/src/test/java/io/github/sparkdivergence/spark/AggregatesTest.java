@@ -311,6 +311,20 @@ class AggregatesTest {
       assertEquals(io.github.sparkdivergence.math.InformationMeasures.mutualInformation(s.toTable(), Math.E),
           io.github.sparkdivergence.math.InformationMeasures.mutualInformation(after.toTable(), Math.E), 1e-15);
     }
+    // what MutualInformation shuffles also survives Kryo, which clusters often configure
+    org.apache.spark.serializer.SerializerInstance kryo =
+        new org.apache.spark.serializer.KryoSerializer(new org.apache.spark.SparkConf()).newInstance();
+    io.github.sparkdivergence.counts.ContingencyState cells = new io.github.sparkdivergence.counts.ContingencyState();
+    cells.add(cells.x().idOfLong(1), cells.y().idOfLong(2), 3.0);
+    scala.reflect.ClassTag<Object> any = scala.reflect.ClassTag$.MODULE$.Any();
+    MutualInformation.Partial partial = (MutualInformation.Partial) kryo.deserialize(
+        kryo.serialize(new MutualInformation.Partial(3.0, cells.toBytes()), any), any);
+    assertEquals(3.0, partial.total(), 0.0);
+    assertArrayEquals(cells.toBytes(), partial.state());
+    MutualInformation.MergedPair viaKryo = (MutualInformation.MergedPair) kryo.deserialize(
+        kryo.serialize(MutualInformation.MergedPair.of(cells.toBytes(), false).add(partial), any), any);
+    assertEquals(6.0, viaKryo.counts().pairCounts(0).totalWeight(), 0.0);
+    assertEquals(3.0, viaKryo.total, 0.0, "the totals of the partial states added");
     // fractional weights only merge into weighted counts
     io.github.sparkdivergence.counts.ContingencyState half = new io.github.sparkdivergence.counts.ContingencyState();
     half.add(half.x().idOfLong(1), half.y().idOfLong(2), 0.5);

@@ -105,8 +105,13 @@ public final class ContingencyState implements Externalizable {
     joint.addAll(ix, iy, ws, n);
   }
 
+  /** A weight every state accepts: finite and >= 0 (NaN is none). The one rule for every caller. */
+  public static boolean isWeight(double w) {
+    return w >= 0 && w != Double.POSITIVE_INFINITY;
+  }
+
   private static void checkWeight(double w) {
-    if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
+    if (!isWeight(w)) {
       throw new IllegalArgumentException("weight must be finite and >= 0: " + w);
     }
   }
@@ -204,7 +209,7 @@ public final class ContingencyState implements Externalizable {
       int ix = in.readVarInt();
       int iy = in.readVarInt();
       double w = in.readCount();
-      if (ix < 0 || ix >= mx.length || iy < 0 || iy >= my.length || !(w >= 0) || w == Double.POSITIVE_INFINITY) {
+      if (ix < 0 || ix >= mx.length || iy < 0 || iy >= my.length || !isWeight(w)) {
         throw new IllegalArgumentException("corrupt ContingencyState: cell (" + ix + ", " + iy + ", " + w + ")");
       }
       if (w != 0) {

@@ -132,9 +132,6 @@ public final class PairwiseCounts {
    * where cycling through every pair's table on every row would evict them all.
    */
   public void addRows(int[][] ids, int count) {
-    if (weighted) {
-      throw new IllegalStateException("weighted counts need each row's weight: addRows(ids, weights, count)");
-    }
     addRows(ids, (double[]) null, count);
   }
 
@@ -181,7 +178,9 @@ public final class PairwiseCounts {
             kept++;
           }
         }
-        weights[p] += total;
+        if (weighted) {
+          weights[p] += total;
+        }
       }
       rows[p] += kept;
     }
@@ -236,12 +235,7 @@ public final class PairwiseCounts {
    */
   public void mergePairState(int p, byte[] state) {
     if (weighted) {
-      long[] cells = new long[1];
-      weights[p] += ContingencyState.readCells(state, dictionaries[first[p]], dictionaries[second[p]], (ix, iy, w) -> {
-        joint[p].add(ix, iy, w);
-        cells[0]++;
-      });
-      rows[p] += cells[0];
+      weights[p] += ContingencyState.readCells(state, dictionaries[first[p]], dictionaries[second[p]], joint[p]::add);
       return;
     }
     double total = ContingencyState.readCells(state, dictionaries[first[p]], dictionaries[second[p]],
@@ -278,8 +272,8 @@ public final class PairwiseCounts {
   }
 
   /**
-   * Rows counted for pair p (after dropping NULLs, if asked), plus the total of each state merged in
-   * (the cells of each, when weighted): 0 when nothing reached the pair.
+   * Rows counted for pair p (after dropping NULLs, if asked), plus the total of each unweighted
+   * state merged in: 0 when no row reached the pair.
    */
   public long rows(int p) {
     return rows[p];

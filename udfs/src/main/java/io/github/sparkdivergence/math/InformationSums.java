@@ -115,9 +115,6 @@ public final class InformationSums implements Serializable {
     return this;
   }
 
-  /** Whether every cell so far is a whole count (and n one, <= 2^53): what AMI needs. */
-  public boolean isIntegral() { return integral; }
-
   public long cells() { return cells; }
   public long levelsX() { return levelsX; }
   public long levelsY() { return levelsY; }

@@ -35,6 +35,7 @@ import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
+import scala.Tuple3;
 
 /**
  * Mutual information, entropies, NMI, AMI and the G-test for many column pairs in one pass:
@@ -218,21 +219,21 @@ public final class MutualInformation {
     double logBase = base;
     boolean ami = withAmi;
     boolean weighted = weight != null;
-    // a pair that outgrew its task comes back as its total only
-    List<Tuple2<Integer, Tuple2<Row, Double>>> done = counted.pairs()
-        .map(pair -> new Tuple2<>(pair._1(), new Tuple2<>(pair._2().overflowed() ? null
-            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami, weighted), pair._2().total)))
+    // (pair, its row, its total): a pair that outgrew its task comes back without a row
+    List<Tuple3<Integer, Row, Double>> done = counted.pairs()
+        .map(pair -> new Tuple3<>(pair._1(), pair._2().overflowed() ? null
+            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami, weighted), pair._2().total))
         .collect();
     List<Row> rows = new ArrayList<>();
-    for (Tuple2<Integer, Tuple2<Row, Double>> t : done) {
-      if (t._2()._1() != null) {
-        rows.add(t._2()._1());
+    for (Tuple3<Integer, Row, Double> t : done) {
+      if (t._2() != null) {
+        rows.add(t._2());
         continue;
       }
       String[] pair = names[t._1()];
       long start = System.nanoTime();
       InformationSums.Measures m = ShuffledPair.measures(counted.data(), pair[0], pair[1], weight, dropNulls, withAmi,
-          t._2()._2());
+          t._3());
       LOG.info("mutual information: pair ({}, {}) outgrew one task's budget ({} MiB): counted through shuffles, {} x {} levels,"
           + " {} cells, in {} ms", pair[0], pair[1], (budget > 0 ? budget : TaskMemory.stateBytes()) >> 20, m.levelsX(),
           m.levelsY(), m.cells(), (System.nanoTime() - start) / 1_000_000);
@@ -356,10 +357,7 @@ public final class MutualInformation {
     }
     SparkSession spark = df.sparkSession();
     java.util.Map<String, double[]> binSplits = new java.util.HashMap<>();
-    List<Column> selected = new ArrayList<>();
-    for (String c : cols) selected.add(quoted(c));
-    if (weight != null) selected.add(quoted(weight).cast("double").as(weight));
-    Dataset<Row> data = binned(df.select(selected.toArray(new Column[0])), cols, binSplits);
+    Dataset<Row> data = binned(df.select(withWeight(cols.stream().map(MutualInformation::quoted))), cols, binSplits);
 
     int k = cols.size();
     StructField[] fields = data.schema().fields();
@@ -428,7 +426,8 @@ public final class MutualInformation {
 
   /**
    * One task's counts of a pair as a {@link ContingencyState}'s bytes, and their total (read without
-   * them). A plain class, not a record: Kryo 4 (Spark 3.5) cannot set a record's final fields.
+   * them). A plain class, not a record: the Kryo 4 of every Spark line (spark.serializer=Kryo)
+   * fails on a record ("can't get field offset on a record class").
    */
   static final class Partial implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
@@ -583,8 +582,7 @@ public final class MutualInformation {
     private final PairwiseCounts counts;
     private final int[][] ids;
     private final long budget;
-    /** The weight's position in the rows (after the columns), or -1; its name for errors. */
-    private final int weightAt;
+    /** The weight column's name for errors, and the weights of a batch; null without a weight. */
     private final String weightName;
     private final double[] weights;
     private int next = Integer.MAX_VALUE;
@@ -601,7 +599,6 @@ public final class MutualInformation {
       this.counts = new PairwiseCounts(readers.length, pairs, dropNulls, budget / 2, weight != null);
       this.ids = new int[readers.length][BATCH];
       this.budget = budget;
-      this.weightAt = weight == null ? -1 : readers.length;
       this.weightName = weight;
       this.weights = weight == null ? null : new double[BATCH];
     }
@@ -623,10 +620,11 @@ public final class MutualInformation {
         int n = 0;
         while (n < BATCH && rows.hasNext()) {
           InternalRow row = rows.next();
-          if (weightAt >= 0) {
-            if (row.isNullAt(weightAt)) continue; // like sum(): a row without weight counts nothing
-            double w = row.getDouble(weightAt);
-            if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
+          if (weights != null) {
+            int at = readers.length; // the weight follows the columns
+            if (row.isNullAt(at)) continue; // like sum(): a row without weight counts nothing
+            double w = row.getDouble(at);
+            if (!ContingencyState.isWeight(w)) {
               throw new IllegalArgumentException("MutualInformation: weight column '" + weightName
                   + "' must hold finite weights >= 0 but has " + w);
             }
@@ -705,10 +703,7 @@ public final class MutualInformation {
       data0 = out.withColumn(e.getKey(), col("__split_out").cast("int")).drop(tmp, "__split_out");
       binSplits.put(e.getKey(), e.getValue());
     }
-    List<Column> kept = new ArrayList<>();
-    for (String c : cols) kept.add(quoted(c));
-    if (weight != null) kept.add(quoted(weight));
-    data = data0.select(kept.toArray(new Column[0]));
+    data = data0.select(withWeight(cols.stream().map(MutualInformation::quoted)));
     if (bins == 0) return data;
     List<String> numeric = new ArrayList<>();
     for (StructField f : data.schema().fields()) {
@@ -734,13 +729,17 @@ public final class MutualInformation {
         .setSplitsArray(fitted).setHandleInvalid("keep").transform(d);
     LOG.info("binned {} numeric column(s) {} into {} quantile bins in {} ms", numeric.size(), numeric, bins,
         (System.nanoTime() - start) / 1_000_000);
-    List<Column> select = new ArrayList<>();
-    for (String c : cols) {
+    return b.select(withWeight(cols.stream().map(c -> {
       int i = numeric.indexOf(c);
-      select.add(i < 0 ? quoted(c) : col(out[i]).cast("int").as(c));
-    }
-    if (weight != null) select.add(quoted(weight));
-    return b.select(select.toArray(Column[]::new));
+      return i < 0 ? quoted(c) : col(out[i]).cast("int").as(c);
+    })));
+  }
+
+  /** These columns, then the {@link #weight} as a double if there is one: the rows the one pass reads. */
+  private Column[] withWeight(java.util.stream.Stream<Column> columns) {
+    return java.util.stream.Stream.concat(columns,
+        weight == null ? java.util.stream.Stream.empty() : java.util.stream.Stream.of(quoted(weight).cast("double").as(weight)))
+        .toArray(Column[]::new);
   }
 
   private static Column quoted(String name) { return col(sql(name)); }

@@ -70,8 +70,9 @@ final class ShuffledPair {
           + " of it (total " + n + " in the first pass, " + sums.total + " counted through shuffles); cache or checkpoint a"
           + " nondeterministic input");
     }
-    return sums.sums.withMargins(sums.rows.histogram(), sums.columns.histogram()).measures(
-        withAmi ? sums.rows.histogram() : null, withAmi ? sums.columns.histogram() : null, "arithmetic");
+    double[][] xs = sums.rows.histogram();
+    double[][] ys = sums.columns.histogram();
+    return sums.sums.withMargins(xs, ys).measures(withAmi ? xs : null, withAmi ? ys : null, "arithmetic");
   }
 
   /**

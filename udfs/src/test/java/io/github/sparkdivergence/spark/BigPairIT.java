@@ -42,29 +42,14 @@ class BigPairIT {
     List<Row> inMemory = MutualInformation.of(titanic).columns("Class", "Age", "Survived").compute().collectAsList();
     List<Row> shuffled = MutualInformation.of(titanic).columns("Class", "Age", "Survived").maxPairBytes(1).compute().collectAsList();
     assertEquals(3, inMemory.size());
-    sameTables(inMemory, shuffled, "rows");
+    ShuffledPairTest.sameTables(inMemory, shuffled, "rows");
     Dataset<Row> counts = titanic.groupBy("Class", "Age", "Survived").count().repartition(5);
-    sameTables(inMemory, MutualInformation.of(counts).weight("count").maxPairBytes(1).compute().collectAsList(),
+    ShuffledPairTest.sameTables(inMemory, MutualInformation.of(counts).weight("count").maxPairBytes(1).compute().collectAsList(),
         "the rows' counts as weights, shuffled");
     Dataset<Row> weighted = titanic.selectExpr("*", "CASE Sex WHEN 'Male' THEN 0.75D ELSE 1.5D END AS w");
-    sameTables(MutualInformation.of(weighted).columns("Class", "Age", "Survived").weight("w").compute().collectAsList(),
+    ShuffledPairTest.sameTables(MutualInformation.of(weighted).columns("Class", "Age", "Survived").weight("w").compute().collectAsList(),
         MutualInformation.of(weighted).columns("Class", "Age", "Survived").weight("w").maxPairBytes(1).compute().collectAsList(),
         "fractional weights");
-  }
-
-  /** Field by field; n as rows and as a total weight compare by value. */
-  private static void sameTables(List<Row> expected, List<Row> actual, String what) {
-    assertEquals(expected.size(), actual.size(), what);
-    for (int i = 0; i < expected.size(); i++) {
-      for (int f = 0; f < expected.get(i).length(); f++) {
-        Object e = expected.get(i).get(f);
-        Object a = actual.get(i).get(f);
-        String field = what + ": pair " + i + " field " + f;
-        if (e instanceof Double d) assertEquals(d, ((Number) a).doubleValue(), Math.max(1e-300, 1e-13 * Math.abs(d)), field);
-        else if (e instanceof Long l && a instanceof Double d) assertEquals((double) l, d, 0.0, field);
-        else assertEquals(e, a, field);
-      }
-    }
   }
 
   @Test

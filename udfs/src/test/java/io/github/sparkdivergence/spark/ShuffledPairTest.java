@@ -22,7 +22,8 @@ class ShuffledPairTest {
   @BeforeAll
   static void start() { spark = SparkTestSession.get(); }
 
-  private static void sameTables(List<Row> expected, List<Row> actual, String what) {
+  /** Field by field, doubles to 1e-13 relative; n as rows and as a total weight compare by value. */
+  static void sameTables(List<Row> expected, List<Row> actual, String what) {
     assertEquals(expected.size(), actual.size(), what);
     for (int i = 0; i < expected.size(); i++) {
       Row e = expected.get(i);

@@ -298,7 +298,7 @@ public final class InformationAggregate extends SqlFunction {
         int wi = at[weight];
         if (row.isNullAt(wi)) return state; // like sum(): a row without weight counts nothing
         w = row.getDouble(wi);
-        if (!(w >= 0) || w == Double.POSITIVE_INFINITY) {
+        if (!ContingencyState.isWeight(w)) {
           return invalid(state, "`w`", "must be a finite weight >= 0 but was " + w);
         }
       }

@@ -105,6 +105,40 @@ class AggregatesTest {
     }
   }
 
+  /**
+   * One partition whose table starts small (rows counted one at a time, straight into it) and
+   * outgrows the direct limits part way (rows staged in batches from then on), with NULLs and
+   * fractional weights: the same state, to the last bit, as the rows added one by one in Java.
+   */
+  @Test
+  void rowsCountedDirectlyThenStagedGiveTheTableOfTheRows() {
+    List<Row> rows = new java.util.ArrayList<>();
+    java.util.Random r = new java.util.Random(5);
+    io.github.sparkdivergence.counts.ContingencyState expected = new io.github.sparkdivergence.counts.ContingencyState();
+    for (int i = 0; i < 60_000; i++) {
+      // 20,000 rows of a 30 x 20 table, then x from 9,000 values and y from 40: past both limits
+      String x = i % 97 == 0 ? null : "x" + (i < 20_000 ? r.nextInt(30) : r.nextInt(9_000));
+      String y = "y" + (i < 20_000 ? r.nextInt(20) : r.nextInt(40));
+      double w = 0.1 * (i % 7) + 0.05;
+      rows.add(org.apache.spark.sql.RowFactory.create(x, y, w));
+      int ix = x == null ? expected.x().idOfNull() : expected.x().idOfBytes(x.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, x.length());
+      int iy = expected.y().idOfBytes(y.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, y.length());
+      expected.add(ix, iy, w);
+    }
+    assertTrue(expected.cells() > 16_384 && expected.distinctX() > 4096, "the rows outgrow the direct limits");
+    // the state crosses the wire once between the partial and the final aggregate: so does this one
+    io.github.sparkdivergence.counts.ContingencyState wire =
+        io.github.sparkdivergence.counts.ContingencyState.fromBytes(expected.toBytes());
+    double mi = io.github.sparkdivergence.math.InformationMeasures.mutualInformation(wire.toTable(), Math.E);
+    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+        .add("x", "string").add("y", "string").add("w", "double");
+    spark.createDataFrame(rows, schema).coalesce(1).createOrReplaceTempView("switching");
+    Row got = spark.sql("SELECT mutual_info(x, y, w), count(*) FROM switching").first();
+    assertEquals(60_000L, got.getLong(1));
+    assertEquals(mi, got.getDouble(0), 0.0, "MI of the switching partition");
+    assertTrue(mi > 0.01, "a table with some dependence: " + mi);
+  }
+
   @Test
   void nullIsACategoryUnlessFiltered() {
     table("syn_nulls").createOrReplaceTempView("nulls");

@@ -304,6 +304,13 @@ public final class InformationAggregate extends SqlFunction {
       }
       if (option >= 0) readOption(state, row, at[option]);
       if (state.invalid) return state;
+      ContingencyState direct = state.splits == null ? state.direct() : null;
+      if (direct != null) {
+        int ix = readers[0].intern(direct.x(), row, at[0], types[0]);
+        int iy = readers.length > 1 ? readers[1].intern(direct.y(), row, at[1], types[1]) : direct.y().idOfNull();
+        direct.add(ix, iy, w);
+        return state.directRow() ? counted(state) : state;
+      }
       InformationState.Pending p = state.pending();
       if (state.splits != null) {
         if (row.isNullAt(at[0])) {

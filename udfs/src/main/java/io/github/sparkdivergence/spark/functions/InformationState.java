@@ -106,6 +106,35 @@ public final class InformationState implements Serializable {
     pending = null;
   }
 
+  /**
+   * Categories per dictionary, and cells, up to which rows are counted one at a time, straight into
+   * the table: tables this small stay in the caches, so staging the values in a batch (a copy and a
+   * second pass) costs more than the misses it would overlap. Measured on 50 x 50 and flights: the
+   * task CPU over the two-column scan fell from about 42 to 24 ns per row (docs/benchmarks.md).
+   */
+  static final int DIRECT_MAX_CATEGORIES = 1 << 12;
+  static final int DIRECT_MAX_CELLS = 1 << 14;
+  /** Rows counted directly since the table was last held to the limits. */
+  private transient int directRows;
+
+  /**
+   * The table, when the next row should be counted straight into it (nothing staged and both
+   * dictionaries still small); null when it should be staged with {@link #pending()}.
+   */
+  ContingencyState direct() {
+    if (pending != null && pending.x.size() > 0) return null;
+    ContingencyState t = table;
+    return t.distinctX() <= DIRECT_MAX_CATEGORIES && t.distinctY() <= DIRECT_MAX_CATEGORIES
+        && t.cells() <= DIRECT_MAX_CELLS ? t : null;
+  }
+
+  /** Records a row counted directly; true every {@link CategoryDictionary#BATCH} rows, as a full batch. */
+  boolean directRow() {
+    if (++directRows < CategoryDictionary.BATCH) return false;
+    directRows = 0;
+    return true;
+  }
+
   /** Where the next row's x and y are staged: count them with {@link #table()} once full. */
   Pending pending() {
     if (pending == null) pending = new Pending();

@@ -14,7 +14,7 @@
 #
 # Options of the first program (see its class comment): --rows N, --rounds R, --partitions P,
 # --flights PATH|none, --seed S, --no-matrix, --no-codes, --only REGEX, --out FILE|none.
-# BIG_PAIRS_ARGS: options of the second (--rows N, --heaps 2g,8g, --timeout S, --only REGEX,
+# BIG_PAIRS_ARGS: options of the second (--rows N, --heaps 2g,8g, --timeout S, --runs N, --only REGEX,
 # --out FILE|none; see its class comment). Environment: BENCH_HEAP (first program, default 12g),
 # BENCH_JVM_OPTS (extra JVM options, e.g. -XX:StartFlightRecording=filename=agg.jfr).
 # The script does not take the lock itself: wrap it in flock as above.

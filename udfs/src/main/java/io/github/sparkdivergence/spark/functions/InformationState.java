@@ -109,8 +109,8 @@ public final class InformationState implements Serializable {
   /**
    * Categories per dictionary, and cells, up to which rows are counted one at a time, straight into
    * the table: tables this small stay in the caches, so staging the values in a batch (a copy and a
-   * second pass) costs more than the misses it would overlap. Measured on 50 x 50 and flights: the
-   * task CPU over the two-column scan fell from about 42 to 24 ns per row (docs/benchmarks.md).
+   * second pass) costs more than the misses it would overlap. Measured on cached 50 x 50 rows: the
+   * task CPU over the two-column scan fell from about 43 to 21 ns per row (docs/benchmarks.md).
    */
   static final int DIRECT_MAX_CATEGORIES = 1 << 12;
   static final int DIRECT_MAX_CELLS = 1 << 14;
@@ -118,8 +118,8 @@ public final class InformationState implements Serializable {
   private transient int directRows;
 
   /**
-   * The table, when the next row should be counted straight into it (nothing staged and both
-   * dictionaries still small); null when it should be staged with {@link #pending()}.
+   * The table, when the next row should be counted straight into it (nothing staged, both
+   * dictionaries and the cells still within the limits above); null when it should be staged with {@link #pending()}.
    */
   ContingencyState direct() {
     if (pending != null && pending.x.size() > 0) return null;

@@ -328,7 +328,9 @@ public final class BigPairBenchmark {
     double[] walls = new double[runs];
     double[] cpus = new double[runs];
     long peakUse = 0;
+    int last = -1;
     for (int run = 0; run < runs && status.equals("ok"); run++) {
+      last = run;
       System.gc();
       System.gc();
       long baseline = memory.getHeapMemoryUsage().getUsed();
@@ -349,8 +351,9 @@ public final class BigPairBenchmark {
       peakUse = Math.max(peakUse, peak.get() - baseline);
       System.out.printf(Locale.ROOT, "run %d: %.2f s, task CPU %.2f s%n", run + 1, walls[run], cpus[run]);
     }
-    double wall = status.equals("ok") ? median(walls) : walls[0];
-    double cpu = status.equals("ok") ? median(cpus) : cpus[0];
+    // a failed run is reported as it went, not with the runs before it
+    double wall = status.equals("ok") ? median(walls) : walls[last];
+    double cpu = status.equals("ok") ? median(cpus) : cpus[last];
     System.out.println(RESULT + String.join("\t", status.replace('\t', ' ').replace('\n', ' '),
         Double.toString(wall), Double.toString(cpu), Long.toString(peakUse),
         Double.toString(mi), Long.toString(cells[0])));

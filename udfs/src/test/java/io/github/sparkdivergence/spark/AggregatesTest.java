@@ -3,8 +3,11 @@ package io.github.sparkdivergence.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.sparkdivergence.counts.ContingencyState;
+import io.github.sparkdivergence.math.InformationMeasures;
 import io.github.sparkdivergence.spark.functions.InformationAggregate;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -14,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -114,23 +119,22 @@ class AggregatesTest {
   void rowsCountedDirectlyThenStagedGiveTheTableOfTheRows() {
     List<Row> rows = new java.util.ArrayList<>();
     java.util.Random r = new java.util.Random(5);
-    io.github.sparkdivergence.counts.ContingencyState expected = new io.github.sparkdivergence.counts.ContingencyState();
+    ContingencyState expected = new ContingencyState();
     for (int i = 0; i < 60_000; i++) {
       // 20,000 rows of a 30 x 20 table, then x from 9,000 values and y from 40: past both limits
       String x = i % 97 == 0 ? null : "x" + (i < 20_000 ? r.nextInt(30) : r.nextInt(9_000));
       String y = "y" + (i < 20_000 ? r.nextInt(20) : r.nextInt(40));
       double w = 0.1 * (i % 7) + 0.05;
-      rows.add(org.apache.spark.sql.RowFactory.create(x, y, w));
-      int ix = x == null ? expected.x().idOfNull() : expected.x().idOfBytes(x.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, x.length());
-      int iy = expected.y().idOfBytes(y.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0, y.length());
+      rows.add(RowFactory.create(x, y, w));
+      int ix = x == null ? expected.x().idOfNull() : expected.x().idOfBytes(x.getBytes(StandardCharsets.UTF_8), 0, x.length());
+      int iy = expected.y().idOfBytes(y.getBytes(StandardCharsets.UTF_8), 0, y.length());
       expected.add(ix, iy, w);
     }
     assertTrue(expected.cells() > 16_384 && expected.distinctX() > 4096, "the rows outgrow the direct limits");
     // the state crosses the wire once between the partial and the final aggregate: so does this one
-    io.github.sparkdivergence.counts.ContingencyState wire =
-        io.github.sparkdivergence.counts.ContingencyState.fromBytes(expected.toBytes());
-    double mi = io.github.sparkdivergence.math.InformationMeasures.mutualInformation(wire.toTable(), Math.E);
-    org.apache.spark.sql.types.StructType schema = new org.apache.spark.sql.types.StructType()
+    ContingencyState wire = ContingencyState.fromBytes(expected.toBytes());
+    double mi = InformationMeasures.mutualInformation(wire.toTable(), Math.E);
+    StructType schema = new StructType()
         .add("x", "string").add("y", "string").add("w", "double");
     spark.createDataFrame(rows, schema).coalesce(1).createOrReplaceTempView("switching");
     Row got = spark.sql("SELECT mutual_info(x, y, w), count(*) FROM switching").first();

@@ -219,13 +219,14 @@ public final class MutualInformation {
     double logBase = base;
     boolean ami = withAmi;
     boolean weighted = weight != null;
-    // (pair, its row, its total): a pair that outgrew its task comes back without a row
-    List<Tuple3<Integer, Row, Double>> done = counted.pairs()
+    // (pair, its row, its total and rows): a pair that outgrew its task comes back without a row
+    List<Tuple3<Integer, Row, double[]>> done = counted.pairs()
         .map(pair -> new Tuple3<>(pair._1(), pair._2().overflowed() ? null
-            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami, weighted), pair._2().total))
+            : tidyRow(names[pair._1()], pair._2().counts.pairCounts(0), logBase, ami, weighted),
+            new double[] {pair._2().total, pair._2().rows}))
         .collect();
     List<Row> rows = new ArrayList<>();
-    for (Tuple3<Integer, Row, Double> t : done) {
+    for (Tuple3<Integer, Row, double[]> t : done) {
       if (t._2() != null) {
         rows.add(t._2());
         continue;
@@ -233,7 +234,7 @@ public final class MutualInformation {
       String[] pair = names[t._1()];
       long start = System.nanoTime();
       InformationSums.Measures m = ShuffledPair.measures(counted.data(), pair[0], pair[1], weight, dropNulls, withAmi,
-          t._3());
+          t._3()[0], (long) t._3()[1]);
       LOG.info("mutual information: pair ({}, {}) outgrew one task's budget ({} MiB): counted through shuffles, {} x {} levels,"
           + " {} cells, in {} ms", pair[0], pair[1], (budget > 0 ? budget : TaskMemory.stateBytes()) >> 20, m.levelsX(),
           m.levelsY(), m.cells(), (System.nanoTime() - start) / 1_000_000);
@@ -389,7 +390,7 @@ public final class MutualInformation {
         .mapPartitionsToPair(rows -> new PairCounter(rows, readers, types, pairIndex, drop, budget, weightColumn));
     // Every pair gets a row, also when no row reaches it (empty input, or NULLs dropped).
     List<Tuple2<Integer, Partial>> empty = new ArrayList<>();
-    Partial emptyState = new Partial(0, new ContingencyState().toBytes());
+    Partial emptyState = new Partial(0, 0, new ContingencyState().toBytes());
     for (int p = 0; p < pairIndex.length; p++) empty.add(new Tuple2<>(p, emptyState));
     partial = partial.union(JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelizePairs(empty, 1));
     int reducers = Math.max(1, Math.min(pairs.size(), spark.sessionState().conf().numShufflePartitions()));
@@ -425,23 +426,27 @@ public final class MutualInformation {
   }
 
   /**
-   * One task's counts of a pair as a {@link ContingencyState}'s bytes, and their total (read without
-   * them). A plain class, not a record: the Kryo 4 of every Spark line (spark.serializer=Kryo)
+   * One task's counts of a pair as a {@link ContingencyState}'s bytes, their total and the rows
+   * they count (read without them). A plain class, not a record: the Kryo 4 of every Spark line (spark.serializer=Kryo)
    * fails on a record ("can't get field offset on a record class").
    */
   static final class Partial implements java.io.Serializable {
     private static final long serialVersionUID = 1L;
     private double total;
+    private long rows;
     private byte[] state;
 
     Partial() {}
 
-    Partial(double total, byte[] state) {
+    Partial(double total, long rows, byte[] state) {
       this.total = total;
+      this.rows = rows;
       this.state = state;
     }
 
     double total() { return total; }
+
+    long rows() { return rows; }
 
     byte[] state() { return state; }
   }
@@ -462,6 +467,8 @@ public final class MutualInformation {
     private boolean weighted;
     /** Every state's total, also after the counts were let go: the n of the shuffled path. */
     double total;
+    /** Every state's rows, also after the counts were let go: how the shuffled path sizes its tasks. */
+    long rows;
 
     public MergedPair() {}
 
@@ -482,6 +489,7 @@ public final class MutualInformation {
 
     MergedPair add(Partial p) {
       total += p.total();
+      rows += p.rows();
       return add(p.state());
     }
 
@@ -504,6 +512,7 @@ public final class MutualInformation {
 
     MergedPair add(MergedPair other) {
       total += other.total;
+      rows += other.rows;
       if (other.counts == null) counts = null;
       return counts == null ? this : add(other.counts.pairState(0));
     }
@@ -513,6 +522,7 @@ public final class MutualInformation {
       out.writeLong(budget);
       out.writeBoolean(weighted);
       out.writeDouble(total);
+      out.writeLong(rows);
       byte[] b = counts == null ? null : counts.pairState(0);
       out.writeInt(b == null ? -1 : b.length);
       if (b != null) out.write(b);
@@ -523,6 +533,7 @@ public final class MutualInformation {
       budget = in.readLong();
       weighted = in.readBoolean();
       total = in.readDouble();
+      rows = in.readLong();
       int length = in.readInt();
       if (length < 0) {
         counts = null;
@@ -649,7 +660,7 @@ public final class MutualInformation {
     public Tuple2<Integer, Partial> next() {
       if (!hasNext()) throw new NoSuchElementException();
       int p = next++;
-      return new Tuple2<>(p, new Partial(counts.totalWeight(p), counts.pairState(p)));
+      return new Tuple2<>(p, new Partial(counts.totalWeight(p), counts.rows(p), counts.pairState(p)));
     }
   }
 

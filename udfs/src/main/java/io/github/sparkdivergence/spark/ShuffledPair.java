@@ -47,10 +47,10 @@ final class ShuffledPair {
    * category unless {@code dropNulls}; {@code withAmi} false leaves AMI NULL. {@code weight}: a
    * double column of {@code data} whose values (finite, >= 0, checked before) are summed per cell
    * instead of counting rows; a row without weight counts nothing; null: rows are counted. {@code n}:
-   * the pair's total count or weight, from the one pass.
+   * the pair's total count or weight, from the one pass; {@code rows}: the rows it counted there.
    */
   static InformationSums.Measures measures(Dataset<Row> data, String a, String b, String weight, boolean dropNulls,
-      boolean withAmi, double n) {
+      boolean withAmi, double n, long rows) {
     Column w = weight == null ? functions.lit(1.0) : col(quoted(weight));
     Dataset<Row> d = data.select(normalized(data, a).as("x"), normalized(data, b).as("y"), w.as("w"));
     if (dropNulls) d = d.where("x IS NOT NULL AND y IS NOT NULL");
@@ -58,12 +58,13 @@ final class ShuffledPair {
     // partitioned by x, so the sum per (x, y) and the window over x need no further shuffle; counts
     // are whole doubles (exact below 2^53), weights summed as the in-memory path sums them
     WindowSpec byX = Window.partitionBy("x").orderBy("y");
-    Dataset<Row> cells = d.repartition(col("x")).groupBy("x", "y").agg(functions.sum("w").as("c"))
+    int parts = tasks(rows, data.sparkSession().sparkContext().defaultParallelism());
+    Dataset<Row> cells = d.repartition(parts, col("x")).groupBy("x", "y").agg(functions.sum("w").as("c"))
         .select(col("y"), col("c"),
             functions.sum("c").over(byX.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing())).as("a"),
             functions.row_number().over(byX).equalTo(1).as("first"));
-    Dataset<Row> byY = cells.repartition(col("y")).sortWithinPartitions("y");
-    Cells sums = byY.javaRDD().mapPartitions(rows -> columnSums(rows, n)).fold(new Cells(n), Cells::merge);
+    Dataset<Row> byY = cells.repartition(parts, col("y")).sortWithinPartitions("y");
+    Cells sums = byY.javaRDD().mapPartitions(part -> columnSums(part, n)).fold(new Cells(n), Cells::merge);
     // counts: the same whole numbers; weights: the same values summed in another order
     if (!(Math.abs(sums.total - n) <= (weight == null ? 0 : 1e-9 * n))) {
       throw new IllegalStateException("pair (" + a + ", " + b + "): the input changed between MutualInformation's two reads"
@@ -73,6 +74,22 @@ final class ShuffledPair {
     double[][] xs = sums.rows.histogram();
     double[][] ys = sums.columns.histogram();
     return sums.sums.withMargins(xs, ys).measures(withAmi ? xs : null, withAmi ? ys : null, "arithmetic");
+  }
+
+  /** Rows per task of the two shuffles: far fewer and the tasks' fixed costs add up, far more and the cores idle. */
+  static final long ROWS_PER_TASK = 1_000_000;
+
+  /**
+   * How many tasks each shuffle gets: a multiple of the cores ({@code parallelism}) with at most
+   * about {@link #ROWS_PER_TASK} rows each. A fixed number, so adaptive execution leaves it be: by
+   * its 64 MiB target it made 3 tasks of the 10M rows of a 5M x 5M pair on 2 cores, the third
+   * running alone, and that stage took 14 s (40 s task CPU in all); 10 or 20 tasks took 8.5-10 s
+   * (33 s), 200 took 16-17 s (generated 5M x 5M, 2 GiB heap, local[2]; docs/benchmarks.md).
+   */
+  static int tasks(long rows, int parallelism) {
+    int cores = Math.max(1, parallelism);
+    long rounds = Math.max(1, -Math.floorDiv(-rows, (long) cores * ROWS_PER_TASK)); // ceil, rows >= 0
+    return (int) Math.min(Integer.MAX_VALUE / 2, rounds * cores);
   }
 
   /**

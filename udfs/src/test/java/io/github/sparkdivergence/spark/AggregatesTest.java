@@ -334,7 +334,8 @@ class AggregatesTest {
         byte[] label = ("v" + i % 97).getBytes(java.nio.charset.StandardCharsets.UTF_8);
         s.add(s.x().idOfBytes(label, 0, label.length), s.y().idOfLong(i % 13), weighted ? 0.25 * (i % 5) : 1.0);
       }
-      MutualInformation.MergedPair merged = MutualInformation.MergedPair.of(s.toBytes(), weighted);
+      MutualInformation.MergedPair merged = MutualInformation.MergedPair.of(s.toBytes(), weighted)
+          .add(new MutualInformation.Partial(0, 5_000, new io.github.sparkdivergence.counts.ContingencyState().toBytes()));
       java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
       try (java.io.ObjectOutputStream out = new java.io.ObjectOutputStream(bytes)) {
         out.writeObject(merged);
@@ -346,6 +347,7 @@ class AggregatesTest {
       io.github.sparkdivergence.counts.ContingencyState after = back.counts().pairCounts(0);
       assertEquals(weighted ? 2_500.0 : 5_000.0, after.totalWeight(), 0.0, "weighted " + weighted);
       assertEquals(s.cells(), after.cells());
+      assertEquals(5_000, back.rows, "the rows the shuffled path sizes its tasks by");
       assertEquals(io.github.sparkdivergence.math.InformationMeasures.mutualInformation(s.toTable(), Math.E),
           io.github.sparkdivergence.math.InformationMeasures.mutualInformation(after.toTable(), Math.E), 1e-15);
     }
@@ -356,13 +358,15 @@ class AggregatesTest {
     cells.add(cells.x().idOfLong(1), cells.y().idOfLong(2), 3.0);
     scala.reflect.ClassTag<Object> any = scala.reflect.ClassTag$.MODULE$.Any();
     MutualInformation.Partial partial = (MutualInformation.Partial) kryo.deserialize(
-        kryo.serialize(new MutualInformation.Partial(3.0, cells.toBytes()), any), any);
+        kryo.serialize(new MutualInformation.Partial(3.0, 1, cells.toBytes()), any), any);
     assertEquals(3.0, partial.total(), 0.0);
+    assertEquals(1, partial.rows());
     assertArrayEquals(cells.toBytes(), partial.state());
     MutualInformation.MergedPair viaKryo = (MutualInformation.MergedPair) kryo.deserialize(
         kryo.serialize(MutualInformation.MergedPair.of(cells.toBytes(), false).add(partial), any), any);
     assertEquals(6.0, viaKryo.counts().pairCounts(0).totalWeight(), 0.0);
     assertEquals(3.0, viaKryo.total, 0.0, "the totals of the partial states added");
+    assertEquals(1, viaKryo.rows, "the rows of the partial states added");
     // fractional weights only merge into weighted counts
     io.github.sparkdivergence.counts.ContingencyState half = new io.github.sparkdivergence.counts.ContingencyState();
     half.add(half.x().idOfLong(1), half.y().idOfLong(2), 0.5);

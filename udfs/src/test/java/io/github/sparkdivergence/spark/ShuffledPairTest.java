@@ -177,6 +177,19 @@ class ShuffledPairTest {
    * gives other rows each time fails the job, naming the pair, instead of mixing the two reads.
    */
   @Test
+  void shufflesGetAMultipleOfTheCoresWithAtMostAMillionRowsATask() {
+    assertEquals(2, ShuffledPair.tasks(0, 2));
+    assertEquals(2, ShuffledPair.tasks(2_000_000, 2));
+    assertEquals(4, ShuffledPair.tasks(2_000_001, 2));
+    assertEquals(10, ShuffledPair.tasks(10_000_000, 2));
+    assertEquals(200, ShuffledPair.tasks(10_000_000, 200));
+    assertEquals(400, ShuffledPair.tasks(200_000_001, 200));
+    assertEquals(3, ShuffledPair.tasks(5, 3));
+    assertEquals(1, ShuffledPair.tasks(5, 0));
+    assertEquals(Integer.MAX_VALUE / 2, ShuffledPair.tasks(Long.MAX_VALUE, 1));
+  }
+
+  @Test
   void anInputThatChangesBetweenTheReadsFails() {
     org.apache.spark.sql.expressions.UserDefinedFunction coin = org.apache.spark.sql.functions.udf(
         () -> Math.random() < 0.5, org.apache.spark.sql.types.DataTypes.BooleanType).asNondeterministic();

@@ -121,7 +121,19 @@ public final class InformationSums implements Serializable {
 
   /** Every measure, in nats (entropies, MI, VI) or unitless, as the in-memory table gives them. */
   public record Measures(double n, long levelsX, long levelsY, long cells, double hx, double hy, double hxy,
-      double hxGivenY, double vi, double mi, double nmi, double ami, double emi, InformationMeasures.GTest gTest) {}
+      double hxGivenY, double vi, double mi, double nmi, double ami, double emi, InformationMeasures.GTest gTest) {
+    /**
+     * NMI and AMI with {@code method}'s mean of H(X) and H(Y), the rest unchanged: 1.0 for one
+     * level each, NMI 0.0 when MI is, AMI NaN without EMI (skipped, or weights not whole counts).
+     */
+    public Measures withMethod(String method) {
+      AverageMethod m = AverageMethod.parse(method, 1);
+      boolean oneEach = InformationMeasures.oneLevelEach(levelsX, levelsY);
+      double withNmi = oneEach ? 1.0 : mi == 0 ? 0.0 : InformationMeasures.nmi(mi, hx, hy, m);
+      double withAmi = oneEach ? 1.0 : Double.isNaN(emi) ? Double.NaN : InformationMeasures.ami(mi, emi, hx, hy, m);
+      return new Measures(n, levelsX, levelsY, cells, hx, hy, hxy, hxGivenY, vi, mi, withNmi, withAmi, emi, gTest);
+    }
+  }
 
   /**
    * The measures, NMI and AMI with {@code method}. {@code xMargins} and {@code yMargins} are the
@@ -130,27 +142,21 @@ public final class InformationSums implements Serializable {
    * then; so do weights that are not whole counts, as in {@link InformationMeasures#adjustedMutualInfo}.
    */
   public Measures measures(double[][] xMargins, double[][] yMargins, String method) {
-    AverageMethod m = AverageMethod.parse(method, 1);
     boolean empty = !(n > 0);
     double hX = empty ? 0.0 : hx.value();
     double hY = empty ? 0.0 : hy.value();
     boolean single = levelsX <= 1 || levelsY <= 1;
     double miNats = single ? 0.0 : Math.max(mi.value(), 0.0);
     double miAllNats = single ? 0.0 : Math.max(miAll.value(), 0.0);
-    boolean oneEach = InformationMeasures.oneLevelEach(levelsX, levelsY);
-    double nmi = oneEach ? 1.0 : miNats == 0 ? 0.0 : InformationMeasures.nmi(miNats, hX, hY, m);
     double emi = Double.NaN;
-    double ami = Double.NaN;
-    if (oneEach) {
-      ami = 1.0;
-    } else if (xMargins != null && yMargins != null && integral) {
+    if (!InformationMeasures.oneLevelEach(levelsX, levelsY) && xMargins != null && yMargins != null && integral) {
       emi = single ? 0.0 : ExpectedMutualInformation.of(xMargins, yMargins, n);
-      ami = InformationMeasures.ami(miNats, emi, hX, hY, m);
     }
     long dof = (long) Math.max(0, levelsX - 1) * Math.max(0, levelsY - 1);
     InformationMeasures.GTest g = dof == 0 ? new InformationMeasures.GTest(0.0, 0, 1.0)
         : InformationMeasures.gTest(n, miAllNats, dof);
     return new Measures(n, levelsX, levelsY, cells, hX, hY, empty ? 0.0 : hxy.value(), empty ? 0.0 : hxGivenY.value(),
-        empty ? 0.0 : vi.value(), miNats, nmi, ami, emi, g);
+        empty ? 0.0 : vi.value(), miNats, Double.NaN, Double.NaN, emi, g).withMethod(method);
   }
+
 }

@@ -1,14 +1,17 @@
 package io.github.sparkdivergence.spark;
 
 import io.github.sparkdivergence.spark.catalyst.FunctionBinder;
+import io.github.sparkdivergence.spark.catalyst.GlobalInformationStrategy;
 import io.github.sparkdivergence.spark.functions.DivergenceRegistry;
 import io.github.sparkdivergence.spark.functions.FunctionSpec;
 import java.util.Collections;
 import java.util.Map;
 import java.util.WeakHashMap;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.SparkSessionExtensions;
 import org.apache.spark.sql.SparkSessionExtensionsProvider;
 import org.apache.spark.sql.catalyst.FunctionIdentifier;
+import org.apache.spark.sql.execution.SparkStrategy;
 import scala.Tuple3;
 import scala.runtime.AbstractFunction1;
 import scala.runtime.BoxedUnit;
@@ -39,6 +42,7 @@ public final class DivergenceExtensions extends AbstractFunction1<SparkSessionEx
       extensions.injectFunction(new Tuple3(new FunctionIdentifier(spec.name()),
           spec.expressionInfo(), new Builder(spec)));
     }
+    extensions.injectPlannerStrategy(new StrategyBuilder());
     return BoxedUnit.UNIT;
   }
 
@@ -55,5 +59,10 @@ public final class DivergenceExtensions extends AbstractFunction1<SparkSessionEx
         scala.collection.Seq<org.apache.spark.sql.catalyst.expressions.Expression> children) {
       return FunctionBinder.build(spec, children);
     }
+  }
+
+  /** The planner strategy of global information aggregates (see {@link GlobalInformationStrategy}). */
+  static final class StrategyBuilder extends AbstractFunction1<SparkSession, SparkStrategy> implements java.io.Serializable {
+    @Override public SparkStrategy apply(SparkSession session) { return new GlobalInformationStrategy(); }
   }
 }

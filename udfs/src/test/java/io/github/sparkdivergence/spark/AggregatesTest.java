@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
@@ -205,11 +206,16 @@ class AggregatesTest {
     close(Math.log(2), r.getDouble(2), 1e-15, 0, "valid call in the same query");
   }
 
+  /** Past the cell limit a global call is counted through shuffles; a group's names the scalable path. */
   @Test
-  void cellLimitNamesTheScalablePath() {
+  void cellLimitFallsBackGloballyAndNamesTheScalablePathPerGroup() {
+    double inMemory = spark.range(100).selectExpr("mutual_info(id, id % 7)").first().getDouble(0);
     spark.conf().set(InformationAggregate.MAX_CELLS_CONF, "10");
     try {
-      Exception e = assertThrows(Exception.class, () -> spark.range(100).selectExpr("mutual_info(id, id % 7)").collect());
+      double shuffled = spark.range(100).selectExpr("mutual_info(id, id % 7)").first().getDouble(0);
+      assertEquals(inMemory, shuffled, 1e-13 * inMemory);
+      Exception e = assertThrows(Exception.class,
+          () -> spark.range(100).groupBy(functions.expr("id % 2")).agg(functions.expr("mutual_info(id, id % 7)")).collect());
       assertTrue(rootMessage(e).contains("MutualInformation.of(df)"), rootMessage(e));
     } finally {
       spark.conf().unset(InformationAggregate.MAX_CELLS_CONF);

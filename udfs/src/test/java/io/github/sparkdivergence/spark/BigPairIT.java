@@ -2,6 +2,7 @@ package io.github.sparkdivergence.spark;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.github.sparkdivergence.spark.functions.InformationAggregate;
 import java.util.List;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -14,7 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A pair far larger than one task's budget, on two executor JVMs of 512 MiB each (a budget of 64
  * MiB per task): {@code MutualInformation} counts it through shuffles and gets the exact measures,
- * and the {@code mutual_info} aggregate fails with the limit named instead of running out of heap.
+ * so does a global {@code mutual_info} in SQL, and with that turned off the aggregate fails with
+ * the limit named instead of running out of heap.
  */
 @org.junit.jupiter.api.Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
 class BigPairIT {
@@ -53,7 +55,7 @@ class BigPairIT {
   }
 
   @Test
-  void aPairLargerThanATaskCompletesThroughShufflesAndTheAggregateFailsClearly() {
+  void aPairLargerThanATaskCompletesThroughShufflesFromTheApiAndFromSql() {
     long half = ROWS / 2;
     Dataset<Row> data = spark.range(0, ROWS, 1, 8).selectExpr(
         "concat('x', pmod(xxhash64(id, 1), " + half + ")) AS x",
@@ -75,7 +77,16 @@ class BigPairIT {
     assertTrue(r.getLong(12) > 400_000 && r.getLong(13) > 400_000, "levels " + r.getLong(12) + " x " + r.getLong(13));
     assertFalse(r.isNullAt(8), "ami computed");
 
+    // SQL: the aggregate's states outgrow their tasks, and the pair is counted through shuffles
+    Row sql = spark.sql("SELECT mutual_info(x, y), adjusted_mutual_info(x, y), mutual_info_summary(x, y).levels_a"
+        + " FROM big_pair").first();
+    assertEquals(r.getDouble(6), sql.getDouble(0), 1e-13 * r.getDouble(6), "SQL mutual_info through shuffles");
+    assertEquals(r.getDouble(8), sql.getDouble(1), 1e-13 * Math.abs(r.getDouble(8)), "SQL adjusted_mutual_info");
+    assertEquals(r.getLong(12), sql.getLong(2), "levels of x");
+
+    spark.conf().set(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF, "false");
     Exception e = assertThrows(Exception.class, () -> spark.sql("SELECT mutual_info(x, y) FROM big_pair").collect());
+    spark.conf().unset(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF);
     String message = StatesTest.root(e);
     assertTrue(message.contains("SPARK_DIVERGENCE_AGGREGATE_STATE_TOO_LARGE") || message.contains("mutual_info: "), message);
     assertTrue(message.contains("MutualInformation.of(df)"), "names the way out: " + message);

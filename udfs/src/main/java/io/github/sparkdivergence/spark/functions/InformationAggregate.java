@@ -6,6 +6,7 @@ import io.github.sparkdivergence.counts.MergeableState;
 import io.github.sparkdivergence.math.AverageMethod;
 import io.github.sparkdivergence.math.ContingencyTable;
 import io.github.sparkdivergence.math.InformationMeasures;
+import io.github.sparkdivergence.math.InformationSums;
 import io.github.sparkdivergence.math.LogBase;
 import io.github.sparkdivergence.spark.DivergenceQueryException;
 import io.github.sparkdivergence.spark.InvalidDivergenceInputException;
@@ -45,6 +46,13 @@ public final class InformationAggregate extends SqlFunction {
    * cores (the concurrent tasks), taken where the state lives, so no group can take the heap.
    */
   public static final String MAX_STATE_BYTES_CONF = "spark.divergence.aggregate.maxStateBytes";
+
+  /**
+   * Whether a global call (no GROUP BY) whose state outgrows {@link #MAX_CELLS_CONF} or {@link
+   * #MAX_STATE_BYTES_CONF} is counted again through shuffles, with memory per task bounded, rather
+   * than failing the query (default true; needs the extension, which the jar's service file applies).
+   */
+  public static final String SHUFFLE_WHEN_TOO_LARGE_CONF = "spark.divergence.aggregate.shuffleWhenTooLarge";
 
   /** The state limits of a call, read from the session's conf when the call is bound. */
   record Limits(long maxCells, long maxStateBytes) implements Serializable {
@@ -299,7 +307,7 @@ public final class InformationAggregate extends SqlFunction {
         if (row.isNullAt(wi)) return state; // like sum(): a row without weight counts nothing
         w = row.getDouble(wi);
         if (!ContingencyState.isWeight(w)) {
-          return invalid(state, "`w`", "must be a finite weight >= 0 but was " + w);
+          return invalid(state, "`w`", weightProblem(w));
         }
       }
       if (option >= 0) readOption(state, row, at[option]);
@@ -375,10 +383,81 @@ public final class InformationAggregate extends SqlFunction {
 
     /** A total weight past the largest double: the measures would be wrong, so the input is invalid. */
     private InformationState overflow(InformationState state) {
-      invalid(state, "`w`", "sums to more than " + Double.MAX_VALUE + " in one group (the total weight overflows"
-          + " a double; scale the weights down)");
+      invalid(state, "`w`", TOTAL_WEIGHT_PROBLEM);
       return state;
     }
+
+    /** What is wrong with a weight that is not finite and >= 0 ({@link ContingencyState#isWeight}). */
+    public static String weightProblem(double w) {
+      return "must be a finite weight >= 0 but was " + w;
+    }
+
+    /** What is wrong with weights whose total overflows a double. */
+    public static final String TOTAL_WEIGHT_PROBLEM = "sums to more than " + Double.MAX_VALUE
+        + " in one group (the total weight overflows a double; scale the weights down)";
+
+    /**
+     * An invalid argument for the whole call: the error under ANSI mode, else a NULL result (as
+     * an invalid row makes the state's result NULL).
+     */
+    public Object invalidResult(String argument, String problem) {
+      if (ansi) throw new InvalidDivergenceInputException(measure.sqlName, argument, problem);
+      return null;
+    }
+
+    /**
+     * Whether this call's result can come from the sums of its pair counted through shuffles
+     * ({@link InformationSums}): the two-column measures, not the saved states nor one column's
+     * entropy (whose second shuffle, by a constant y, would put every cell on one task).
+     */
+    public boolean countsThroughShuffles() {
+      return measure.columns == 2 && !measure.savesState();
+    }
+
+    /** The position of the weight argument, -1 without one. */
+    public int weightArgument() { return weight; }
+
+    /** The position of the option argument (base, method, splits), -1 without one. */
+    public int optionArgument() { return option; }
+
+    /**
+     * The result of this call from the measures of its pair counted through shuffles, as {@link
+     * #produceResult} gives it from the in-memory table (the same terms, summed in another order):
+     * {@code optionValue} is the value of the constant option argument (Catalyst's: a double base,
+     * a UTF8String method), null for NULL or none. Measures of a pair without weight (n = 0) are NULL.
+     */
+    public Object resultOf(InformationSums.Measures m, Object optionValue) {
+      if (!countsThroughShuffles()) throw new IllegalStateException(measure.sqlName + " is not counted through shuffles");
+      double base = Math.E;
+      String method = "arithmetic";
+      if (option >= 0) {
+        if (optionValue == null) return null; // NULL option, NULL result
+        if (measure.option == Option.METHOD) {
+          method = optionValue.toString();
+          if (AverageMethod.of(method) == null) return invalidResult("`method`", AverageMethod.problem(method));
+        } else {
+          base = ((Number) optionValue).doubleValue();
+          if (!LogBase.isValid(base)) return invalidResult("`base`", LogBase.problem(base));
+        }
+      }
+      if (m.n() == 0) return null;
+      double ln = LogBase.ln(base, 1);
+      return switch (measure) {
+        case MUTUAL_INFO -> m.mi() / ln;
+        case JOINT_ENTROPY -> m.hxy() / ln;
+        case CONDITIONAL_ENTROPY -> m.hxGivenY() / ln;
+        case VARIATION_OF_INFORMATION -> m.vi() / ln;
+        case NORMALIZED_MUTUAL_INFO -> m.withMethod(method).nmi();
+        case ADJUSTED_MUTUAL_INFO -> nullIfNaN(m.withMethod(method).ami());
+        case G_TEST -> new GenericInternalRow(new Object[] {m.gTest().g(), m.gTest().dof(), m.gTest().pValue()});
+        case SUMMARY -> new GenericInternalRow(new Object[] {m.n(), m.levelsX(), m.levelsY(), m.cells(), m.hx() / ln,
+            m.hy() / ln, m.hxy() / ln, m.mi() / ln, m.nmi(), nullIfNaN(m.ami()), m.gTest().g(), m.gTest().dof(),
+            m.gTest().pValue()});
+        default -> throw new IllegalStateException(measure.sqlName);
+      };
+    }
+
+    private static Double nullIfNaN(double v) { return Double.isNaN(v) ? null : v; }
 
     public DataType[] types() { return types; }
 

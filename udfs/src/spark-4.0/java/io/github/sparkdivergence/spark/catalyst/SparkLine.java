@@ -24,4 +24,10 @@ public final class SparkLine {
   static String prettySql(Expression e) {
     return org.apache.spark.sql.catalyst.util.package$.MODULE$.toPrettySQL(e);
   }
+
+  /** The rows of an analysed logical plan of {@code session} as a DataFrame. */
+  public static org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> dataFrame(SparkSession session,
+      org.apache.spark.sql.catalyst.plans.logical.LogicalPlan plan) {
+    return org.apache.spark.sql.classic.Dataset.ofRows((org.apache.spark.sql.classic.SparkSession) session, plan);
+  }
 }

@@ -1,0 +1,166 @@
+package io.github.sparkdivergence.spark.catalyst;
+
+import io.github.sparkdivergence.spark.DivergenceQueryException;
+import io.github.sparkdivergence.spark.ScalaSeqs;
+import io.github.sparkdivergence.spark.ShuffledInformationAggregates;
+import io.github.sparkdivergence.spark.functions.InformationAggregate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.InternalRow;
+import org.apache.spark.sql.catalyst.expressions.Alias;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression;
+import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
+import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.catalyst.plans.logical.Project;
+import org.apache.spark.sql.types.Metadata;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A global call of the information aggregates ({@link GlobalInformationStrategy}): runs Spark's
+ * own aggregate plan of it, and when that fails because a state outgrew its task ({@link
+ * DivergenceQueryException#STATE_TOO_LARGE}), counts the pair through shuffles ({@link
+ * ShuffledInformationAggregates}) and gives the same row. Small pairs pay nothing but a second
+ * planning of the aggregate; every result, NULL and error of a state that fits is the aggregate's.
+ */
+public final class GlobalInformationAggregateExec extends LeafPlanBase {
+  private static final long serialVersionUID = 1L;
+  private static final Logger LOG = LoggerFactory.getLogger(GlobalInformationAggregateExec.class);
+
+  private final transient Aggregate aggregate;
+  private final transient List<AggregateExpression> calls;
+  private final transient List<NamedExpression> results;
+  private final transient LogicalPlan child;
+  private final transient Expression x;
+  private final transient Expression y;
+  private final transient Expression w;
+  private final transient List<Object> options;
+  private final String description;
+  private transient InternalRow[] rows;
+
+  GlobalInformationAggregateExec(Aggregate aggregate, List<AggregateExpression> calls, List<NamedExpression> results,
+      LogicalPlan child, Expression x, Expression y, Expression w, List<Object> options) {
+    this.aggregate = aggregate;
+    this.calls = calls;
+    this.results = results;
+    this.child = child;
+    this.x = x;
+    this.y = y;
+    this.w = w;
+    this.options = options;
+    this.description = calls.stream().map(c -> c.aggregateFunction().sql()).collect(Collectors.joining(", ", "[", "]"))
+        + ", through shuffles if a state outgrows its task";
+  }
+
+  @Override protected List<Attribute> outputAttributes() { return ScalaSeqs.asJava(aggregate.output()); }
+
+  @Override
+  public RDD<InternalRow> doExecute() {
+    return JavaSparkContext.fromSparkContext(sparkContext()).parallelize(Arrays.asList(rows()), 1).rdd();
+  }
+
+  @Override public InternalRow[] executeCollect() { return rows().clone(); }
+
+  private synchronized InternalRow[] rows() {
+    if (rows == null) rows = compute();
+    return rows;
+  }
+
+  private InternalRow[] compute() {
+    try {
+      return GlobalInformationStrategy.withoutItself(() ->
+          SparkLine.dataFrame(session(), aggregate).queryExecution().executedPlan().executeCollect());
+    } catch (Exception e) { // Scala throws SparkException, checked in Java's eyes, undeclared
+      if (!tooLarge(e)) throw GlobalInformationAggregateExec.<RuntimeException>unchecked(e);
+      LOG.info("{}: a state outgrew its task ({}); counting the pair through shuffles", description, firstLine(e));
+    }
+    return new InternalRow[] {shuffled()};
+  }
+
+  private InternalRow shuffled() {
+    List<NamedExpression> columns = new ArrayList<>(List.of(alias(x, "x"), alias(y, "y")));
+    if (w != null) columns.add(alias(w, "w"));
+    Dataset<Row> data = SparkLine.dataFrame(session(), new Project(ScalaSeqs.asScala(columns), child));
+    List<InformationAggregate.Bound> functions = new ArrayList<>();
+    List<Attribute> values = new ArrayList<>();
+    for (AggregateExpression call : calls) {
+      functions.add(((InPlaceInformationAggregate) call.aggregateFunction()).function());
+      values.add(call.resultAttribute());
+    }
+    Object[] out = ShuffledInformationAggregates.results(data, w != null, functions, options);
+    List<Expression> resultExpressions = new ArrayList<>();
+    for (NamedExpression e : results) resultExpressions.add((Expression) e);
+    UnsafeProjection project = UnsafeProjection.create(ScalaSeqs.asScala(resultExpressions), ScalaSeqs.asScala(values));
+    return project.apply(new GenericInternalRow(out)).copy();
+  }
+
+  private static NamedExpression alias(Expression e, String name) {
+    return new Alias(e, name, NamedExpression$.MODULE$.newExprId(), ScalaSeqs.asScala(List.<String>of()),
+        scala.Option.<Metadata>empty(), ScalaSeqs.asScala(List.<String>of()));
+  }
+
+  /** Whether the failure is a state past its limit, wherever Spark wrapped it. */
+  private static boolean tooLarge(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DivergenceQueryException d && DivergenceQueryException.STATE_TOO_LARGE.equals(d.getCondition())) {
+        return true;
+      }
+      // a task's error that did not come back as its class (another class loader) keeps its message
+      if (String.valueOf(t.getMessage()).contains("[" + DivergenceQueryException.STATE_TOO_LARGE + "]")) return true;
+    }
+    return false;
+  }
+
+  private static String firstLine(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof DivergenceQueryException) return t.getMessage();
+    }
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static <E extends Exception> E unchecked(Exception e) throws E {
+    throw (E) e;
+  }
+
+  /** A copy of this plan (its rows not computed yet): Catalyst clones a plan before it runs it. */
+  @Override
+  public GlobalInformationAggregateExec clone() {
+    GlobalInformationAggregateExec copy = new GlobalInformationAggregateExec(aggregate, calls, results, child, x, y, w, options);
+    copy.copyTagsFrom(this);
+    return copy;
+  }
+
+  /** This plan with the same inputs: it has no expressions or children that a rewrite could replace. */
+  @Override
+  public GlobalInformationAggregateExec makeCopy(Object[] newArgs) {
+    return new GlobalInformationAggregateExec(aggregate, calls, results, child, x, y, w, options);
+  }
+
+  // scala.Product: what Catalyst prints (EXPLAIN) and compares; no expression or plan in it, so
+  // Catalyst's tree rewrites never need to copy this node
+
+  @Override public int productArity() { return 1; }
+
+  @Override
+  public Object productElement(int n) {
+    if (n != 0) throw new IndexOutOfBoundsException(Integer.toString(n));
+    return description;
+  }
+
+  @Override public boolean canEqual(Object other) { return other instanceof GlobalInformationAggregateExec; }
+}

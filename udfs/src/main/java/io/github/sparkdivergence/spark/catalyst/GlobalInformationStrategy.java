@@ -1,0 +1,103 @@
+package io.github.sparkdivergence.spark.catalyst;
+
+import io.github.sparkdivergence.spark.DivergenceQueryException;
+import io.github.sparkdivergence.spark.ScalaSeqs;
+import io.github.sparkdivergence.spark.functions.InformationAggregate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Supplier;
+import org.apache.spark.sql.catalyst.expressions.Expression;
+import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
+import org.apache.spark.sql.catalyst.planning.PhysicalAggregation$;
+import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
+import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
+import org.apache.spark.sql.execution.SparkPlan;
+import org.apache.spark.sql.internal.SQLConf;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StringType;
+
+/**
+ * Plans a global call of the information aggregates ({@code SELECT mutual_info(x, y), ... FROM t},
+ * no GROUP BY) as {@link GlobalInformationAggregateExec}: Spark's own aggregate first, and when
+ * a state outgrows its task, the pair counted through shuffles instead of the query failing.
+ * Matches only what the shuffled path gives exactly as the aggregate does: every aggregate of the
+ * SELECT one of the two-column measures (not {@code entropy} nor the saved states), all over the
+ * same x, y and weight, constant options, no DISTINCT or FILTER, a batch query, and categories
+ * compared by their bytes (no collated strings).
+ */
+public final class GlobalInformationStrategy extends StrategyBase {
+  /** Set while this thread plans and runs the aggregate inside the plan, which must not match again. */
+  private static final ThreadLocal<Boolean> INSIDE = ThreadLocal.withInitial(() -> Boolean.FALSE);
+
+  /** {@code body} with this strategy leaving every plan to Spark's own. */
+  static <T> T withoutItself(Supplier<T> body) {
+    Boolean before = INSIDE.get();
+    INSIDE.set(Boolean.TRUE);
+    try {
+      return body.get();
+    } finally {
+      INSIDE.set(before);
+    }
+  }
+
+  @Override
+  protected List<SparkPlan> plan(LogicalPlan plan) {
+    if (!(plan instanceof Aggregate aggregate) || INSIDE.get() || plan.isStreaming()
+        || !aggregate.groupingExpressions().isEmpty() || !enabled()) {
+      return List.of();
+    }
+    var matched = PhysicalAggregation$.MODULE$.unapply(plan);
+    if (matched.isEmpty()) return List.of();
+    var parts = matched.get();
+    List<AggregateExpression> calls = ScalaSeqs.asJava(parts._2());
+    if (calls.isEmpty()) return List.of();
+    Expression x = null;
+    Expression y = null;
+    Expression w = null;
+    List<Object> options = new ArrayList<>();
+    for (AggregateExpression call : calls) {
+      if (call.isDistinct() || call.filter().isDefined()
+          || !(call.aggregateFunction() instanceof InPlaceInformationAggregate f)
+          || !f.function().countsThroughShuffles()) {
+        return List.of();
+      }
+      InformationAggregate.Bound function = f.function();
+      List<Expression> args = ScalaSeqs.asJava(f.children());
+      Expression cw = function.weightArgument() >= 0 ? args.get(function.weightArgument()) : null;
+      if (x == null) {
+        x = args.get(0);
+        y = args.get(1);
+        w = cw;
+        if (!byBytes(x.dataType()) || !byBytes(y.dataType())) return List.of();
+      } else if (!args.get(0).semanticEquals(x) || !args.get(1).semanticEquals(y)
+          || (cw == null) != (w == null) || (cw != null && !cw.semanticEquals(w))) {
+        return List.of();
+      }
+      Object option = null;
+      if (function.optionArgument() >= 0) {
+        Expression o = args.get(function.optionArgument());
+        if (!o.foldable()) return List.of();
+        option = o.eval(null);
+      }
+      options.add(option);
+    }
+    return List.of(new GlobalInformationAggregateExec(aggregate, calls, ScalaSeqs.asJava(parts._3()), parts._4(),
+        x, y, w, options));
+  }
+
+  /** Whether Spark's GROUP BY tells the values apart as the aggregates do: by their bytes. */
+  private static boolean byBytes(DataType t) {
+    return !(t instanceof StringType) || t.equals(DataTypes.StringType);
+  }
+
+  private static boolean enabled() {
+    String v = SQLConf.get().getConfString(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF, "true").trim();
+    return switch (v.toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw DivergenceQueryException.invalidConf(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF, v, "true or false");
+    };
+  }
+}

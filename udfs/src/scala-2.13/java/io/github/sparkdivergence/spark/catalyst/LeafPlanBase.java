@@ -1,0 +1,23 @@
+package io.github.sparkdivergence.spark.catalyst;
+
+import io.github.sparkdivergence.spark.ScalaSeqs;
+import java.util.List;
+import org.apache.spark.sql.catalyst.expressions.Attribute;
+import org.apache.spark.sql.execution.SparkPlan;
+import scala.collection.immutable.IndexedSeq;
+import scala.collection.immutable.Seq;
+
+/**
+ * The overrides of a physical plan without children whose Java signatures name Scala 2.13's
+ * collection types; the copy in `src/scala-2.1x/java` differs only in its imports.
+ */
+public abstract class LeafPlanBase extends SparkPlan {
+  private static final long serialVersionUID = 1L;
+
+  /** The plan's output columns. */
+  protected abstract List<Attribute> outputAttributes();
+
+  @Override public final Seq<Attribute> output() { return ScalaSeqs.asScala(outputAttributes()); }
+  @Override public final Seq<SparkPlan> children() { return ScalaSeqs.asScala(List.<SparkPlan>of()); }
+  @Override public final SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) { return this; }
+}

@@ -61,6 +61,12 @@ public final class ConnectClientMain {
           + "mutual_info(Class, Survived) AS mi, normalized_mutual_info(Class, Survived) AS nmi, "
           + "adjusted_mutual_info(Class, Survived) AS ami, g_test(Class, Survived) AS g FROM titanic)").first());
 
+      // A state limit of one byte: every task's state passes it, and the server counts the pair through shuffles.
+      spark.conf().set("spark.divergence.aggregate.maxStateBytes", "1");
+      check("aggregate_through_shuffles", () -> spark.sql("SELECT mutual_info(Class, Survived), "
+          + "adjusted_mutual_info(Class, Survived) FROM titanic").first());
+      spark.conf().unset("spark.divergence.aggregate.maxStateBytes");
+
       check("invalid_input", () -> spark.sql("SELECT kl_div(array(0.5D, 0.5D), array(1.5D, -0.5D))").first());
       check("unknown_function", () -> spark.sql("SELECT kl_div_no_such_function(" + p + ", " + q + ")").first());
     } finally {

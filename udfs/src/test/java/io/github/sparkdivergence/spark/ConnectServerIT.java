@@ -107,6 +107,10 @@ class ConnectServerIT {
     assertEquals("3", pair[8], "dof");
     close(cls.get("p"), pair[9], 1e-12, "p_value");
 
+    String[] shuffled = ok(checks, "aggregate_through_shuffles");
+    close(cls.get("mi_exact"), shuffled[0], 1e-12, "mutual_info(Class, Survived) past the state limit");
+    close(cls.get("ami_arithmetic_exact"), shuffled[1], 1e-12, "adjusted_mutual_info(Class, Survived) past the state limit");
+
     // The query fails and the client is told our condition. Only its name: the JVM client rebuilds
     // errors from its own list of conditions, which lacks ours, so 4.0.1 and 4.2.0 report
     // [INTERNAL_ERROR] Cannot find main error class 'SPARK_DIVERGENCE_INVALID_INPUT' (XX000) and

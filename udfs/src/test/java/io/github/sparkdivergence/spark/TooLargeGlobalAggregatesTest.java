@@ -106,6 +106,17 @@ class TooLargeGlobalAggregatesTest {
     String sql = "SELECT mutual_info(x, y) FROM pairs";
     String plan = spark.sql(sql).queryExecution().executedPlan().toString();
     assertTrue(plan.contains("GlobalInformationAggregate") && plan.contains("through shuffles"), plan);
+    // the paths other than collect: an RDD, a count over it, a view joined to another query
+    double mi = tooLarge(sql).getDouble(0);
+    spark.conf().set(InformationAggregate.MAX_STATE_BYTES_CONF, "1");
+    try {
+      assertEquals(mi, spark.sql(sql).javaRDD().first().getDouble(0));
+      assertEquals(1L, spark.sql(sql).count());
+      spark.sql("SELECT mutual_info(x, y) AS mi FROM pairs").createOrReplaceTempView("pairs_mi");
+      assertEquals(3000L, spark.sql("SELECT count(*) FROM pairs CROSS JOIN pairs_mi WHERE mi > 0").first().getLong(0));
+    } finally {
+      spark.conf().unset(InformationAggregate.MAX_STATE_BYTES_CONF);
+    }
     spark.conf().set(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF, "false");
     Exception e = assertThrows(Exception.class, () -> tooLarge(sql));
     assertEquals(DivergenceQueryException.STATE_TOO_LARGE, AggregateGuardsTest.find(e, DivergenceQueryException.class)

@@ -39,6 +39,7 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(GlobalInformationAggregateExec.class);
 
+  // the plan's inputs live on the driver, where it runs: a copy shipped to a task needs none of them
   private final transient Aggregate aggregate;
   private final transient List<AggregateExpression> calls;
   private final transient List<NamedExpression> results;
@@ -48,6 +49,8 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   private final transient Expression w;
   private final transient List<Object> options;
   private final String description;
+  /** Kept through serialization: a task that runs a plan above this one may ask for its output. */
+  private final ArrayList<Attribute> output;
   private transient InternalRow[] rows;
 
   GlobalInformationAggregateExec(Aggregate aggregate, List<AggregateExpression> calls, List<NamedExpression> results,
@@ -62,9 +65,24 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
     this.options = options;
     this.description = calls.stream().map(c -> c.aggregateFunction().sql()).collect(Collectors.joining(", ", "[", "]"))
         + ", through shuffles if a state outgrows its task";
+    this.output = new ArrayList<>(ScalaSeqs.asJava(aggregate.output()));
   }
 
-  @Override protected List<Attribute> outputAttributes() { return ScalaSeqs.asJava(aggregate.output()); }
+  /** A copy of {@code plan}, its rows not computed (it may be a copy shipped to a task, without inputs). */
+  private GlobalInformationAggregateExec(GlobalInformationAggregateExec plan) {
+    this.aggregate = plan.aggregate;
+    this.calls = plan.calls;
+    this.results = plan.results;
+    this.child = plan.child;
+    this.x = plan.x;
+    this.y = plan.y;
+    this.w = plan.w;
+    this.options = plan.options;
+    this.description = plan.description;
+    this.output = plan.output;
+  }
+
+  @Override protected List<Attribute> outputAttributes() { return output; }
 
   @Override
   public RDD<InternalRow> doExecute() {
@@ -140,7 +158,7 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   /** A copy of this plan (its rows not computed yet): Catalyst clones a plan before it runs it. */
   @Override
   public GlobalInformationAggregateExec clone() {
-    GlobalInformationAggregateExec copy = new GlobalInformationAggregateExec(aggregate, calls, results, child, x, y, w, options);
+    GlobalInformationAggregateExec copy = new GlobalInformationAggregateExec(this);
     copy.copyTagsFrom(this);
     return copy;
   }
@@ -148,7 +166,7 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   /** This plan with the same inputs: it has no expressions or children that a rewrite could replace. */
   @Override
   public GlobalInformationAggregateExec makeCopy(Object[] newArgs) {
-    return new GlobalInformationAggregateExec(aggregate, calls, results, child, x, y, w, options);
+    return new GlobalInformationAggregateExec(this);
   }
 
   // scala.Product: what Catalyst prints (EXPLAIN) and compares; no expression or plan in it, so

@@ -31,9 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A global call of the information aggregates ({@link GlobalInformationStrategy}): runs Spark's
  * own aggregate plan of it, and when that fails because a state outgrew its task ({@link
- * DivergenceQueryException#STATE_TOO_LARGE}), counts the pair through shuffles ({@link
- * ShuffledInformationAggregates}) and gives the same row. Small pairs pay nothing but a second
- * planning of the aggregate; every result, NULL and error of a state that fits is the aggregate's.
+ * DivergenceQueryException#STATE_TOO_LARGE}), counts each pair of the calls through shuffles
+ * ({@link ShuffledInformationAggregates}) and gives the same row. Small pairs pay nothing but a
+ * second planning of the aggregate; every result, NULL and error of a state that fits is the aggregate's.
  */
 public final class GlobalInformationAggregateExec extends LeafPlanBase {
   private static final long serialVersionUID = 1L;
@@ -44,24 +44,23 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   private final transient List<AggregateExpression> calls;
   private final transient List<NamedExpression> results;
   private final transient LogicalPlan child;
-  private final transient Expression x;
-  private final transient Expression y;
-  private final transient Expression w;
+  private final transient List<Pair> pairs;
   private final transient List<Object> options;
   private final String description;
   /** Kept through serialization: a task that runs a plan above this one may ask for its output. */
   private final ArrayList<Attribute> output;
   private transient InternalRow[] rows;
 
+  /** The columns of a pair (w null without weight) and the positions of its calls. */
+  record Pair(Expression x, Expression y, Expression w, List<Integer> calls) {}
+
   GlobalInformationAggregateExec(Aggregate aggregate, List<AggregateExpression> calls, List<NamedExpression> results,
-      LogicalPlan child, Expression x, Expression y, Expression w, List<Object> options) {
+      LogicalPlan child, List<Pair> pairs, List<Object> options) {
     this.aggregate = aggregate;
     this.calls = calls;
     this.results = results;
     this.child = child;
-    this.x = x;
-    this.y = y;
-    this.w = w;
+    this.pairs = pairs;
     this.options = options;
     this.description = calls.stream().map(c -> c.aggregateFunction().sql()).collect(Collectors.joining(", ", "[", "]"))
         + ", through shuffles if a state outgrows its task";
@@ -74,9 +73,7 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
     this.calls = plan.calls;
     this.results = plan.results;
     this.child = plan.child;
-    this.x = plan.x;
-    this.y = plan.y;
-    this.w = plan.w;
+    this.pairs = plan.pairs;
     this.options = plan.options;
     this.description = plan.description;
     this.output = plan.output;
@@ -102,22 +99,29 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
           SparkLine.dataFrame(session(), aggregate).queryExecution().executedPlan().executeCollect());
     } catch (Exception e) { // Scala throws SparkException, checked in Java's eyes, undeclared
       if (!tooLarge(e)) throw GlobalInformationAggregateExec.<RuntimeException>unchecked(e);
-      LOG.info("{}: a state outgrew its task ({}); counting the pair through shuffles", description, firstLine(e));
+      LOG.info("{}: a state outgrew its task ({}); counting each pair through shuffles", description, firstLine(e));
     }
     return new InternalRow[] {shuffled()};
   }
 
+  /** The row from the sums of each pair counted through shuffles, one pair after the other. */
   private InternalRow shuffled() {
-    List<NamedExpression> columns = new ArrayList<>(List.of(alias(x, "x"), alias(y, "y")));
-    if (w != null) columns.add(alias(w, "w"));
-    Dataset<Row> data = SparkLine.dataFrame(session(), new Project(ScalaSeqs.asScala(columns), child));
-    List<InformationAggregate.Bound> functions = new ArrayList<>();
-    List<Attribute> values = new ArrayList<>();
-    for (AggregateExpression call : calls) {
-      functions.add(((InPlaceInformationAggregate) call.aggregateFunction()).function());
-      values.add(call.resultAttribute());
+    Object[] out = new Object[calls.size()];
+    for (Pair pair : pairs) {
+      List<NamedExpression> columns = new ArrayList<>(List.of(alias(pair.x(), "x"), alias(pair.y(), "y")));
+      if (pair.w() != null) columns.add(alias(pair.w(), "w"));
+      Dataset<Row> data = SparkLine.dataFrame(session(), new Project(ScalaSeqs.asScala(columns), child));
+      List<InformationAggregate.Bound> functions = new ArrayList<>();
+      List<Object> pairOptions = new ArrayList<>();
+      for (int i : pair.calls()) {
+        functions.add(((InPlaceInformationAggregate) calls.get(i).aggregateFunction()).function());
+        pairOptions.add(options.get(i));
+      }
+      Object[] values = ShuffledInformationAggregates.results(data, pair.w() != null, functions, pairOptions);
+      for (int k = 0; k < values.length; k++) out[pair.calls().get(k)] = values[k];
     }
-    Object[] out = ShuffledInformationAggregates.results(data, w != null, functions, options);
+    List<Attribute> values = new ArrayList<>();
+    for (AggregateExpression call : calls) values.add(call.resultAttribute());
     List<Expression> resultExpressions = new ArrayList<>();
     for (NamedExpression e : results) resultExpressions.add((Expression) e);
     UnsafeProjection project = UnsafeProjection.create(ScalaSeqs.asScala(resultExpressions), ScalaSeqs.asScala(values));

@@ -23,9 +23,9 @@ import org.apache.spark.sql.types.StringType;
  * no GROUP BY) as {@link GlobalInformationAggregateExec}: Spark's own aggregate first, and when
  * a state outgrows its task, the pair counted through shuffles instead of the query failing.
  * Matches only what the shuffled path gives exactly as the aggregate does: every aggregate of the
- * SELECT one of the two-column measures (not {@code entropy} nor the saved states), all over the
- * same x, y and weight, constant options, no DISTINCT or FILTER, a batch query, and categories
- * compared by their bytes (no collated strings).
+ * SELECT one of the two-column measures (not {@code entropy} nor the saved states), constant
+ * options, no DISTINCT or FILTER, a batch query, and categories compared by their bytes (no
+ * collated strings). Calls over several pairs (x, y and weight) each get their pair's sums.
  */
 public final class GlobalInformationStrategy extends StrategyBase {
   /** Set while this thread plans and runs the aggregate inside the plan, which must not match again. */
@@ -53,11 +53,10 @@ public final class GlobalInformationStrategy extends StrategyBase {
     var parts = matched.get();
     List<AggregateExpression> calls = ScalaSeqs.asJava(parts._2());
     if (calls.isEmpty()) return List.of();
-    Expression x = null;
-    Expression y = null;
-    Expression w = null;
     List<Object> options = new ArrayList<>();
-    for (AggregateExpression call : calls) {
+    List<GlobalInformationAggregateExec.Pair> pairs = new ArrayList<>();
+    for (int i = 0; i < calls.size(); i++) {
+      AggregateExpression call = calls.get(i);
       if (call.isDistinct() || call.filter().isDefined()
           || !(call.aggregateFunction() instanceof InPlaceInformationAggregate f)
           || !f.function().countsThroughShuffles()) {
@@ -65,16 +64,22 @@ public final class GlobalInformationStrategy extends StrategyBase {
       }
       InformationAggregate.Bound function = f.function();
       List<Expression> args = ScalaSeqs.asJava(f.children());
-      Expression cw = function.weightArgument() >= 0 ? args.get(function.weightArgument()) : null;
-      if (x == null) {
-        x = args.get(0);
-        y = args.get(1);
-        w = cw;
-        if (!byBytes(x.dataType()) || !byBytes(y.dataType())) return List.of();
-      } else if (!args.get(0).semanticEquals(x) || !args.get(1).semanticEquals(y)
-          || (cw == null) != (w == null) || (cw != null && !cw.semanticEquals(w))) {
-        return List.of();
+      Expression x = args.get(0);
+      Expression y = args.get(1);
+      Expression w = function.weightArgument() >= 0 ? args.get(function.weightArgument()) : null;
+      if (!byBytes(x.dataType()) || !byBytes(y.dataType())) return List.of();
+      GlobalInformationAggregateExec.Pair pair = null;
+      for (GlobalInformationAggregateExec.Pair p : pairs) {
+        if (p.x().semanticEquals(x) && p.y().semanticEquals(y)
+            && (p.w() == null ? w == null : w != null && p.w().semanticEquals(w))) {
+          pair = p;
+        }
       }
+      if (pair == null) {
+        pair = new GlobalInformationAggregateExec.Pair(x, y, w, new ArrayList<>());
+        pairs.add(pair);
+      }
+      pair.calls().add(i);
       Object option = null;
       if (function.optionArgument() >= 0) {
         Expression o = args.get(function.optionArgument());
@@ -84,7 +89,7 @@ public final class GlobalInformationStrategy extends StrategyBase {
       options.add(option);
     }
     return List.of(new GlobalInformationAggregateExec(aggregate, calls, ScalaSeqs.asJava(parts._3()), parts._4(),
-        x, y, w, options));
+        pairs, options));
   }
 
   /** Whether Spark's GROUP BY tells the values apart as the aggregates do: by their bytes. */

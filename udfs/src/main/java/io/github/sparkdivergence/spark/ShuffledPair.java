@@ -65,15 +65,48 @@ final class ShuffledPair {
             functions.row_number().over(byX).equalTo(1).as("first"));
     Dataset<Row> byY = cells.repartition(parts, col("y")).sortWithinPartitions("y");
     Cells sums = byY.javaRDD().mapPartitions(part -> columnSums(part, n)).fold(new Cells(n), Cells::merge);
-    // counts: the same whole numbers; weights: the same values summed in another order
-    if (!(Math.abs(sums.total - n) <= (weight == null ? 0 : 1e-9 * n))) {
-      throw new IllegalStateException("pair (" + a + ", " + b + "): the input changed between MutualInformation's two reads"
-          + " of it (total " + n + " in the first pass, " + sums.total + " counted through shuffles); cache or checkpoint a"
-          + " nondeterministic input");
-    }
+    requireTotal("pair (" + a + ", " + b + ")", n, sums.total, weight != null);
     double[][] xs = sums.rows.histogram();
     double[][] ys = sums.columns.histogram();
     return sums.sums.withMargins(xs, ys).measures(withAmi ? xs : null, withAmi ? ys : null, "arithmetic");
+  }
+
+  /**
+   * The entropy and levels of column {@code a} alone (the measures of a pair with no Y), counted
+   * through one shuffle: the rows partitioned by {@code a} and summed per value, each task then
+   * adding its values' totals to the histogram that gives H(X), as for a pair's X. Arguments as
+   * {@link #measures}; NULL is a category.
+   */
+  static InformationSums.Measures levels(Dataset<Row> data, String a, String weight, double n, long rows) {
+    Column w = weight == null ? functions.lit(1.0) : col(quoted(weight));
+    Dataset<Row> d = data.select(normalized(data, a).as("x"), w.as("w"));
+    if (weight != null) d = d.where("w IS NOT NULL");
+    int parts = tasks(rows, data.sparkSession().sparkContext().defaultParallelism());
+    Dataset<Row> totals = d.repartition(parts, col("x")).groupBy("x").agg(functions.sum("w").as("a")).select("a");
+    Cells sums = totals.javaRDD().mapPartitions(part -> levelTotals(part, n)).fold(new Cells(n), Cells::merge);
+    requireTotal("column " + a, n, sums.total, weight != null);
+    return sums.sums.withMargins(sums.rows.histogram(), new double[][] {{}, {}}).measures(null, null, "arithmetic");
+  }
+
+  private static Iterator<Cells> levelTotals(Iterator<Row> totals, double n) {
+    Cells out = new Cells(n);
+    while (totals.hasNext()) {
+      double t = totals.next().getDouble(0);
+      out.rows.add(t);
+      out.total += t;
+    }
+    return List.of(out).iterator();
+  }
+
+  /**
+   * The total counted through shuffles is the one of the first pass: the same whole numbers for
+   * counts, the same weights summed in another order; else the input changed between the reads.
+   */
+  private static void requireTotal(String what, double n, double total, boolean weighted) {
+    if (!(Math.abs(total - n) <= (weighted ? 1e-9 * n : 0))) {
+      throw new IllegalStateException(what + ": the input changed between the two reads of it (total " + n
+          + " in the first pass, " + total + " counted through shuffles); cache or checkpoint a nondeterministic input");
+    }
   }
 
   /** Rows per task of the two shuffles: far fewer and the tasks' fixed costs add up, far more and the cores idle. */

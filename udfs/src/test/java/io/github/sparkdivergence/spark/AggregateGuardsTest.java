@@ -33,6 +33,7 @@ class AggregateGuardsTest {
     spark.conf().set("spark.sql.ansi.enabled", "true");
     spark.conf().unset(InformationAggregate.MAX_CELLS_CONF);
     spark.conf().unset(InformationAggregate.MAX_STATE_BYTES_CONF);
+    spark.conf().unset(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF);
   }
 
   /** It took the first row's base: 0.2516 one way, 0.0757 with the rows' bases swapped. */
@@ -123,9 +124,13 @@ class AggregateGuardsTest {
     assertEquals(1L, g.getLong(1));
   }
 
-  /** The cap held per task only: two partitions of 750 distinct values passed a cap of 1,000. */
+  /**
+   * The cap held per task only: two partitions of 750 distinct values passed a cap of 1,000. (A
+   * global call past the cap is counted through shuffles unless turned off: TooLargeGlobalAggregatesTest.)
+   */
   @Test
   void cellLimitHoldsForMergedStates() {
+    spark.conf().set(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF, "false");
     spark.conf().set(InformationAggregate.MAX_CELLS_CONF, "1000");
     assertEquals(Math.log(999), spark.sql("SELECT entropy(id) FROM range(999)").first().getDouble(0), 1e-12);
     for (String sql : new String[] {"SELECT entropy(id) FROM (SELECT /*+ REPARTITION(2) */ id FROM range(1500))",
@@ -143,6 +148,7 @@ class AggregateGuardsTest {
   /** Long category values: the cell count is small, the bytes are not. */
   @Test
   void memoryLimitNamesItsConf() {
+    spark.conf().set(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF, "false");
     spark.conf().set(InformationAggregate.MAX_STATE_BYTES_CONF, Long.toString(4L << 20));
     Exception e = assertThrows(Exception.class,
         () -> spark.sql("SELECT entropy(repeat(CAST(id AS STRING), 500)) FROM range(20000)").collect());

@@ -118,6 +118,7 @@ class LocalClusterIT {
   @Test
   void cellLimitHoldsWhenStatesFromTwoExecutorsMerge() {
     spark.conf().set(InformationAggregate.MAX_CELLS_CONF, "1000");
+    spark.conf().set(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF, "false"); // else counted through shuffles
     try {
       Exception e = assertThrows(Exception.class,
           () -> spark.sql("SELECT entropy(id) FROM (SELECT /*+ REPARTITION(2) */ id FROM range(1500))").collect());
@@ -125,8 +126,13 @@ class LocalClusterIT {
       assertEquals(DivergenceQueryException.STATE_TOO_LARGE, d.getCondition());
       assertEquals(Math.log(1000), spark.sql("SELECT entropy(id) FROM (SELECT /*+ REPARTITION(2) */ id FROM range(1000))")
           .first().getDouble(0), 1e-12);
+      // with the fallback on, the same global call is counted through shuffles across both executors
+      spark.conf().unset(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF);
+      assertEquals(Math.log(1500), spark.sql("SELECT entropy(id) FROM (SELECT /*+ REPARTITION(2) */ id FROM range(1500))")
+          .first().getDouble(0), 1e-13 * Math.log(1500));
     } finally {
       spark.conf().unset(InformationAggregate.MAX_CELLS_CONF);
+      spark.conf().unset(InformationAggregate.SHUFFLE_WHEN_TOO_LARGE_CONF);
     }
   }
 }

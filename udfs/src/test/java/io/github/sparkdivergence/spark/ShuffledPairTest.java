@@ -196,6 +196,6 @@ class ShuffledPairTest {
     Dataset<Row> random = spark.range(0, 20000, 1, 4).selectExpr("CAST(id AS STRING) AS x", "CAST(id % 7 AS STRING) AS y")
         .where(coin.apply());
     Exception e = assertThrows(IllegalStateException.class, () -> MutualInformation.of(random).maxPairBytes(1).compute());
-    assertTrue(e.getMessage().contains("pair (x, y): the input changed between MutualInformation's two reads"), e.getMessage());
+    assertTrue(e.getMessage().contains("pair (x, y): the input changed between the two reads"), e.getMessage());
   }
 }

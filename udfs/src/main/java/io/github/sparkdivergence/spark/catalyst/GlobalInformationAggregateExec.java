@@ -51,7 +51,7 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   private final ArrayList<Attribute> output;
   private transient InternalRow[] rows;
 
-  /** The columns of a pair (w null without weight) and the positions of its calls. */
+  /** The columns of a pair (y null for {@code entropy}, w without weight) and the positions of its calls. */
   record Pair(Expression x, Expression y, Expression w, List<Integer> calls) {}
 
   GlobalInformationAggregateExec(Aggregate aggregate, List<AggregateExpression> calls, List<NamedExpression> results,
@@ -108,7 +108,8 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   private InternalRow shuffled() {
     Object[] out = new Object[calls.size()];
     for (Pair pair : pairs) {
-      List<NamedExpression> columns = new ArrayList<>(List.of(alias(pair.x(), "x"), alias(pair.y(), "y")));
+      List<NamedExpression> columns = new ArrayList<>(List.of(alias(pair.x(), "x")));
+      if (pair.y() != null) columns.add(alias(pair.y(), "y"));
       if (pair.w() != null) columns.add(alias(pair.w(), "w"));
       Dataset<Row> data = SparkLine.dataFrame(session(), new Project(ScalaSeqs.asScala(columns), child));
       List<InformationAggregate.Bound> functions = new ArrayList<>();

@@ -23,9 +23,9 @@ import org.apache.spark.sql.types.StringType;
  * no GROUP BY) as {@link GlobalInformationAggregateExec}: Spark's own aggregate first, and when
  * a state outgrows its task, the pair counted through shuffles instead of the query failing.
  * Matches only what the shuffled path gives exactly as the aggregate does: every aggregate of the
- * SELECT one of the two-column measures (not {@code entropy} nor the saved states), constant
- * options, no DISTINCT or FILTER, a batch query, and categories compared by their bytes (no
- * collated strings). Calls over several pairs (x, y and weight) each get their pair's sums.
+ * SELECT one of the measures (not the saved states), constant options, no DISTINCT or FILTER, a
+ * batch query, and categories compared by their bytes (no collated strings). Calls over several
+ * pairs (x, y and weight; x alone for {@code entropy}) each get their pair's sums.
  */
 public final class GlobalInformationStrategy extends StrategyBase {
   /** Set while this thread plans and runs the aggregate inside the plan, which must not match again. */
@@ -65,12 +65,12 @@ public final class GlobalInformationStrategy extends StrategyBase {
       InformationAggregate.Bound function = f.function();
       List<Expression> args = ScalaSeqs.asJava(f.children());
       Expression x = args.get(0);
-      Expression y = args.get(1);
+      Expression y = function.columns() == 2 ? args.get(1) : null;
       Expression w = function.weightArgument() >= 0 ? args.get(function.weightArgument()) : null;
-      if (!byBytes(x.dataType()) || !byBytes(y.dataType())) return List.of();
+      if (!byBytes(x.dataType()) || (y != null && !byBytes(y.dataType()))) return List.of();
       GlobalInformationAggregateExec.Pair pair = null;
       for (GlobalInformationAggregateExec.Pair p : pairs) {
-        if (p.x().semanticEquals(x) && p.y().semanticEquals(y)
+        if (p.x().semanticEquals(x) && (p.y() == null ? y == null : y != null && p.y().semanticEquals(y))
             && (p.w() == null ? w == null : w != null && p.w().semanticEquals(w))) {
           pair = p;
         }

@@ -406,13 +406,15 @@ public final class InformationAggregate extends SqlFunction {
     }
 
     /**
-     * Whether this call's result can come from the sums of its pair counted through shuffles
-     * ({@link InformationSums}): the two-column measures, not the saved states nor one column's
-     * entropy (whose second shuffle, by a constant y, would put every cell on one task).
+     * Whether this call's result can come from the sums of its pair (or its one column) counted
+     * through shuffles ({@link InformationSums}): the measures, not the saved states.
      */
     public boolean countsThroughShuffles() {
-      return measure.columns == 2 && !measure.savesState();
+      return !measure.savesState();
     }
+
+    /** How many columns the call counts: 1 ({@code entropy}) or 2 (a pair). */
+    public int columns() { return measure.columns; }
 
     /** The position of the weight argument, -1 without one. */
     public int weightArgument() { return weight; }
@@ -444,6 +446,7 @@ public final class InformationAggregate extends SqlFunction {
       double ln = LogBase.ln(base, 1);
       return switch (measure) {
         case MUTUAL_INFO -> m.mi() / ln;
+        case ENTROPY -> m.hx() / ln;
         case JOINT_ENTROPY -> m.hxy() / ln;
         case CONDITIONAL_ENTROPY -> m.hxGivenY() / ln;
         case VARIATION_OF_INFORMATION -> m.vi() / ln;

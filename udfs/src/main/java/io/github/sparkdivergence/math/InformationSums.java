@@ -158,5 +158,4 @@ public final class InformationSums implements Serializable {
     return new Measures(n, levelsX, levelsY, cells, hX, hY, empty ? 0.0 : hxy.value(), empty ? 0.0 : hxGivenY.value(),
         empty ? 0.0 : vi.value(), miNats, Double.NaN, Double.NaN, emi, g).withMethod(method);
   }
-
 }

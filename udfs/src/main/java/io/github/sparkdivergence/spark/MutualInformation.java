@@ -552,7 +552,18 @@ public final class MutualInformation {
    */
   private static Row tidyRow(String[] pair, ContingencyState state, double base, boolean withAmi, boolean weighted) {
     boolean empty = state.totalWeight() == 0;
-    Object[] summary = empty ? null : InformationAggregate.summaryValues(state, state.toTable(), base, withAmi);
+    return tidyRow(pair, state.totalWeight(), empty ? null : InformationAggregate.summaryValues(state, state.toTable(), base, withAmi),
+        weighted);
+  }
+
+  /** The same row from a pair counted through shuffles ({@link ShuffledPair}). */
+  private static Row tidyRow(String[] pair, InformationSums.Measures m, double base, boolean weighted) {
+    return tidyRow(pair, m.n(), m.n() == 0 ? null : InformationAggregate.summaryValues(m, base), weighted);
+  }
+
+  /** A pair's row of {@link #TIDY} from its total and its summary values (null: no rows). */
+  private static Row tidyRow(String[] pair, double n, Object[] summary, boolean weighted) {
+    boolean empty = summary == null;
     StructType fields = InformationAggregate.SUMMARY_TYPE;
     Object[] row = new Object[TIDY.size()];
     for (int i = 0; i < row.length; i++) {
@@ -561,23 +572,12 @@ public final class MutualInformation {
         case "col_a" -> pair[0];
         case "col_b" -> pair[1];
         // Object: a conditional of double and long would make both a double
-        case "n" -> weighted ? (Object) state.totalWeight() : (Object) (empty ? 0L : (long) state.totalWeight());
+        case "n" -> weighted ? (Object) n : (Object) (empty ? 0L : (long) n);
         case "levels_a", "levels_b" -> empty ? 0L : summary[fields.fieldIndex(name)];
         default -> empty ? null : summary[fields.fieldIndex(name)];
       };
     }
     return RowFactory.create(row);
-  }
-
-  /** The same row from a pair counted through shuffles ({@link ShuffledPair}). */
-  private static Row tidyRow(String[] pair, InformationSums.Measures m, double base, boolean weighted) {
-    Object n = weighted ? (Object) m.n() : (Object) (long) m.n();
-    if (m.n() == 0) {
-      return RowFactory.create(pair[0], pair[1], n, null, null, null, null, null, null, null, null, null, 0L, 0L);
-    }
-    double ln = LogBase.ln(base, 1);
-    return RowFactory.create(pair[0], pair[1], n, m.hx() / ln, m.hy() / ln, m.hxy() / ln, m.mi() / ln, m.nmi(),
-        Double.isNaN(m.ami()) ? null : m.ami(), m.gTest().g(), m.gTest().dof(), m.gTest().pValue(), m.levelsX(), m.levelsY());
   }
 
   /**

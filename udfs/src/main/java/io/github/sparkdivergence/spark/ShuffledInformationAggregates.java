@@ -25,16 +25,20 @@ public final class ShuffledInformationAggregates {
   private ShuffledInformationAggregates() {}
 
   /**
-   * The result of each call over {@code data}'s columns {@code x}, {@code y} (absent for {@code
-   * entropy}) and, when {@code weighted}, {@code w} (a double): NULL x or y is a category, a row whose weight is NULL counts
-   * nothing, an invalid weight makes every result NULL (the error under ANSI mode), as in the
-   * aggregates. {@code options}: each call's constant option value (null for NULL or none).
+   * The result of each call over {@code data}'s columns: {@code x}, {@code y} (absent for {@code
+   * entropy}) and {@code w} (a double; absent without weights). NULL x or y is a category, a row
+   * whose weight is NULL counts nothing, an invalid weight makes every result NULL (the error under
+   * ANSI mode), as in the aggregates. {@code options}: each call's constant option value (null for
+   * NULL or none).
    */
-  public static Object[] results(Dataset<Row> data, boolean weighted, List<InformationAggregate.Bound> calls,
-      List<Object> options) {
+  public static Object[] results(Dataset<Row> data, List<InformationAggregate.Bound> calls, List<Object> options) {
     long start = System.nanoTime();
-    int w = weighted ? data.schema().fieldIndex("w") : -1;
-    Totals totals = data.javaRDD().mapPartitions(rows -> totals(rows, w)).fold(new Totals(), Totals::merge);
+    List<String> columns = Arrays.asList(data.columns());
+    boolean weighted = columns.contains("w");
+    // the rows and their total, which every term needs before the first cell; only the weights are read
+    Totals totals = weighted
+        ? data.select("w").javaRDD().mapPartitions(ShuffledInformationAggregates::totals).fold(new Totals(), Totals::merge)
+        : Totals.ofRows(data.count());
     Object[] out = new Object[calls.size()];
     String problem = totals.invalid ? InformationAggregate.Bound.weightProblem(totals.invalidWeight)
         : !(totals.weight < Double.POSITIVE_INFINITY) ? InformationAggregate.Bound.TOTAL_WEIGHT_PROBLEM : null;
@@ -43,18 +47,14 @@ public final class ShuffledInformationAggregates {
       return out;
     }
     if (totals.rows == 0) return out; // no row counted: NULL, as the aggregates give
-    boolean withAmi = false;
-    for (InformationAggregate.Bound call : calls) {
-      withAmi |= call.name().equals("adjusted_mutual_info") || call.name().equals("mutual_info_summary");
-    }
-    boolean pair = Arrays.asList(data.columns()).contains("y");
-    InformationSums.Measures m = pair
-        ? ShuffledPair.measures(data, "x", "y", weighted ? "w" : null, false, withAmi, totals.weight, totals.rows)
-        : ShuffledPair.levels(data, "x", weighted ? "w" : null, totals.weight, totals.rows);
+    boolean withAmi = calls.stream().anyMatch(InformationAggregate.Bound::needsExpectedMutualInfo);
+    String w = weighted ? "w" : null;
+    InformationSums.Measures m = columns.contains("y")
+        ? ShuffledPair.measures(data, "x", "y", w, false, withAmi, totals.weight, totals.rows)
+        : ShuffledPair.levels(data, "x", w, totals.weight, totals.rows);
     for (int i = 0; i < out.length; i++) out[i] = calls.get(i).resultOf(m, options.get(i));
-    LOG.info("{}: the state outgrew one task's limit ({}): counted through shuffles, {} x {} levels, {} cells, in {} ms",
-        calls.get(0).name(), InformationAggregate.MAX_STATE_BYTES_CONF, m.levelsX(), m.levelsY(), m.cells(),
-        (System.nanoTime() - start) / 1_000_000);
+    LOG.info("{}: counted through shuffles, {} x {} levels, {} cells, in {} ms", calls.get(0).name(), m.levelsX(),
+        m.levelsY(), m.cells(), (System.nanoTime() - start) / 1_000_000);
     return out;
   }
 
@@ -65,6 +65,14 @@ public final class ShuffledInformationAggregates {
     double weight;
     boolean invalid;
     double invalidWeight;
+
+    /** Rows without weights: each counts 1. */
+    static Totals ofRows(long rows) {
+      Totals t = new Totals();
+      t.rows = rows;
+      t.weight = rows;
+      return t;
+    }
 
     Totals merge(Totals o) {
       rows += o.rows;
@@ -77,27 +85,23 @@ public final class ShuffledInformationAggregates {
     }
   }
 
-  /** The totals of a task's rows, whose weight is column {@code weight} (-1: none). */
-  private static Iterator<Totals> totals(Iterator<Row> rows, int weight) {
+  /** The totals of a task's weights (its rows' only column). */
+  private static Iterator<Totals> totals(Iterator<Row> weights) {
     Totals t = new Totals();
-    boolean weighted = weight >= 0;
-    while (rows.hasNext()) {
-      Row r = rows.next();
-      if (weighted) {
-        if (r.isNullAt(weight)) continue; // like sum(): a row without weight counts nothing
-        double w = r.getDouble(weight);
-        if (!ContingencyState.isWeight(w)) {
-          if (!t.invalid) {
-            t.invalid = true;
-            t.invalidWeight = w;
-          }
-          continue;
+    while (weights.hasNext()) {
+      Row r = weights.next();
+      if (r.isNullAt(0)) continue; // like sum(): a row without weight counts nothing
+      double w = r.getDouble(0);
+      if (!ContingencyState.isWeight(w)) {
+        if (!t.invalid) {
+          t.invalid = true;
+          t.invalidWeight = w;
         }
-        t.weight += w;
+        continue;
       }
+      t.weight += w;
       t.rows++;
     }
-    if (!weighted) t.weight = t.rows;
     return List.of(t).iterator();
   }
 }

@@ -22,7 +22,6 @@ import org.apache.spark.sql.catalyst.expressions.NamedExpression$;
 import org.apache.spark.sql.catalyst.expressions.UnsafeProjection;
 import org.apache.spark.sql.catalyst.expressions.aggregate.AggregateExpression;
 import org.apache.spark.sql.catalyst.plans.logical.Aggregate;
-import org.apache.spark.sql.catalyst.plans.logical.LogicalPlan;
 import org.apache.spark.sql.catalyst.plans.logical.Project;
 import org.apache.spark.sql.types.Metadata;
 import org.slf4j.Logger;
@@ -43,7 +42,6 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   private final transient Aggregate aggregate;
   private final transient List<AggregateExpression> calls;
   private final transient List<NamedExpression> results;
-  private final transient LogicalPlan child;
   private final transient List<Pair> pairs;
   private final transient List<Object> options;
   private final String description;
@@ -55,11 +53,10 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
   record Pair(Expression x, Expression y, Expression w, List<Integer> calls) {}
 
   GlobalInformationAggregateExec(Aggregate aggregate, List<AggregateExpression> calls, List<NamedExpression> results,
-      LogicalPlan child, List<Pair> pairs, List<Object> options) {
+      List<Pair> pairs, List<Object> options) {
     this.aggregate = aggregate;
     this.calls = calls;
     this.results = results;
-    this.child = child;
     this.pairs = pairs;
     this.options = options;
     this.description = calls.stream().map(c -> c.aggregateFunction().sql()).collect(Collectors.joining(", ", "[", "]"))
@@ -72,7 +69,6 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
     this.aggregate = plan.aggregate;
     this.calls = plan.calls;
     this.results = plan.results;
-    this.child = plan.child;
     this.pairs = plan.pairs;
     this.options = plan.options;
     this.description = plan.description;
@@ -98,8 +94,9 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
       return GlobalInformationStrategy.withoutItself(() ->
           SparkLine.dataFrame(session(), aggregate).queryExecution().executedPlan().executeCollect());
     } catch (Exception e) { // Scala throws SparkException, checked in Java's eyes, undeclared
-      if (!tooLarge(e)) throw GlobalInformationAggregateExec.<RuntimeException>unchecked(e);
-      LOG.info("{}: a state outgrew its task ({}); counting each pair through shuffles", description, firstLine(e));
+      Throwable tooLarge = stateTooLarge(e);
+      if (tooLarge == null) throw GlobalInformationAggregateExec.<RuntimeException>unchecked(e);
+      LOG.info("{}: {}; counting each pair through shuffles", description, tooLarge.getMessage());
     }
     return new InternalRow[] {shuffled()};
   }
@@ -111,14 +108,14 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
       List<NamedExpression> columns = new ArrayList<>(List.of(alias(pair.x(), "x")));
       if (pair.y() != null) columns.add(alias(pair.y(), "y"));
       if (pair.w() != null) columns.add(alias(pair.w(), "w"));
-      Dataset<Row> data = SparkLine.dataFrame(session(), new Project(ScalaSeqs.asScala(columns), child));
+      Dataset<Row> data = SparkLine.dataFrame(session(), new Project(ScalaSeqs.asScala(columns), aggregate.child()));
       List<InformationAggregate.Bound> functions = new ArrayList<>();
       List<Object> pairOptions = new ArrayList<>();
       for (int i : pair.calls()) {
         functions.add(((InPlaceInformationAggregate) calls.get(i).aggregateFunction()).function());
         pairOptions.add(options.get(i));
       }
-      Object[] values = ShuffledInformationAggregates.results(data, pair.w() != null, functions, pairOptions);
+      Object[] values = ShuffledInformationAggregates.results(data, functions, pairOptions);
       for (int k = 0; k < values.length; k++) out[pair.calls().get(k)] = values[k];
     }
     List<Attribute> values = new ArrayList<>();
@@ -134,25 +131,16 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
         scala.Option.<Metadata>empty(), ScalaSeqs.asScala(List.<String>of()));
   }
 
-  /** Whether the failure is a state past its limit, wherever Spark wrapped it. */
-  private static boolean tooLarge(Throwable e) {
+  /** The state-past-its-limit error in the causes of {@code e}, wherever Spark wrapped it; null if none. */
+  private static Throwable stateTooLarge(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
       if (t instanceof DivergenceQueryException d && DivergenceQueryException.STATE_TOO_LARGE.equals(d.getCondition())) {
-        return true;
+        return t;
       }
       // a task's error that did not come back as its class (another class loader) keeps its message
-      if (String.valueOf(t.getMessage()).contains("[" + DivergenceQueryException.STATE_TOO_LARGE + "]")) return true;
+      if (String.valueOf(t.getMessage()).contains("[" + DivergenceQueryException.STATE_TOO_LARGE + "]")) return t;
     }
-    return false;
-  }
-
-  private static String firstLine(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof DivergenceQueryException) return t.getMessage();
-    }
-    String m = String.valueOf(e.getMessage());
-    int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl);
+    return null;
   }
 
   @SuppressWarnings("unchecked")

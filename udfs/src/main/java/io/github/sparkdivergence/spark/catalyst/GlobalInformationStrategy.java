@@ -70,9 +70,9 @@ public final class GlobalInformationStrategy extends StrategyBase {
       if (!byBytes(x.dataType()) || (y != null && !byBytes(y.dataType()))) return List.of();
       GlobalInformationAggregateExec.Pair pair = null;
       for (GlobalInformationAggregateExec.Pair p : pairs) {
-        if (p.x().semanticEquals(x) && (p.y() == null ? y == null : y != null && p.y().semanticEquals(y))
-            && (p.w() == null ? w == null : w != null && p.w().semanticEquals(w))) {
+        if (same(p.x(), x) && same(p.y(), y) && same(p.w(), w)) {
           pair = p;
+          break;
         }
       }
       if (pair == null) {
@@ -88,8 +88,12 @@ public final class GlobalInformationStrategy extends StrategyBase {
       }
       options.add(option);
     }
-    return List.of(new GlobalInformationAggregateExec(aggregate, calls, ScalaSeqs.asJava(parts._3()), parts._4(),
-        pairs, options));
+    return List.of(new GlobalInformationAggregateExec(aggregate, calls, ScalaSeqs.asJava(parts._3()), pairs, options));
+  }
+
+  /** The same argument, or both absent (no y, no weight). */
+  private static boolean same(Expression a, Expression b) {
+    return a == null ? b == null : b != null && a.semanticEquals(b);
   }
 
   /** Whether Spark's GROUP BY tells the values apart as the aggregates do: by their bytes. */

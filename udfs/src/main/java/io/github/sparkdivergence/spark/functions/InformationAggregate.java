@@ -214,6 +214,17 @@ public final class InformationAggregate extends SqlFunction {
         Limits.fromConf(SQLConf.get()), valueTypes);
   }
 
+  /**
+   * The values of {@link #SUMMARY_TYPE}, in its order, from the sums of a non-empty table counted
+   * through shuffles: what {@link #summaryValues(ContingencyState, ContingencyTable, double)} gives
+   * from the table itself (ami NULL when it was skipped or the weights are not whole counts).
+   */
+  public static Object[] summaryValues(InformationSums.Measures m, double base) {
+    double ln = LogBase.ln(base, 1);
+    return new Object[] {m.n(), m.levelsX(), m.levelsY(), m.cells(), m.hx() / ln, m.hy() / ln, m.hxy() / ln,
+        m.mi() / ln, m.nmi(), Bound.nullIfNaN(m.ami()), m.gTest().g(), m.gTest().dof(), m.gTest().pValue()};
+  }
+
   /** The values of {@link #SUMMARY_TYPE}, in its order, for a non-empty table. */
   public static Object[] summaryValues(ContingencyState s, ContingencyTable t, double base) {
     return summaryValues(s, t, base, true);
@@ -413,6 +424,11 @@ public final class InformationAggregate extends SqlFunction {
       return !measure.savesState();
     }
 
+    /** Whether the result needs AMI's expected mutual information (its costliest term). */
+    public boolean needsExpectedMutualInfo() {
+      return measure == Measure.ADJUSTED_MUTUAL_INFO || measure == Measure.SUMMARY;
+    }
+
     /** How many columns the call counts: 1 ({@code entropy}) or 2 (a pair). */
     public int columns() { return measure.columns; }
 
@@ -453,9 +469,7 @@ public final class InformationAggregate extends SqlFunction {
         case NORMALIZED_MUTUAL_INFO -> m.withMethod(method).nmi();
         case ADJUSTED_MUTUAL_INFO -> nullIfNaN(m.withMethod(method).ami());
         case G_TEST -> new GenericInternalRow(new Object[] {m.gTest().g(), m.gTest().dof(), m.gTest().pValue()});
-        case SUMMARY -> new GenericInternalRow(new Object[] {m.n(), m.levelsX(), m.levelsY(), m.cells(), m.hx() / ln,
-            m.hy() / ln, m.hxy() / ln, m.mi() / ln, m.nmi(), nullIfNaN(m.ami()), m.gTest().g(), m.gTest().dof(),
-            m.gTest().pValue()});
+        case SUMMARY -> new GenericInternalRow(summaryValues(m, base));
         default -> throw new IllegalStateException(measure.sqlName);
       };
     }

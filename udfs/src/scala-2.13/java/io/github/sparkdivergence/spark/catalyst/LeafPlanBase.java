@@ -17,7 +17,16 @@ public abstract class LeafPlanBase extends SparkPlan {
   /** The plan's output columns. */
   protected abstract List<Attribute> outputAttributes();
 
-  @Override public final Seq<Attribute> output() { return ScalaSeqs.asScala(outputAttributes()); }
-  @Override public final Seq<SparkPlan> children() { return ScalaSeqs.asScala(List.<SparkPlan>of()); }
+  /** Catalyst asks for both at every step of a tree walk: built once. */
+  private transient Seq<Attribute> outputSeq;
+  private static final Seq<SparkPlan> NO_CHILDREN = ScalaSeqs.asScala(List.<SparkPlan>of());
+
+  @Override
+  public final Seq<Attribute> output() {
+    if (outputSeq == null) outputSeq = ScalaSeqs.asScala(outputAttributes());
+    return outputSeq;
+  }
+
+  @Override public final Seq<SparkPlan> children() { return NO_CHILDREN; }
   @Override public final SparkPlan withNewChildrenInternal(IndexedSeq<SparkPlan> newChildren) { return this; }
 }

@@ -105,6 +105,29 @@ public final class ContingencyState implements Externalizable {
     joint.addAll(ix, iy, ws, n);
   }
 
+  /**
+   * Adds weight {@code ws[k]} to cell {@code (ix[k], iy[k])} for k in {@code [0, n)}, in that
+   * order, with the categories already interned in this state's dictionaries (a reader that maps
+   * a column's own dictionary ids to these): the state {@link #add} cell by cell would give, with
+   * the cache misses overlapped a batch at a time.
+   */
+  public void addIds(int[] ix, int[] iy, double[] ws, int n) {
+    if (ix.length < n || iy.length < n || ws.length < n) {
+      throw new IllegalArgumentException(n + " cells but " + ix.length + ", " + iy.length + " ids and " + ws.length + " weights");
+    }
+    for (int k = 0; k < n; k++) {
+      checkCell(ix[k], iy[k], ws[k]);
+    }
+    for (int k = 0; k < n; k++) {
+      if (ws[k] != 0) {
+        total.add(ws[k]);
+      }
+    }
+    for (int start = 0; start < n; start += CategoryDictionary.BATCH) {
+      joint.addAll(ix, iy, ws, start, Math.min(n, start + CategoryDictionary.BATCH));
+    }
+  }
+
   /** A weight every state accepts: finite and >= 0 (NaN is none). The one rule for every caller. */
   public static boolean isWeight(double w) {
     return w >= 0 && w != Double.POSITIVE_INFINITY;

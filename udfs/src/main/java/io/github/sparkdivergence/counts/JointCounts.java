@@ -93,13 +93,18 @@ public final class JointCounts {
    * slot of each: the cache misses of the batch overlap instead of coming one per cell.
    */
   public void addAll(int[] xs, int[] ys, double[] ws, int n) {
+    addAll(xs, ys, ws, 0, n);
+  }
+
+  /** {@link #addAll(int[], int[], double[], int)} of the cells at {@code [from, to)}. */
+  public void addAll(int[] xs, int[] ys, double[] ws, int from, int to) {
     long[] t = table;
     long touched = 0;
-    for (int k = 0; k < n; k++) {
+    for (int k = from; k < to; k++) {
       touched += t[2 * slotOf(((long) xs[k] << 32) | (ys[k] & 0xFFFFFFFFL), mask)];
     }
     this.touched = touched;
-    for (int k = 0; k < n; k++) {
+    for (int k = from; k < to; k++) {
       if (ws[k] != 0) {
         add(xs[k], ys[k], ws[k]);
       }

@@ -28,8 +28,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A global call of the information aggregates ({@link GlobalInformationStrategy}): runs Spark's
- * own aggregate plan of it, and when that fails because a state outgrew its task ({@link
+ * A global call of the information aggregates ({@link GlobalInformationStrategy}): counts a
+ * columnar scan's batches ({@link ColumnarInformationCount}) or runs Spark's own aggregate plan of
+ * it, and when that fails because a state outgrew its task ({@link
  * DivergenceQueryException#STATE_TOO_LARGE}), counts each pair of the calls through shuffles
  * ({@link ShuffledInformationAggregates}) and gives the same row. Small pairs pay nothing but a
  * second planning of the aggregate; every result, NULL and error of a state that fits is the aggregate's.
@@ -60,7 +61,7 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
     this.pairs = pairs;
     this.options = options;
     this.description = calls.stream().map(c -> c.aggregateFunction().sql()).collect(Collectors.joining(", ", "[", "]"))
-        + ", through shuffles if a state outgrows its task";
+        + ", from column batches when the input is a columnar scan, through shuffles if a state outgrows its task";
     this.output = new ArrayList<>(ScalaSeqs.asJava(aggregate.output()));
   }
 
@@ -89,16 +90,41 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
     return rows;
   }
 
+  /** How the rows were counted: {@link #COLUMN_BATCHES}, {@link #AGGREGATE} or {@link #SHUFFLES}; null before. */
+  public String path() {
+    return path;
+  }
+
+  public static final String COLUMN_BATCHES = "column batches";
+  public static final String AGGREGATE = "aggregate";
+  public static final String SHUFFLES = "shuffles";
+  private transient volatile String path;
+
   private InternalRow[] compute() {
     try {
-      return GlobalInformationStrategy.withoutItself(() ->
-          SparkLine.dataFrame(session(), aggregate).queryExecution().executedPlan().executeCollect());
+      return GlobalInformationStrategy.withoutItself(() -> {
+        List<InPlaceInformationAggregate> functions = new ArrayList<>();
+        for (AggregateExpression call : calls) functions.add((InPlaceInformationAggregate) call.aggregateFunction());
+        ColumnarInformationCount columnar = ColumnarInformationCount.of(
+            SparkLine.dataFrame(session(), aggregate.child()).queryExecution().executedPlan(), functions, options);
+        if (columnar != null) {
+          LOG.info("{}: counting from the column batches of {}", description, columnar.scanName());
+          InternalRow values = columnar.run();
+          path = COLUMN_BATCHES;
+          return new InternalRow[] {resultRow(values)};
+        }
+        InternalRow[] rows = SparkLine.dataFrame(session(), aggregate).queryExecution().executedPlan().executeCollect();
+        path = AGGREGATE;
+        return rows;
+      });
     } catch (Exception e) { // Scala throws SparkException, checked in Java's eyes, undeclared
       Throwable tooLarge = stateTooLarge(e);
       if (tooLarge == null) throw GlobalInformationAggregateExec.<RuntimeException>unchecked(e);
       LOG.info("{}: {}; counting each pair through shuffles", description, tooLarge.getMessage());
     }
-    return new InternalRow[] {shuffled()};
+    InternalRow row = shuffled();
+    path = SHUFFLES;
+    return new InternalRow[] {row};
   }
 
   /** The row from the sums of each pair counted through shuffles, one pair after the other. */
@@ -118,12 +144,17 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
       Object[] values = ShuffledInformationAggregates.results(data, functions, pairOptions);
       for (int k = 0; k < values.length; k++) out[pair.calls().get(k)] = values[k];
     }
+    return resultRow(new GenericInternalRow(out));
+  }
+
+  /** The plan's row from the calls' results, in their order. */
+  private InternalRow resultRow(InternalRow callResults) {
     List<Attribute> values = new ArrayList<>();
     for (AggregateExpression call : calls) values.add(call.resultAttribute());
     List<Expression> resultExpressions = new ArrayList<>();
     for (NamedExpression e : results) resultExpressions.add((Expression) e);
     UnsafeProjection project = UnsafeProjection.create(ScalaSeqs.asScala(resultExpressions), ScalaSeqs.asScala(values));
-    return project.apply(new GenericInternalRow(out)).copy();
+    return project.apply(callResults).copy();
   }
 
   private static NamedExpression alias(Expression e, String name) {

@@ -11,11 +11,13 @@ import io.github.sparkdivergence.math.LogBase;
 import io.github.sparkdivergence.spark.DivergenceQueryException;
 import io.github.sparkdivergence.spark.InvalidDivergenceInputException;
 import io.github.sparkdivergence.spark.input.CategoryReader;
+import io.github.sparkdivergence.spark.input.ColumnCategories;
 import io.github.sparkdivergence.spark.input.Representation;
 import java.io.Serializable;
 import java.util.Locale;
 import org.apache.spark.sql.catalyst.InternalRow;
 import org.apache.spark.sql.catalyst.expressions.GenericInternalRow;
+import org.apache.spark.sql.catalyst.expressions.JoinedRow;
 import org.apache.spark.sql.connector.catalog.functions.AggregateFunction;
 import org.apache.spark.sql.connector.catalog.functions.BoundFunction;
 import org.apache.spark.sql.internal.SQLConf;
@@ -23,6 +25,7 @@ import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
 
 /**
  * Aggregates over the empirical joint distribution of one or two categorical columns:
@@ -312,17 +315,8 @@ public final class InformationAggregate extends SqlFunction {
      */
     public InformationState update(Serializable buffer, InternalRow row, int[] at) {
       InformationState state = InformationState.of(buffer);
-      double w = 1.0;
-      if (weight >= 0) {
-        int wi = at[weight];
-        if (row.isNullAt(wi)) return state; // like sum(): a row without weight counts nothing
-        w = row.getDouble(wi);
-        if (!ContingencyState.isWeight(w)) {
-          return invalid(state, "`w`", weightProblem(w));
-        }
-      }
-      if (option >= 0) readOption(state, row, at[option]);
-      if (state.invalid) return state;
+      double w = admit(state, row, at);
+      if (w < 0) return state;
       ContingencyState direct = state.splits == null ? state.direct() : null;
       if (direct != null) {
         int ix = readers[0].intern(direct.x(), row, at[0], types[0]);
@@ -353,6 +347,100 @@ public final class InformationAggregate extends SqlFunction {
         p.y.idOfNull();
       }
       return p.row(w) ? counted(state) : state;
+    }
+
+    /**
+     * The weight a row counts with (1 without a weight argument), or -1 when it counts nothing:
+     * its weight is NULL (like sum(), a row without weight counts nothing), or the state is invalid
+     * (an invalid weight or option: a NULL result, or the error under ANSI). Reads the option.
+     */
+    private double admit(InformationState state, InternalRow row, int[] at) {
+      double w = 1.0;
+      if (weight >= 0) {
+        int wi = at[weight];
+        if (row.isNullAt(wi)) return -1;
+        w = row.getDouble(wi);
+        if (!ContingencyState.isWeight(w)) {
+          invalid(state, "`w`", weightProblem(w));
+          return -1;
+        }
+      }
+      if (option >= 0) readOption(state, row, at[option]);
+      return state.invalid ? -1 : w;
+    }
+
+    /**
+     * How a task reads this call from column batches ({@link #update(Serializable, ColumnarBatch,
+     * BatchColumns)}): argument i in column {@code columns[i]} of a batch {@code width} columns wide,
+     * the option (constant) {@code optionValue} in Catalyst's form. Not for splits, which bucket x.
+     */
+    public BatchColumns batchColumns(int[] columns, int width, Object optionValue) {
+      if (measure.option == Option.SPLITS) throw new IllegalStateException(measure.sqlName + " buckets its values");
+      int[] at = columns.clone();
+      if (option >= 0) at[option] = width;
+      ColumnCategories x = new ColumnCategories(readers[0], types[0], at[0]);
+      ColumnCategories y = readers.length > 1 ? new ColumnCategories(readers[1], types[1], at[1]) : null;
+      return new BatchColumns(at, new GenericInternalRow(new Object[] {optionValue}), x, y);
+    }
+
+    /** A task's reader of one call's arguments in column batches, with its scratch space. */
+    public static final class BatchColumns {
+      private final int[] at;
+      private final JoinedRow row;
+      private final ColumnCategories x;
+      private final ColumnCategories y;
+      private int[] rows = new int[0];
+      private int[] ix = new int[0];
+      private int[] iy = new int[0];
+      private double[] ws = new double[0];
+
+      BatchColumns(int[] at, InternalRow option, ColumnCategories x, ColumnCategories y) {
+        this.at = at;
+        this.row = new JoinedRow(option, option);
+        this.x = x;
+        this.y = y;
+      }
+
+      private void fit(int n) {
+        if (rows.length >= n) return;
+        rows = new int[n];
+        ix = new int[n];
+        iy = new int[n];
+        ws = new double[n];
+      }
+    }
+
+    /**
+     * Counts the rows of a column batch as {@link #update(Serializable, InternalRow, int[])} counts
+     * them one by one (the same weights, option, NULLs, errors and limits), with each column's
+     * categories read from the batch's vectors ({@link ColumnCategories}).
+     */
+    public InformationState update(Serializable buffer, ColumnarBatch batch, BatchColumns in) {
+      InformationState state = InformationState.of(buffer);
+      if (state.invalid) return state; // the option is constant: no later row can fail it
+      int n = batch.numRows();
+      in.fit(n);
+      int kept = 0;
+      for (int r = 0; r < n; r++) {
+        double w = 1.0;
+        if (weight >= 0 || (option >= 0 && !state.optionSeen)) {
+          w = admit(state, in.row.withLeft(batch.getRow(r)), in.at);
+          if (state.invalid) return state;
+          if (w < 0) continue;
+        }
+        in.rows[kept] = r;
+        in.ws[kept++] = w;
+      }
+      ContingencyState t = state.table();
+      boolean direct = state.direct() != null;
+      in.x.ids(batch, in.rows, kept, t.x(), direct, in.ix);
+      if (in.y != null) {
+        in.y.ids(batch, in.rows, kept, t.y(), direct, in.iy);
+      } else {
+        java.util.Arrays.fill(in.iy, 0, kept, t.y().idOfNull());
+      }
+      t.addIds(in.ix, in.iy, in.ws, kept);
+      return counted(state);
     }
 
     /**

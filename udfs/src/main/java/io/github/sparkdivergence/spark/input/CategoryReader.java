@@ -20,6 +20,7 @@ import org.apache.spark.sql.types.StringType;
 import org.apache.spark.sql.types.TimestampNTZType;
 import org.apache.spark.sql.types.TimestampType;
 import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * Interns one categorical input value straight from Spark's internal row into a {@link
@@ -94,7 +95,16 @@ public enum CategoryReader {
       Platform.copyMemory(u.getBaseObject(), u.getBaseOffset() + offset, scratch, Platform.BYTE_ARRAY_OFFSET, size);
       return dict.idOfBytes(scratch, 0, size);
     }
-    byte[] b = string ? row.getUTF8String(i).getBytes() : row.getBinary(i);
+    if (string) {
+      // a column batch's row (Parquet, ORC, a cache) hands out strings over the vector's own array
+      UTF8String s = row.getUTF8String(i);
+      if (s.getBaseObject() instanceof byte[] array) {
+        return dict.idOfBytes(array, (int) (s.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET), s.numBytes());
+      }
+      byte[] b = s.getBytes();
+      return dict.idOfBytes(b, 0, b.length);
+    }
+    byte[] b = row.getBinary(i);
     return dict.idOfBytes(b, 0, b.length);
   }
 }

@@ -1,0 +1,91 @@
+package io.github.sparkdivergence.spark.input;
+
+import io.github.sparkdivergence.counts.CategoryBatch;
+import io.github.sparkdivergence.counts.CategoryDictionary;
+import java.util.Arrays;
+import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.vectorized.ColumnVector;
+import org.apache.spark.sql.vectorized.ColumnarBatch;
+
+/**
+ * The category ids of one column of Spark's column batches (a Parquet or ORC scan, a cached
+ * table), interned as {@link CategoryReader} interns them from a row. A string column that the
+ * file keeps dictionary-encoded is read by its dictionary ids: each id's value is interned once
+ * per batch, not decoded into a new array for every row as a row (or the two-column scan) gets it.
+ *
+ * <p>Not thread-safe; one per column and task.
+ */
+public final class ColumnCategories {
+  private final CategoryReader reader;
+  private final DataType type;
+  private final int column;
+  private final CategoryBatch staged = new CategoryBatch(CategoryDictionary.BATCH);
+  private final int[] stagedIds = new int[CategoryDictionary.BATCH];
+  /** Per dictionary id of the current batch, its category id; -1 until a row of the batch has it. */
+  private int[] byDictionaryId = new int[0];
+  private int[] seen = new int[64];
+
+  public ColumnCategories(CategoryReader reader, DataType type, int column) {
+    this.reader = reader;
+    this.type = type;
+    this.column = column;
+  }
+
+  /**
+   * Sets {@code ids[k]} to the category of row {@code rows[k]} of {@code batch}, for k in {@code
+   * [0, n)}, interning new categories in {@code dictionary}: one at a time when {@code direct}
+   * (a dictionary small enough to stay in the caches), else staged a batch at a time so that the
+   * cache misses of a large dictionary overlap.
+   */
+  public void ids(ColumnarBatch batch, int[] rows, int n, CategoryDictionary dictionary, boolean direct, int[] ids) {
+    ColumnVector v = batch.column(column);
+    if ((reader == CategoryReader.STRING || reader == CategoryReader.BINARY)
+        && v instanceof WritableColumnVector w && w.hasDictionary()) {
+      byDictionaryIds(batch, w, rows, n, dictionary, ids);
+    } else if (direct) {
+      for (int k = 0; k < n; k++) {
+        ids[k] = reader.intern(dictionary, batch.getRow(rows[k]), column, type);
+      }
+    } else {
+      for (int start = 0; start < n; start += CategoryDictionary.BATCH) {
+        int end = Math.min(n, start + CategoryDictionary.BATCH);
+        staged.clear();
+        for (int k = start; k < end; k++) {
+          reader.intern(staged, batch.getRow(rows[k]), column, type);
+        }
+        dictionary.intern(staged, stagedIds);
+        System.arraycopy(stagedIds, 0, ids, start, end - start);
+      }
+    }
+  }
+
+  private void byDictionaryIds(ColumnarBatch batch, WritableColumnVector v, int[] rows, int n,
+      CategoryDictionary dictionary, int[] ids) {
+    WritableColumnVector dictionaryIds = v.getDictionaryIds();
+    int distinct = 0;
+    for (int k = 0; k < n; k++) {
+      int r = rows[k];
+      if (v.isNullAt(r)) {
+        ids[k] = dictionary.idOfNull();
+        continue;
+      }
+      int d = dictionaryIds.getDictId(r);
+      if (d >= byDictionaryId.length) {
+        int old = byDictionaryId.length;
+        byDictionaryId = Arrays.copyOf(byDictionaryId, Math.max(d + 1, 2 * old));
+        Arrays.fill(byDictionaryId, old, byDictionaryId.length, -1);
+      }
+      int id = byDictionaryId[d];
+      if (id < 0) {
+        id = reader.intern(dictionary, batch.getRow(r), column, type);
+        byDictionaryId[d] = id;
+        if (distinct == seen.length) seen = Arrays.copyOf(seen, 2 * distinct);
+        seen[distinct++] = d;
+      }
+      ids[k] = id;
+    }
+    // the next batch may come from another row group, whose dictionary numbers its values anew
+    for (int k = 0; k < distinct; k++) byDictionaryId[seen[k]] = -1;
+  }
+}

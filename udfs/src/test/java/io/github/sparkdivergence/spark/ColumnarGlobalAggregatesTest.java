@@ -48,7 +48,7 @@ class ColumnarGlobalAggregatesTest {
         + " CAST(pmod(id, 5) AS INT) AS count, CONCAT('id-', CAST(id AS STRING)) AS id_string,"
         + " pmod(id, 3) = 0 AS flag, CAST(pmod(xxhash64(id, 3), 20) / 4 AS DECIMAL(10, 2)) AS amount,"
         + " DATE_ADD(DATE'2026-01-01', CAST(pmod(xxhash64(id, 1), 300) % 11 AS INT)) AS day,"
-        + " CASE pmod(id, 4) WHEN 0 THEN -0.0D WHEN 1 THEN 0.0D WHEN 2 THEN CAST('NaN' AS DOUBLE) ELSE id % 7 END AS ratio,"
+        + " IF(pmod(id, 4) = 2, sqrt(CAST(-1 AS DOUBLE)), CAST(pmod(id, 7) AS DOUBLE) * IF(pmod(id, 4) = 0, -1.0D, 1.0D)) AS ratio,"
         + " CAST(pmod(xxhash64(id, 4), 13) AS DECIMAL(30, 0)) * 10000000000000000000 AS big, id"
         + " FROM range(0, 6000, 1, 5)");
     rows.write().option("parquet.dictionary.page.size", "4096").parquet(dir.resolve("pairs").toString());
@@ -163,7 +163,10 @@ class ColumnarGlobalAggregatesTest {
     Dataset<Row> strings = spark.read().parquet(dir.resolve("pairs").toString()).cache();
     try {
       numbers.createOrReplaceTempView("pairs_cached");
-      assertSame(expected, run(String.format(sql, "pairs_cached"), GlobalInformationAggregateExec.COLUMN_BATCHES), sql);
+      // Spark 4 plans the count over such a cache as batches; 3.5 plans it row by row (the aggregate)
+      boolean batches = !spark.version().startsWith("3.");
+      assertSame(expected, run(String.format(sql, "pairs_cached"),
+          batches ? GlobalInformationAggregateExec.COLUMN_BATCHES : GlobalInformationAggregateExec.AGGREGATE), sql);
       strings.createOrReplaceTempView("pairs_cached");
       assertSame(expected, run(String.format(sql, "pairs_cached"), GlobalInformationAggregateExec.AGGREGATE), sql);
     } finally {

@@ -346,6 +346,46 @@ public final class CategoryDictionary implements CategorySink {
     }
   }
 
+  /**
+   * Reads a dictionary in {@link #writeTo}'s form and interns its values straight into {@code
+   * into}, without building it: the id in {@code into} of each id read, or null as soon as {@code
+   * into} takes more than {@code maxBytes} (checked every 1024 values), as {@link #remap(CategoryDictionary,
+   * long)} of the dictionary read would give.
+   */
+  static int[] readInto(CompactCodec.In in, CategoryDictionary into, long maxBytes) {
+    int n = in.readVarInt();
+    int[] map = new int[n];
+    CategoryBatch batch = new CategoryBatch(Math.min(Math.max(n, 1), BATCH));
+    int[] ids = new int[batch.capacity()];
+    for (int i0 = 0; i0 < n; i0 += BATCH) {
+      int m = Math.min(BATCH, n - i0);
+      batch.clear();
+      readValues(in, batch, m);
+      into.intern(batch, ids);
+      System.arraycopy(ids, 0, map, i0, m);
+      if (((i0 + m) & 1023) == 0 && into.estimatedBytes() > maxBytes) {
+        return null;
+      }
+    }
+    return map;
+  }
+
+  private static void readValues(CompactCodec.In in, CategoryBatch batch, int m) {
+    for (int k = 0; k < m; k++) {
+      int kind = in.readByte();
+      if (kind == KIND_NULL) {
+        batch.idOfNull();
+      } else if (kind == KIND_LONG) {
+        batch.idOfLong(in.readZigZag());
+      } else if (kind == KIND_BYTES) {
+        int len = in.readVarInt();
+        batch.idOfBytes(in.array(), in.skip(len), len);
+      } else {
+        throw new IllegalArgumentException("unknown category kind " + kind);
+      }
+    }
+  }
+
   static CategoryDictionary readFrom(CompactCodec.In in) {
     int n = in.readVarInt();
     CategoryDictionary d = new CategoryDictionary(n);
@@ -354,19 +394,7 @@ public final class CategoryDictionary implements CategorySink {
     for (int i0 = 0; i0 < n; i0 += BATCH) {
       int m = Math.min(BATCH, n - i0);
       batch.clear();
-      for (int k = 0; k < m; k++) {
-        int kind = in.readByte();
-        if (kind == KIND_NULL) {
-          batch.idOfNull();
-        } else if (kind == KIND_LONG) {
-          batch.idOfLong(in.readZigZag());
-        } else if (kind == KIND_BYTES) {
-          int len = in.readVarInt();
-          batch.idOfBytes(in.array(), in.skip(len), len);
-        } else {
-          throw new IllegalArgumentException("unknown category kind " + kind);
-        }
-      }
+      readValues(in, batch, m);
       d.intern(batch, ids);
       for (int k = 0; k < m; k++) {
         if (ids[k] != i0 + k) {

@@ -204,15 +204,51 @@ public final class ContingencyState implements Externalizable {
   }
 
   /**
-   * Merges a state given in its {@link #toBytes()} form, as {@code merge(fromBytes(bytes))} would,
-   * but streams its cells straight into this state: each cell is hashed once instead of twice.
+   * {@link #merge(ContingencyState, long, long)} of the state {@code fromBytes(bytes, off, len)}
+   * without building it: its categories are interned here as they are read and its cells added as
+   * they come, so its dictionaries and cells are never hashed into tables of their own. The same
+   * counts, limits (false once past them, the state then of no further use) and errors on
+   * malformed bytes.
    */
-  public void mergeBytes(byte[] bytes) {
+  public boolean mergeBytes(byte[] bytes, int off, int len, long maxCells, long maxBytes) {
+    CompactCodec.In in = open(bytes, off, len);
+    long half = maxBytes / 2; // peakBytes() is twice the estimate
+    int[] mx = CategoryDictionary.readInto(in, x, half);
+    int[] my = mx == null ? null : CategoryDictionary.readInto(in, y, half - x.estimatedBytes());
+    if (my == null) {
+      return false;
+    }
+    double totalWeight = in.readCount();
+    int n = in.readVarInt();
     JointCounts.Batch batch = new JointCounts.Batch();
-    total.add(readCells(bytes, x, y, (ix, iy, w) -> {
-      if (batch.add(ix, iy, w)) batch.flushInto(joint);
-    }));
+    boolean within = joint.size() <= maxCells && peakBytes() <= maxBytes;
+    int flushed = 0;
+    for (int k = 0; k < n && within; k++) {
+      int ix = in.readVarInt();
+      int iy = in.readVarInt();
+      double w = in.readCount();
+      if (ix < 0 || ix >= mx.length || iy < 0 || iy >= my.length || !isWeight(w)) {
+        throw new IllegalArgumentException("corrupt ContingencyState: cell (" + ix + ", " + iy + ", " + w + ")");
+      }
+      if (w != 0 && batch.add(mx[ix], my[iy], w)) {
+        batch.flushInto(joint);
+        within = joint.size() <= maxCells && ((flushed += CategoryDictionary.BATCH) % 1024 != 0 || peakBytes() <= maxBytes);
+      }
+    }
+    if (!within) {
+      return false;
+    }
     batch.flushInto(joint);
+    if (!in.atEnd()) {
+      throw new IllegalArgumentException("corrupt ContingencyState: trailing bytes");
+    }
+    total.add(totalWeight);
+    return joint.size() <= maxCells && peakBytes() <= maxBytes;
+  }
+
+  /** {@link #merge(ContingencyState)} of a state given in its {@link #toBytes()} form, without building it. */
+  public void mergeBytes(byte[] bytes) {
+    mergeBytes(bytes, 0, bytes.length, Long.MAX_VALUE, Long.MAX_VALUE);
   }
 
   /**

@@ -2,9 +2,12 @@ package io.github.sparkdivergence.counts;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -103,6 +106,28 @@ class BatchedCountingTest {
     }
     assertArrayEquals(rows.toBytes(), batched.toBytes());
     assertEquals(Double.doubleToRawLongBits(rows.totalWeight()), Double.doubleToRawLongBits(batched.totalWeight()));
+    // cells by their ids (a column batch's reader), in a run longer than a batch: add() one by one
+    ContingencyState oneByOne = new ContingencyState();
+    ContingencyState byIds = new ContingencyState();
+    for (ContingencyState s : List.of(oneByOne, byIds)) {
+      s.x().remap(rows.x());
+      s.y().remap(rows.y());
+    }
+    var table = rows.toTable();
+    int[] cx = new int[table.nnz()];
+    int[] cy = new int[cx.length];
+    double[] cw = new double[cx.length];
+    for (int k = 0; k < cx.length; k++) {
+      cx[k] = table.rowId(k);
+      cy[k] = table.colId(k);
+      cw[k] = k % 7 == 0 ? 0.0 : table.count(k);
+      oneByOne.add(cx[k], cy[k], cw[k]);
+    }
+    byIds.addIds(cx, cy, cw, cx.length);
+    assertArrayEquals(oneByOne.toBytes(), byIds.toBytes());
+    assertTrue(cx.length > 1000 && byIds.cells() > 1000, cx.length + " cells");
+    cw[0] = Double.NaN;
+    assertThrows(IllegalArgumentException.class, () -> byIds.addIds(cx, cy, cw, 1));
 
     xs.clear();
     ys.clear();
@@ -143,6 +168,17 @@ class BatchedCountingTest {
     ContingencyState streamed = ContingencyState.fromBytes(a.toBytes());
     streamed.mergeBytes(b.toBytes());
     assertEquals(ContingencyStateTest.byValue(both), ContingencyStateTest.byValue(streamed));
+    assertArrayEquals(merged.toBytes(), streamed.toBytes());
+    // within limits it merges all; past the cells or the bytes of the union it stops and says so
+    byte[] prefixed = new byte[7 + b.toBytes().length];
+    System.arraycopy(b.toBytes(), 0, prefixed, 7, prefixed.length - 7);
+    ContingencyState limited = ContingencyState.fromBytes(a.toBytes());
+    assertTrue(limited.mergeBytes(prefixed, 7, prefixed.length - 7, merged.cells(), Long.MAX_VALUE));
+    assertArrayEquals(merged.toBytes(), limited.toBytes());
+    assertFalse(ContingencyState.fromBytes(a.toBytes()).mergeBytes(prefixed, 7, prefixed.length - 7, merged.cells() - 1, Long.MAX_VALUE));
+    assertFalse(ContingencyState.fromBytes(a.toBytes()).mergeBytes(prefixed, 7, prefixed.length - 7, Long.MAX_VALUE, merged.peakBytes() / 2));
+    byte[] trailing = java.util.Arrays.copyOf(b.toBytes(), b.toBytes().length + 1);
+    assertThrows(IllegalArgumentException.class, () -> ContingencyState.fromBytes(a.toBytes()).mergeBytes(trailing));
     assertArrayEquals(merged.toBytes(), ContingencyState.fromBytes(merged.toBytes()).toBytes());
   }
 }

@@ -103,7 +103,11 @@ public final class InPlaceInformationAggregate extends TypedAggregateBase
   @Override public Serializable merge(Serializable buffer, Serializable input) { return function.merge(buffer, input); }
   @Override public Object eval(Serializable buffer) { return function.produceResult(buffer); }
   @Override public byte[] serialize(Serializable buffer) { return InformationState.of(buffer).toBytes(); }
-  @Override public Serializable deserialize(byte[] bytes) { return InformationState.fromBytes(bytes); }
+  /**
+   * The bytes as they are: every entry point reads a state through {@link InformationState#of}, and
+   * a merge streams a serialized state into the buffer without building it first.
+   */
+  @Override public Serializable deserialize(byte[] bytes) { return bytes; }
 
   @Override
   public InPlaceInformationAggregate withNewMutableAggBufferOffset(int offset) {

@@ -628,6 +628,9 @@ public final class InformationAggregate extends SqlFunction {
     @Override
     public InformationState merge(Serializable a, Serializable b) {
       InformationState merged = counted(InformationState.of(a));
+      if (b instanceof byte[] bytes && !merged.invalid && !merged.holdsNothing()) {
+        return mergeSerialized(merged, InformationState.serialized(bytes));
+      }
       InformationState other = counted(InformationState.of(b));
       if (!merged.sameOption(other)) {
         throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
@@ -646,6 +649,27 @@ public final class InformationAggregate extends SqlFunction {
       }
       ContingencyState t = merged.table();
       if (!t.merge(other.table(), limits.maxCells(), stateBudget())) {
+        throw t.cells() > limits.maxCells() ? tooManyCells() : tooManyBytes(t);
+      }
+      return counted(merged);
+    }
+
+    /**
+     * {@link #merge} of a state that arrives as bytes into one that holds counts: its categories
+     * and cells go straight into the merged state, never into tables of their own (the final merge
+     * of a large state on one task is a second or more that nothing runs beside).
+     */
+    private InformationState mergeSerialized(InformationState merged, InformationState.Serialized other) {
+      if (!merged.sameOption(other.state())) {
+        throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
+      }
+      merged.adoptOption(other.state());
+      if (other.state().invalid) {
+        merged.markInvalid();
+        return merged;
+      }
+      ContingencyState t = merged.table();
+      if (!t.mergeBytes(other.bytes(), other.offset(), other.length(), limits.maxCells(), stateBudget())) {
         throw t.cells() > limits.maxCells() ? tooManyCells() : tooManyBytes(t);
       }
       return counted(merged);

@@ -178,6 +178,16 @@ public final class InformationState implements Serializable {
   }
 
   public static InformationState fromBytes(byte[] b) {
+    Serialized s = serialized(b);
+    s.state.table = ContingencyState.fromBytes(b, s.offset, s.length);
+    return s.state;
+  }
+
+  /** A state in its {@link #toBytes()} form, read but for its counts, which are at [offset, offset + length). */
+  record Serialized(InformationState state, byte[] bytes, int offset, int length) {}
+
+  /** Reads the option and validity of a serialized state, leaving its counts as they are (its table empty). */
+  static Serialized serialized(byte[] b) {
     try {
       DataInputStream in = new DataInputStream(new ByteArrayInputStream(b));
       InformationState s = new InformationState();
@@ -190,8 +200,8 @@ public final class InformationState implements Serializable {
       s.invalid = in.readBoolean();
       int length = in.readInt();
       int offset = b.length - in.available();
-      s.table = ContingencyState.fromBytes(b, offset, length);
-      return s;
+      if (length < 0 || length > b.length - offset) throw new IllegalArgumentException("corrupt InformationState: length " + length);
+      return new Serialized(s, b, offset, length);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

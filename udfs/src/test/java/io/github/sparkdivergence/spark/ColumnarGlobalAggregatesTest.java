@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A global call over a columnar scan (Parquet here, and a cached table) is counted from the
+ * A global call over a columnar scan (Parquet and ORC here, and a cached table) is counted from the
  * scan's column batches: every result, NULL and error is the one Spark's aggregate gives over the
  * same files read as rows (the vectorized reader off), for strings the files keep
  * dictionary-encoded, plain, and both within one column chunk, and for the other value types.
@@ -52,15 +52,18 @@ class ColumnarGlobalAggregatesTest {
         + " CAST(pmod(xxhash64(id, 4), 13) AS DECIMAL(30, 0)) * 10000000000000000000 AS big, id"
         + " FROM range(0, 6000, 1, 5)");
     rows.write().option("parquet.dictionary.page.size", "4096").parquet(dir.resolve("pairs").toString());
+    rows.write().orc(dir.resolve("orc").toString());
     rows.where("false").write().parquet(dir.resolve("empty").toString());
     spark.read().parquet(dir.resolve("pairs").toString()).createOrReplaceTempView("pairs_parquet");
     spark.read().parquet(dir.resolve("empty").toString()).createOrReplaceTempView("pairs_none");
+    spark.read().orc(dir.resolve("orc").toString()).createOrReplaceTempView("pairs_orc");
   }
 
   @AfterAll
   static void tearDown() throws Exception {
     spark.catalog().dropTempView("pairs_parquet");
     spark.catalog().dropTempView("pairs_none");
+    spark.catalog().dropTempView("pairs_orc");
     try (var files = Files.walk(dir)) {
       files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
     }
@@ -70,6 +73,7 @@ class ColumnarGlobalAggregatesTest {
   void reset() {
     spark.conf().set("spark.sql.ansi.enabled", "true");
     spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
+    spark.conf().unset("spark.sql.orc.enableVectorizedReader");
     spark.conf().unset(InformationAggregate.MAX_STATE_BYTES_CONF);
   }
 
@@ -95,10 +99,12 @@ class ColumnarGlobalAggregatesTest {
   /** The row Spark's aggregate gives over the same files read row by row. */
   private static Row asRows(String sql) {
     spark.conf().set("spark.sql.parquet.enableVectorizedReader", "false");
+    spark.conf().set("spark.sql.orc.enableVectorizedReader", "false");
     try {
       return run(sql, GlobalInformationAggregateExec.AGGREGATE);
     } finally {
       spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
+      spark.conf().unset("spark.sql.orc.enableVectorizedReader");
     }
   }
 
@@ -110,11 +116,12 @@ class ColumnarGlobalAggregatesTest {
 
   @Test
   void everyMeasureFromBatchesIsTheAggregatesOne() {
-    for (String weight : new String[] {"", ", w", "bases"}) {
+    for (String weight : new String[] {"", ", w", "bases", "orc"}) {
       // (a third argument is the weight: a constant one is no column, and goes through the aggregate)
       String sql = weight.equals("bases")
           ? "SELECT mutual_info(x, y, w, 2.0D), joint_entropy(x, y, w, 10), entropy(id_string, w, 2),"
               + " mutual_info_summary(ratio, day, w, 2) FROM pairs_parquet"
+          : weight.equals("orc") ? select(", w", "pairs_orc") // ORC's vectors: no dictionary ids
           : select(weight, "pairs_parquet");
       Row expected = asRows(sql);
       Row actual = run(sql, GlobalInformationAggregateExec.COLUMN_BATCHES);

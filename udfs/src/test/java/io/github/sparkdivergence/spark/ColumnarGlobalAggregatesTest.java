@@ -23,8 +23,6 @@ import org.junit.jupiter.api.Test;
  */
 class ColumnarGlobalAggregatesTest {
   private static SparkSession spark;
-  /** The batches and the rows sum the same terms; the states may merge in another order. */
-  private static final double RELATIVE = 1e-13;
   private static Path dir;
 
   private static final String[] MEASURES = {
@@ -129,20 +127,9 @@ class ColumnarGlobalAggregatesTest {
     }
   }
 
-  /** Equal to {@link #RELATIVE}, field by field, NULL where the other is NULL. */
+  /** The two paths sum the same terms in another order: equal to 1e-13 relative, field by field. */
   private static void assertSame(Row expected, Row actual, String what) {
-    assertEquals(expected.size(), actual.size(), what);
-    for (int i = 0; i < expected.size(); i++) {
-      Object e = expected.get(i);
-      Object a = actual.get(i);
-      if (e instanceof Row er) {
-        assertSame(er, (Row) a, what + " #" + i);
-      } else if (e instanceof Double d && !d.isNaN()) {
-        assertEquals(d, (Double) a, RELATIVE * Math.abs(d), what + " #" + i);
-      } else {
-        assertEquals(e, a, what + " #" + i);
-      }
-    }
+    TooLargeGlobalAggregatesTest.assertSame(expected, actual, what);
   }
 
   @Test

@@ -86,14 +86,15 @@ class TooLargeGlobalAggregatesTest {
     assertNotEquals(inMemory.getDouble(0), inMemory.getDouble(1));
   }
 
-  /** Equal to {@link #RELATIVE}, field by field, NULL where the other is NULL. */
-  private static void assertSame(Row expected, Row actual, String what) {
+  /** Equal to {@link #RELATIVE}, field by field, NULL where the other is NULL (and NaN where it is NaN). */
+  static void assertSame(Row expected, Row actual, String what) {
+    assertEquals(expected.size(), actual.size(), what);
     for (int i = 0; i < expected.size(); i++) {
       Object e = expected.get(i);
       Object a = actual.get(i);
       if (e instanceof Row er) {
         assertSame(er, (Row) a, what + " #" + i);
-      } else if (e instanceof Double d) {
+      } else if (e instanceof Double d && !d.isNaN()) {
         assertEquals(d, (Double) a, RELATIVE * Math.abs(d), what + " #" + i);
       } else {
         assertEquals(e, a, what + " #" + i);

@@ -85,7 +85,8 @@ class ColumnarGlobalAggregatesTest {
     return row;
   }
 
-  private static GlobalInformationAggregateExec node(SparkPlan plan) {
+  /** The plan's global information node (Dataset.collect runs that very plan), or null. */
+  static GlobalInformationAggregateExec node(SparkPlan plan) {
     if (plan instanceof GlobalInformationAggregateExec g) return g;
     for (SparkPlan child : ScalaSeqs.asJava(plan.children())) {
       GlobalInformationAggregateExec g = node(child);

@@ -48,6 +48,36 @@ class LocalClusterIT {
   }
 
   /**
+   * A global call over Parquet counted from the scan's column batches on both executors (each
+   * partition's state serialized, shipped and merged on one of them): the golden MI, and the AMI
+   * and entropy of the same files read row by row by Spark's aggregate.
+   */
+  @Test
+  void columnBatchesAreCountedOnBothExecutors() throws Exception {
+    java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("local-cluster-parquet");
+    String path = dir.resolve("titanic").toString();
+    spark.read().option("header", "true").csv("src/test/resources/data/titanic.csv").repartition(7).write().parquet(path);
+    spark.read().parquet(path).createOrReplaceTempView("titanic_parquet");
+    String sql = "SELECT mutual_info(Class, Survived), adjusted_mutual_info(Class, Survived), entropy(Age) FROM titanic_parquet";
+    Dataset<Row> batches = spark.sql(sql);
+    Row r = batches.collectAsList().get(0);
+    assertEquals(io.github.sparkdivergence.spark.catalyst.GlobalInformationAggregateExec.COLUMN_BATCHES,
+        ColumnarGlobalAggregatesTest.node(batches.queryExecution().executedPlan()).path());
+    assertEquals(0.04109526610065953, r.getDouble(0), 0.04109526610065953 * 1e-12, "sklearn's MI");
+    spark.conf().set("spark.sql.parquet.enableVectorizedReader", "false");
+    try {
+      Row rows = spark.sql(sql).first();
+      for (int i = 1; i < 3; i++) assertEquals(rows.getDouble(i), r.getDouble(i), Math.abs(rows.getDouble(i)) * 1e-12, "#" + i);
+    } finally {
+      spark.conf().unset("spark.sql.parquet.enableVectorizedReader");
+      spark.catalog().dropTempView("titanic_parquet");
+      try (var files = java.nio.file.Files.walk(dir)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      }
+    }
+  }
+
+  /**
    * Saved states made, merged and read on two executor JVMs: the states of 5 random parts of the
    * rows merged over 1 and 7 partitions in both merge functions equal the aggregate of all rows,
    * and a profile's drift equals the rows' drift.

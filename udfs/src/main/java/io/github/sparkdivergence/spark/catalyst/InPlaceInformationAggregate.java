@@ -102,7 +102,10 @@ public final class InPlaceInformationAggregate extends TypedAggregateBase
 
   @Override public Serializable merge(Serializable buffer, Serializable input) { return function.merge(buffer, input); }
   @Override public Object eval(Serializable buffer) { return function.produceResult(buffer); }
-  @Override public byte[] serialize(Serializable buffer) { return InformationState.of(buffer).toBytes(); }
+  /** A buffer still in bytes (nothing merged into it since) is already its own serialized form. */
+  @Override public byte[] serialize(Serializable buffer) {
+    return buffer instanceof byte[] bytes ? bytes : InformationState.of(buffer).toBytes();
+  }
   /**
    * The bytes as they are: every entry point reads a state through {@link InformationState#of}, and
    * a merge streams a serialized state into the buffer without building it first.

@@ -353,7 +353,11 @@ public final class CategoryDictionary implements CategorySink {
    * long)} of the dictionary read would give.
    */
   static int[] readInto(CompactCodec.In in, CategoryDictionary into, long maxBytes) {
-    int n = in.readVarInt();
+    return readInto(in, in.readVarInt(), into, maxBytes);
+  }
+
+  /** {@link #readInto(CompactCodec.In, CategoryDictionary, long)} of {@code n} values, their count read already. */
+  private static int[] readInto(CompactCodec.In in, int n, CategoryDictionary into, long maxBytes) {
     int[] map = new int[n];
     CategoryBatch batch = new CategoryBatch(Math.min(Math.max(n, 1), BATCH));
     int[] ids = new int[batch.capacity()];
@@ -389,17 +393,10 @@ public final class CategoryDictionary implements CategorySink {
   static CategoryDictionary readFrom(CompactCodec.In in) {
     int n = in.readVarInt();
     CategoryDictionary d = new CategoryDictionary(n);
-    CategoryBatch batch = new CategoryBatch(Math.min(n, BATCH));
-    int[] ids = new int[batch.capacity()];
-    for (int i0 = 0; i0 < n; i0 += BATCH) {
-      int m = Math.min(BATCH, n - i0);
-      batch.clear();
-      readValues(in, batch, m);
-      d.intern(batch, ids);
-      for (int k = 0; k < m; k++) {
-        if (ids[k] != i0 + k) {
-          throw new IllegalArgumentException("duplicate category in serialized dictionary at " + (i0 + k));
-        }
+    int[] ids = readInto(in, n, d, Long.MAX_VALUE);
+    for (int k = 0; k < n; k++) {
+      if (ids[k] != k) {
+        throw new IllegalArgumentException("duplicate category in serialized dictionary at " + k);
       }
     }
     return d;

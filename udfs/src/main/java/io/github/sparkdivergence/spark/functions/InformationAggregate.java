@@ -628,10 +628,11 @@ public final class InformationAggregate extends SqlFunction {
     @Override
     public InformationState merge(Serializable a, Serializable b) {
       InformationState merged = counted(InformationState.of(a));
-      if (b instanceof byte[] bytes && !merged.invalid && !merged.holdsNothing()) {
-        return mergeSerialized(merged, InformationState.serialized(bytes));
-      }
-      InformationState other = counted(InformationState.of(b));
+      // A state that arrives as bytes into one that holds counts merges without being built: its
+      // categories and cells go straight into the merged state, never into tables of their own.
+      InformationState.Serialized bytes = b instanceof byte[] raw && !merged.invalid && !merged.holdsNothing()
+          ? InformationState.serialized(raw) : null;
+      InformationState other = bytes != null ? bytes.state() : counted(InformationState.of(b));
       if (!merged.sameOption(other)) {
         throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
       }
@@ -648,28 +649,10 @@ public final class InformationAggregate extends SqlFunction {
         return merged;
       }
       ContingencyState t = merged.table();
-      if (!t.merge(other.table(), limits.maxCells(), stateBudget())) {
-        throw t.cells() > limits.maxCells() ? tooManyCells() : tooManyBytes(t);
-      }
-      return counted(merged);
-    }
-
-    /**
-     * {@link #merge} of a state that arrives as bytes into one that holds counts: its categories
-     * and cells go straight into the merged state, never into tables of their own (the final merge
-     * of a large state on one task is a second or more that nothing runs beside).
-     */
-    private InformationState mergeSerialized(InformationState merged, InformationState.Serialized other) {
-      if (!merged.sameOption(other.state())) {
-        throw DivergenceQueryException.nonConstantOption(measure.sqlName, "`" + optionName() + "`");
-      }
-      merged.adoptOption(other.state());
-      if (other.state().invalid) {
-        merged.markInvalid();
-        return merged;
-      }
-      ContingencyState t = merged.table();
-      if (!t.mergeBytes(other.bytes(), other.offset(), other.length(), limits.maxCells(), stateBudget())) {
+      boolean within = bytes != null
+          ? t.mergeBytes(bytes.bytes(), bytes.offset(), bytes.length(), limits.maxCells(), stateBudget())
+          : t.merge(other.table(), limits.maxCells(), stateBudget());
+      if (!within) {
         throw t.cells() > limits.maxCells() ? tooManyCells() : tooManyBytes(t);
       }
       return counted(merged);

@@ -332,18 +332,34 @@ public final class CategoryDictionary implements CategorySink {
   void writeTo(CompactCodec.Out out) {
     out.writeVarLong(size);
     for (int id = 0; id < size; id++) {
-      long tag = pairs[2 * id + 1];
-      if (tag == TAG_NULL) {
-        out.writeByte(KIND_NULL);
-      } else if (tag == TAG_LONG) {
-        out.writeByte(KIND_LONG);
-        out.writeZigZag(pairs[2 * id]);
-      } else {
-        out.writeByte(KIND_BYTES);
-        out.writeVarLong((int) tag);
-        out.writeBytes(arena, (int) (tag >>> 32), (int) tag);
-      }
+      writeValue(out, id);
     }
+  }
+
+  /** The value of {@code id} as {@link #writeTo} writes each: a dictionary of some ids writes its size, then these. */
+  void writeValue(CompactCodec.Out out, int id) {
+    long tag = pairs[2 * id + 1];
+    if (tag == TAG_NULL) {
+      out.writeByte(KIND_NULL);
+    } else if (tag == TAG_LONG) {
+      out.writeByte(KIND_LONG);
+      out.writeZigZag(pairs[2 * id]);
+    } else {
+      out.writeByte(KIND_BYTES);
+      out.writeVarLong((int) tag);
+      out.writeBytes(arena, (int) (tag >>> 32), (int) tag);
+    }
+  }
+
+  /**
+   * Which of {@code parts} parts the value of {@code id} belongs to: a function of the value
+   * alone, so every task puts a category in the same part. The lookup's hash, multiplied and its
+   * high bits taken: a part's values then spread over all slots of a table of their own, which
+   * takes the hash's low bits.
+   */
+  public int partOf(int id, int parts) {
+    checkId(id);
+    return (int) ((Integer.toUnsignedLong(hashOf(id) * 0x9E3779B9) * parts) >>> 32);
   }
 
   /**

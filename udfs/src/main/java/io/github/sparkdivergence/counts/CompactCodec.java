@@ -70,8 +70,18 @@ final class CompactCodec {
       }
     }
 
+    /** What {@code other} holds so far. */
+    void writeAll(Out other) {
+      writeBytes(other.buf, 0, other.pos);
+    }
+
+    int size() {
+      return pos;
+    }
+
+    /** The bytes written: the buffer itself when it is full (no copy), else a copy. */
     byte[] toByteArray() {
-      return Arrays.copyOf(buf, pos);
+      return pos == buf.length ? buf : Arrays.copyOf(buf, pos);
     }
   }
 

@@ -3,6 +3,7 @@ package io.github.sparkdivergence.counts;
 import io.github.sparkdivergence.math.CompensatedSum;
 import io.github.sparkdivergence.math.ContingencyTable;
 import io.github.sparkdivergence.math.InformationMeasures;
+import io.github.sparkdivergence.math.PairSums;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.ObjectInput;
@@ -279,6 +280,167 @@ public final class ContingencyState implements Externalizable {
       throw new IllegalArgumentException("corrupt ContingencyState: trailing bytes");
     }
     return totalWeight;
+  }
+
+  /** The most parts {@link #toBytesByX} splits a state into. */
+  public static final int MAX_PARTS = 256;
+
+  /**
+   * This state as {@code parts} states, each in {@link #toBytes(byte[])}'s form after {@code
+   * prefix}: part p holds the x categories whose {@link CategoryDictionary#partOf} is p, every y
+   * category, and the cells of its x categories (its total theirs). A category goes to the same
+   * part in every task, so part p merged over all tasks holds every cell of its x values: whole
+   * row totals, on a task of its own ({@link #addTermsTo}).
+   */
+  public byte[][] toBytesByX(int parts, byte[] prefix) {
+    if (parts < 1 || parts > MAX_PARTS) {
+      throw new IllegalArgumentException("parts must be in [1, " + MAX_PARTS + "] but was " + parts);
+    }
+    int nx = x.size();
+    long[] at = new long[nx]; // per x id: its id in its part, shifted, and the part
+    int[] sizes = new int[parts];
+    for (int id = 0; id < nx; id++) {
+      int p = x.partOf(id, parts);
+      at[id] = ((long) sizes[p]++ << 8) | p;
+    }
+    CompactCodec.Out[] cells = new CompactCodec.Out[parts];
+    CompensatedSum[] totals = new CompensatedSum[parts];
+    int[] counts = new int[parts];
+    for (int p = 0; p < parts; p++) {
+      cells[p] = new CompactCodec.Out((int) Math.min(16 + 6L * joint.size() / parts, Integer.MAX_VALUE - 16));
+      totals[p] = new CompensatedSum();
+    }
+    // the cells come in hash order: their x ids are read ahead a batch at a time, so that the
+    // misses on at[] overlap instead of stalling each cell in turn
+    int[] bx = new int[CategoryDictionary.BATCH];
+    int[] by = new int[CategoryDictionary.BATCH];
+    double[] bc = new double[CategoryDictionary.BATCH];
+    int[] held = {0};
+    JointCounts.CellConsumer write = (ix, iy, c) -> {
+      bx[held[0]] = ix;
+      by[held[0]] = iy;
+      bc[held[0]++] = c;
+      if (held[0] == bx.length) {
+        writeParts(at, bx, by, bc, held[0], cells, counts, totals);
+        held[0] = 0;
+      }
+    };
+    joint.forEach(write);
+    writeParts(at, bx, by, bc, held[0], cells, counts, totals);
+    byte[][] out = new byte[parts][];
+    for (int p = 0; p < parts; p++) {
+      long estimate = 64L + prefix.length + x.wireBytesEstimate() / parts + y.wireBytesEstimate() + cells[p].size();
+      CompactCodec.Out o = new CompactCodec.Out((int) Math.min(estimate, Integer.MAX_VALUE - 16));
+      o.writeBytes(prefix, 0, prefix.length);
+      o.writeByte(VERSION);
+      o.writeVarLong(sizes[p]);
+      for (int id = 0; id < nx; id++) {
+        if ((int) (at[id] & 0xff) == p) {
+          x.writeValue(o, id);
+        }
+      }
+      y.writeTo(o);
+      o.writeCount(totals[p].value());
+      o.writeVarLong(counts[p]);
+      o.writeAll(cells[p]);
+      cells[p] = null;
+      out[p] = o.toByteArray();
+    }
+    return out;
+  }
+
+  /** Writes cells k < n of the batch into their parts (see {@link #toBytesByX}). */
+  private static void writeParts(long[] at, int[] bx, int[] by, double[] bc, int n, CompactCodec.Out[] cells,
+      int[] counts, CompensatedSum[] totals) {
+    long sum = 0;
+    for (int k = 0; k < n; k++) {
+      sum += at[bx[k]];
+    }
+    touched = sum;
+    for (int k = 0; k < n; k++) {
+      long a = at[bx[k]];
+      int p = (int) (a & 0xff);
+      cells[p].writeVarLong(a >>> 8);
+      cells[p].writeVarLong(by[k]);
+      cells[p].writeCount(bc[k]);
+      counts[p]++;
+      totals[p].add(bc[k]);
+    }
+  }
+
+  /** Where the read-ahead loads go, so that they are not optimised away; never read. */
+  private static volatile long touched;
+  private static volatile double touchedTotals;
+
+  /**
+   * The totals of this state's y categories as a state of its own: one x category (NULL), this
+   * state's y categories, and a cell (NULL, y) with the total of each y (compensated); its total
+   * is this state's. Merged over every task, it gives the parts of {@link #toBytesByX} each y's
+   * total and n ({@link #partSums}). For serialising only: it shares this state's y dictionary.
+   */
+  public ContingencyState columnTotals() {
+    CompensatedSum[] sums = new CompensatedSum[y.size()];
+    joint.forEach((ix, iy, c) -> {
+      if (sums[iy] == null) {
+        sums[iy] = new CompensatedSum();
+      }
+      sums[iy].add(c);
+    });
+    CategoryDictionary one = new CategoryDictionary();
+    int nullId = one.idOfNull();
+    JointCounts cells = new JointCounts(sums.length);
+    for (int iy = 0; iy < sums.length; iy++) {
+      if (sums[iy] != null && sums[iy].value() > 0) {
+        cells.add(nullId, iy, sums[iy].value());
+      }
+    }
+    return over(one, y, cells, total.value());
+  }
+
+  /**
+   * The sums of this state's cells and x levels, whose totals are whole here (it is a part of
+   * {@link #toBytesByX} merged over every task), with each y's total and n from {@code
+   * columnTotals} (the {@link #columnTotals} of every task, merged); {@code withColumns} adds the y
+   * levels too (one part of all does). The parts' sums merged give the whole table's measures.
+   */
+  public PairSums partSums(ContingencyState columnTotals, boolean withColumns) {
+    ContingencyTable t = toTable();
+    ContingencyTable totals = columnTotals.toTable();
+    PairSums into = new PairSums(totals.total());
+    int[] yAt = columnTotals.y.remap(y);
+    double[] b = new double[y.size()];
+    for (int iy = 0; iy < b.length; iy++) {
+      b[iy] = yAt[iy] < totals.nCols() ? totals.colSum(yAt[iy]) : 0;
+    }
+    double[] rows = new double[t.nRows()];
+    for (int ix = 0; ix < rows.length; ix++) {
+      rows[ix] = t.rowSum(ix);
+    }
+    int nnz = t.nnz();
+    for (int k0 = 0; k0 < nnz; k0 += CategoryDictionary.BATCH) {
+      int end = Math.min(nnz, k0 + CategoryDictionary.BATCH);
+      double ahead = 0; // the row totals of the batch read ahead: the cells come in hash order
+      for (int k = k0; k < end; k++) {
+        ahead += rows[t.rowId(k)];
+      }
+      touchedTotals = ahead;
+      for (int k = k0; k < end; k++) {
+        double c = t.count(k);
+        double bk = b[t.colId(k)];
+        if (!(bk >= c)) {
+          throw new IllegalStateException("the column totals do not cover this part's cells: " + bk + " < " + c);
+        }
+        into.sums.addCell(c, rows[t.rowId(k)], bk);
+        into.total += c;
+      }
+    }
+    into.rows.addAll(rows, rows.length);
+    if (withColumns) {
+      for (int iy = 0; iy < totals.nCols(); iy++) {
+        into.columns.add(totals.colSum(iy));
+      }
+    }
+    return into;
   }
 
   /** The contingency table: rows are x ids, columns y ids. */

@@ -53,9 +53,10 @@ public final class InformationSums implements Serializable {
     if (!(Math.abs(t) < InformationMeasures.EPS)) mi.add(t);
     double p = c / n;
     hxy.add(-p * Math.log(p));
-    hxGivenY.add(p * Math.log(b / c));
+    double givenY = p * Math.log(b / c); // one log for both sums: the same value either way
+    hxGivenY.add(givenY);
     vi.add(p * Math.log(a / c));
-    vi.add(p * Math.log(b / c));
+    vi.add(givenY);
   }
 
   /** A level of X with total {@code a} > 0. */

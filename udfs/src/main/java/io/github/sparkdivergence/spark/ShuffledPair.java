@@ -3,13 +3,11 @@ package io.github.sparkdivergence.spark;
 import static org.apache.spark.sql.functions.col;
 
 import io.github.sparkdivergence.math.InformationSums;
-import java.io.Serializable;
+import io.github.sparkdivergence.math.PairSums;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -64,11 +62,9 @@ final class ShuffledPair {
             functions.sum("c").over(byX.rowsBetween(Window.unboundedPreceding(), Window.unboundedFollowing())).as("a"),
             functions.row_number().over(byX).equalTo(1).as("first"));
     Dataset<Row> byY = cells.repartition(parts, col("y")).sortWithinPartitions("y");
-    Cells sums = byY.javaRDD().mapPartitions(part -> columnSums(part, n)).fold(new Cells(n), Cells::merge);
+    PairSums sums = byY.javaRDD().mapPartitions(part -> columnSums(part, n)).fold(new PairSums(n), PairSums::merge);
     requireTotal("pair (" + a + ", " + b + ")", n, sums.total, weight != null);
-    double[][] xs = sums.rows.histogram();
-    double[][] ys = sums.columns.histogram();
-    return sums.sums.withMargins(xs, ys).measures(withAmi ? xs : null, withAmi ? ys : null, "arithmetic");
+    return sums.measures(withAmi);
   }
 
   /**
@@ -83,13 +79,13 @@ final class ShuffledPair {
     if (weight != null) d = d.where("w IS NOT NULL");
     int parts = tasks(rows, data.sparkSession().sparkContext().defaultParallelism());
     Dataset<Row> totals = d.repartition(parts, col("x")).groupBy("x").agg(functions.sum("w").as("a")).select("a");
-    Cells sums = totals.javaRDD().mapPartitions(part -> levelTotals(part, n)).fold(new Cells(n), Cells::merge);
+    PairSums sums = totals.javaRDD().mapPartitions(part -> levelTotals(part, n)).fold(new PairSums(n), PairSums::merge);
     requireTotal("column " + a, n, sums.total, weight != null);
-    return sums.sums.withMargins(sums.rows.histogram(), new double[][] {{}, {}}).measures(null, null, "arithmetic");
+    return sums.measures(false); // no Y: its histogram is empty
   }
 
-  private static Iterator<Cells> levelTotals(Iterator<Row> totals, double n) {
-    Cells out = new Cells(n);
+  private static Iterator<PairSums> levelTotals(Iterator<Row> totals, double n) {
+    PairSums out = new PairSums(n);
     while (totals.hasNext()) {
       double t = totals.next().getDouble(0);
       out.rows.add(t);
@@ -138,59 +134,12 @@ final class ShuffledPair {
     return c;
   }
 
-  /** Level totals: how many levels have each total. */
-  static final class Margins implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final Map<Double, Long> levelsByTotal = new HashMap<>();
-
-    /** A level with this total; one of total 0 (only zero weights) is no level, as in the in-memory table. */
-    void add(double levelTotal) {
-      if (!(levelTotal > 0)) return;
-      levelsByTotal.merge(levelTotal, 1L, Long::sum);
-    }
-
-    Margins merge(Margins o) {
-      o.levelsByTotal.forEach((k, v) -> levelsByTotal.merge(k, v, Long::sum));
-      return this;
-    }
-
-    /** {distinct totals ascending, how many levels have each}. */
-    double[][] histogram() {
-      double[] keys = levelsByTotal.keySet().stream().mapToDouble(Double::doubleValue).sorted().toArray();
-      double[][] h = new double[2][keys.length];
-      for (int i = 0; i < keys.length; i++) {
-        h[0][i] = keys[i];
-        h[1][i] = levelsByTotal.get(keys[i]);
-      }
-      return h;
-    }
-  }
-
-  /** A task's partial sums of the cells, its row and column margins, and the total of its cells. */
-  static final class Cells implements Serializable {
-    private static final long serialVersionUID = 1L;
-    final InformationSums sums;
-    final Margins rows = new Margins();
-    final Margins columns = new Margins();
-    double total;
-
-    Cells(double n) { sums = new InformationSums(n); }
-
-    Cells merge(Cells o) {
-      sums.merge(o.sums);
-      rows.merge(o.rows);
-      columns.merge(o.columns);
-      total += o.total;
-      return this;
-    }
-  }
-
   /**
    * One task's cells (y, c, a, first) sorted by y: per run of y, its total b, then each cell's
    * terms; the one marked cell of each x gives that row's total a.
    */
-  private static Iterator<Cells> columnSums(Iterator<Row> rows, double n) {
-    Cells out = new Cells(n);
+  private static Iterator<PairSums> columnSums(Iterator<Row> rows, double n) {
+    PairSums out = new PairSums(n);
     List<double[]> run = new ArrayList<>();
     Object y = null;
     while (rows.hasNext()) {
@@ -204,7 +153,7 @@ final class ShuffledPair {
     return List.of(out).iterator();
   }
 
-  private static void flush(Cells out, List<double[]> run) {
+  private static void flush(PairSums out, List<double[]> run) {
     double b = 0;
     for (double[] ca : run) b += ca[0]; // whole counts below 2^53: exact
     for (double[] ca : run) out.sums.addCell(ca[0], ca[1], b);

@@ -82,6 +82,8 @@ class ColumnarGlobalAggregatesTest {
     GlobalInformationAggregateExec node = node(ds.queryExecution().executedPlan());
     assertNotNull(node, "no GlobalInformationAggregate in " + ds.queryExecution().executedPlan());
     assertEquals(path, node.path(), sql);
+    // from column batches, the states are merged and summed in one part by x per core (local[2])
+    assertEquals(path.equals(GlobalInformationAggregateExec.COLUMN_BATCHES) ? 2 : 0, node.partsByX(), sql);
     return row;
   }
 
@@ -208,5 +210,27 @@ class ColumnarGlobalAggregatesTest {
   void noRowsGiveNull() {
     Row r = run("SELECT mutual_info(x, y), g_test(x, y), entropy(x, w) FROM pairs_none", GlobalInformationAggregateExec.COLUMN_BATCHES);
     assertTrue(r.isNullAt(0) && r.isNullAt(1) && r.isNullAt(2), r.toString());
+  }
+
+  @Test
+  void aNullResultInOnePartIsNullInAll() {
+    // ANSI off: a negative weight (in one task's rows only) makes every result NULL, as in the
+    // aggregate; a NULL option too; the calls beside them keep their values
+    spark.conf().set("spark.sql.ansi.enabled", "false");
+    String sql = "SELECT mutual_info(x, y, IF(id = 4321, -1.0D, w)), mutual_info(x, y), mutual_info(x, y, w, CAST(NULL AS DOUBLE)),"
+        + " adjusted_mutual_info(x, y, w) FROM (SELECT x, y, w, id FROM pairs_parquet)";
+    Row expected = asRows(sql);
+    assertTrue(expected.isNullAt(0) && !expected.isNullAt(1) && expected.isNullAt(2), expected.toString());
+    // the weight expression is no column: Spark's aggregate; the same data with the weight written as a column is counted from batches
+    spark.sql("SELECT x, y, IF(id = 4321, -1.0D, w) AS w FROM pairs_parquet").write().parquet(dir.resolve("negative").toString());
+    spark.read().parquet(dir.resolve("negative").toString()).createOrReplaceTempView("pairs_negative");
+    try {
+      Row r = run("SELECT mutual_info(x, y, w), mutual_info(x, y), mutual_info(x, y, w, CAST(NULL AS DOUBLE)) FROM pairs_negative",
+          GlobalInformationAggregateExec.COLUMN_BATCHES);
+      assertTrue(r.isNullAt(0) && r.isNullAt(2), r.toString());
+      assertEquals(expected.getDouble(1), r.getDouble(1), 1e-13 * expected.getDouble(1));
+    } finally {
+      spark.catalog().dropTempView("pairs_negative");
+    }
   }
 }

@@ -61,8 +61,11 @@ class LocalClusterIT {
     String sql = "SELECT mutual_info(Class, Survived), adjusted_mutual_info(Class, Survived), entropy(Age) FROM titanic_parquet";
     Dataset<Row> batches = spark.sql(sql);
     Row r = batches.collectAsList().get(0);
-    assertEquals(io.github.sparkdivergence.spark.catalyst.GlobalInformationAggregateExec.COLUMN_BATCHES,
-        ColumnarGlobalAggregatesTest.node(batches.queryExecution().executedPlan()).path());
+    var node = ColumnarGlobalAggregatesTest.node(batches.queryExecution().executedPlan());
+    assertEquals(io.github.sparkdivergence.spark.catalyst.GlobalInformationAggregateExec.COLUMN_BATCHES, node.path());
+    // the states split by x, each part merged over both executors' tasks on a task of its own
+    assertEquals(spark.sparkContext().defaultParallelism(), node.partsByX());
+    assertTrue(node.partsByX() >= 2, "parts " + node.partsByX());
     assertEquals(0.04109526610065953, r.getDouble(0), 0.04109526610065953 * 1e-12, "sklearn's MI");
     spark.conf().set("spark.sql.parquet.enableVectorizedReader", "false");
     try {

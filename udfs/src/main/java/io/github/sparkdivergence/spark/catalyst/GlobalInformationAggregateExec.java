@@ -95,6 +95,13 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
     return path;
   }
 
+  /** Into how many parts by x the states of a count from column batches were split (0 for another path or before). */
+  public int partsByX() {
+    return partsByX;
+  }
+
+  private transient volatile int partsByX;
+
   public static final String COLUMN_BATCHES = "column batches";
   public static final String AGGREGATE = "aggregate";
   public static final String SHUFFLES = "shuffles";
@@ -110,6 +117,9 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
         if (columnar != null) {
           LOG.info("{}: counting from the column batches of {}", description, columnar.scanName());
           InternalRow values = columnar.run();
+          LOG.info("{}: counted from column batches, the states merged and summed in {} parts by x", description,
+              columnar.parts());
+          partsByX = columnar.parts();
           path = COLUMN_BATCHES;
           return new InternalRow[] {resultRow(values)};
         }

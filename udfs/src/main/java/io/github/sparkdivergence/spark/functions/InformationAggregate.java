@@ -8,6 +8,7 @@ import io.github.sparkdivergence.math.ContingencyTable;
 import io.github.sparkdivergence.math.InformationMeasures;
 import io.github.sparkdivergence.math.InformationSums;
 import io.github.sparkdivergence.math.LogBase;
+import io.github.sparkdivergence.math.PairSums;
 import io.github.sparkdivergence.spark.DivergenceQueryException;
 import io.github.sparkdivergence.spark.InvalidDivergenceInputException;
 import io.github.sparkdivergence.spark.input.CategoryReader;
@@ -563,6 +564,41 @@ public final class InformationAggregate extends SqlFunction {
     }
 
     private static Double nullIfNaN(double v) { return Double.isNaN(v) ? null : v; }
+
+    /**
+     * A task's state as {@code parts} states by x ({@link ContingencyState#toBytesByX}), each one
+     * this function merges, with the state's option and validity: part p merged over every task
+     * holds every cell of its x categories, and gives its sums on a task of its own ({@link #partSums}).
+     */
+    public byte[][] partsByX(Serializable state, int parts) {
+      return counted(InformationState.of(state)).toBytesByX(parts);
+    }
+
+    /** The totals of a task's y categories ({@link ContingencyState#columnTotals}), as a state this function merges. */
+    public byte[] columnTotals(Serializable state) {
+      return counted(InformationState.of(state)).columnTotalsBytes();
+    }
+
+    /**
+     * The sums of one part by x merged over every task ({@code part}), with the y totals of every
+     * task merged ({@code columnTotals}: merged in the same order for every part, so that all have
+     * the same n); {@code withColumns} for one part of all. Null when the result is NULL whatever
+     * the other parts hold: an invalid row or a NULL option, which every part carries.
+     */
+    public PairSums partSums(Serializable part, Serializable columnTotals, boolean withColumns) {
+      InformationState state = counted(InformationState.of(part));
+      if (state.invalid || state.optionNull) return null;
+      return state.table().partSums(counted(InformationState.of(columnTotals)).table(), withColumns);
+    }
+
+    /**
+     * The result from the sums of every part ({@link #partSums}, merged), as {@link #produceResult}
+     * gives it from the whole table: NULL without weight, else {@link #resultOf(InformationSums.Measures, Object)}.
+     */
+    public Object resultOf(PairSums whole, Object optionValue) {
+      if (whole.total == 0) return null;
+      return resultOf(whole.measures(needsExpectedMutualInfo()), optionValue);
+    }
 
     public DataType[] types() { return types; }
 

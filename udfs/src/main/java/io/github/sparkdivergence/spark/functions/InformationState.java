@@ -155,6 +155,31 @@ public final class InformationState implements Serializable {
   private Object writeReplace() { return toBytes(); }
 
   public byte[] toBytes() {
+    byte[] header = header();
+    return withLength(table().toBytes(header), header.length);
+  }
+
+  /**
+   * This state as the parts of {@link ContingencyState#toBytesByX}, each in {@link #toBytes()}'s
+   * form with this state's option and validity: merged part by part over every task, each part
+   * holds every cell of its x categories.
+   */
+  byte[][] toBytesByX(int parts) {
+    byte[] header = header();
+    byte[][] out = table().toBytesByX(parts, header);
+    for (byte[] part : out) withLength(part, header.length);
+    return out;
+  }
+
+  /** The totals of this state's y categories ({@link ContingencyState#columnTotals}), as a state without option. */
+  byte[] columnTotalsBytes() {
+    InformationState totals = new InformationState();
+    totals.table = table().columnTotals();
+    return totals.toBytes();
+  }
+
+  /** The option, the validity, and room for the table's length (the last 4 bytes). */
+  private byte[] header() {
     try {
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
       DataOutputStream out = new DataOutputStream(bytes);
@@ -166,15 +191,18 @@ public final class InformationState implements Serializable {
       writeSplits(out, rawSplits);
       writeSplits(out, splits);
       out.writeBoolean(invalid);
-      out.writeInt(0); // the table's length, set below
+      out.writeInt(0); // the table's length, set by withLength
       out.flush();
-      byte[] header = bytes.toByteArray();
-      byte[] all = table().toBytes(header);
-      java.nio.ByteBuffer.wrap(all).putInt(header.length - 4, all.length - header.length);
-      return all;
+      return bytes.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** {@code all}, a header of {@code headerLength} bytes and a table, with the table's length in the header. */
+  private static byte[] withLength(byte[] all, int headerLength) {
+    java.nio.ByteBuffer.wrap(all).putInt(headerLength - 4, all.length - headerLength);
+    return all;
   }
 
   public static InformationState fromBytes(byte[] b) {

@@ -79,6 +79,24 @@ final class CompactCodec {
       return pos;
     }
 
+    /** What {@code pieces} hold, one after the other, in one array of that exact length. */
+    static byte[] join(Out... pieces) {
+      long n = 0;
+      for (Out o : pieces) {
+        n += o.pos;
+      }
+      if (n > Integer.MAX_VALUE - 8) {
+        throw new IllegalStateException("serialized state exceeds 2 GiB");
+      }
+      byte[] all = new byte[(int) n];
+      int at = 0;
+      for (Out o : pieces) {
+        System.arraycopy(o.buf, 0, all, at, o.pos);
+        at += o.pos;
+      }
+      return all;
+    }
+
     /** The bytes written: the buffer itself when it is full (no copy), else a copy. */
     byte[] toByteArray() {
       return pos == buf.length ? buf : Arrays.copyOf(buf, pos);

@@ -3,6 +3,7 @@ package io.github.sparkdivergence.counts;
 import io.github.sparkdivergence.math.CompensatedSum;
 import io.github.sparkdivergence.math.ContingencyTable;
 import io.github.sparkdivergence.math.InformationMeasures;
+import io.github.sparkdivergence.math.InformationSums;
 import io.github.sparkdivergence.math.PairSums;
 import java.io.Externalizable;
 import java.io.IOException;
@@ -297,18 +298,24 @@ public final class ContingencyState implements Externalizable {
       throw new IllegalArgumentException("parts must be in [1, " + MAX_PARTS + "] but was " + parts);
     }
     int nx = x.size();
-    long[] at = new long[nx]; // per x id: its id in its part, shifted, and the part
+    int[] at = new int[nx]; // per x id: its id in its part, shifted, and the part
     int[] sizes = new int[parts];
-    for (int id = 0; id < nx; id++) {
-      int p = x.partOf(id, parts);
-      at[id] = ((long) sizes[p]++ << 8) | p;
-    }
+    CompactCodec.Out[] values = new CompactCodec.Out[parts];
     CompactCodec.Out[] cells = new CompactCodec.Out[parts];
     CompensatedSum[] totals = new CompensatedSum[parts];
     int[] counts = new int[parts];
     for (int p = 0; p < parts; p++) {
+      values[p] = new CompactCodec.Out((int) Math.min(16 + x.wireBytesEstimate() / parts, Integer.MAX_VALUE - 16));
       cells[p] = new CompactCodec.Out((int) Math.min(16 + 6L * joint.size() / parts, Integer.MAX_VALUE - 16));
       totals[p] = new CompensatedSum();
+    }
+    if (nx > (Integer.MAX_VALUE >>> 8)) {
+      throw new IllegalStateException(nx + " x categories in one state: too many to split");
+    }
+    for (int id = 0; id < nx; id++) {
+      int p = x.partOf(id, parts);
+      at[id] = (sizes[p]++ << 8) | p;
+      x.writeValue(values[p], id);
     }
     // the cells come in hash order: their x ids are read ahead a batch at a time, so that the
     // misses on at[] overlap instead of stalling each cell in turn
@@ -329,28 +336,24 @@ public final class ContingencyState implements Externalizable {
     writeParts(at, bx, by, bc, held[0], cells, counts, totals);
     byte[][] out = new byte[parts][];
     for (int p = 0; p < parts; p++) {
-      long estimate = 64L + prefix.length + x.wireBytesEstimate() / parts + y.wireBytesEstimate() + cells[p].size();
-      CompactCodec.Out o = new CompactCodec.Out((int) Math.min(estimate, Integer.MAX_VALUE - 16));
-      o.writeBytes(prefix, 0, prefix.length);
-      o.writeByte(VERSION);
-      o.writeVarLong(sizes[p]);
-      for (int id = 0; id < nx; id++) {
-        if ((int) (at[id] & 0xff) == p) {
-          x.writeValue(o, id);
-        }
-      }
-      y.writeTo(o);
-      o.writeCount(totals[p].value());
-      o.writeVarLong(counts[p]);
-      o.writeAll(cells[p]);
+      // what comes before the x values and between them and the cells, then one exact copy of each
+      CompactCodec.Out head = new CompactCodec.Out(prefix.length + 16);
+      head.writeBytes(prefix, 0, prefix.length);
+      head.writeByte(VERSION);
+      head.writeVarLong(sizes[p]);
+      CompactCodec.Out middle = new CompactCodec.Out((int) Math.min(32 + y.wireBytesEstimate(), Integer.MAX_VALUE - 16));
+      y.writeTo(middle);
+      middle.writeCount(totals[p].value());
+      middle.writeVarLong(counts[p]);
+      out[p] = CompactCodec.Out.join(head, values[p], middle, cells[p]);
+      values[p] = null;
       cells[p] = null;
-      out[p] = o.toByteArray();
     }
     return out;
   }
 
   /** Writes cells k < n of the batch into their parts (see {@link #toBytesByX}). */
-  private static void writeParts(long[] at, int[] bx, int[] by, double[] bc, int n, CompactCodec.Out[] cells,
+  private static void writeParts(int[] at, int[] bx, int[] by, double[] bc, int n, CompactCodec.Out[] cells,
       int[] counts, CompensatedSum[] totals) {
     long sum = 0;
     for (int k = 0; k < n; k++) {
@@ -358,8 +361,8 @@ public final class ContingencyState implements Externalizable {
     }
     touched = sum;
     for (int k = 0; k < n; k++) {
-      long a = at[bx[k]];
-      int p = (int) (a & 0xff);
+      int a = at[bx[k]];
+      int p = a & 0xff;
       cells[p].writeVarLong(a >>> 8);
       cells[p].writeVarLong(by[k]);
       cells[p].writeCount(bc[k]);
@@ -401,12 +404,13 @@ public final class ContingencyState implements Externalizable {
    * The sums of this state's cells and x levels, whose totals are whole here (it is a part of
    * {@link #toBytesByX} merged over every task), with each y's total and n from {@code
    * columnTotals} (the {@link #columnTotals} of every task, merged); {@code withColumns} adds the y
-   * levels too (one part of all does). The parts' sums merged give the whole table's measures.
+   * levels too (one part of all does), {@code cellEntropies} the sums of H(X,Y), H(X|Y) and VI
+   * ({@link InformationSums}). The parts' sums merged give the whole table's measures.
    */
-  public PairSums partSums(ContingencyState columnTotals, boolean withColumns) {
+  public PairSums partSums(ContingencyState columnTotals, boolean withColumns, boolean cellEntropies) {
     ContingencyTable t = toTable();
     ContingencyTable totals = columnTotals.toTable();
-    PairSums into = new PairSums(totals.total());
+    PairSums into = new PairSums(totals.total(), cellEntropies);
     int[] yAt = columnTotals.y.remap(y);
     double[] b = new double[y.size()];
     for (int iy = 0; iy < b.length; iy++) {

@@ -34,13 +34,24 @@ public final class InformationSums implements Serializable {
   private long levelsY;
   /** Every cell a whole count so far (and n one, <= 2^53): AMI is defined. */
   private boolean integral;
+  /** Whether the cells' entropies (H(X,Y), H(X|Y), VI: three of a cell's four logs) are summed. */
+  private final boolean cellEntropies;
 
   public InformationSums(double n) {
+    this(n, true);
+  }
+
+  /**
+   * Sums of a table whose total is {@code n}; without {@code cellEntropies} only MI and the G
+   * statistic are summed per cell (one log instead of four), and H(X,Y), H(X|Y) and VI are NaN.
+   */
+  public InformationSums(double n, boolean cellEntropies) {
     if (!(n >= 0) || n == Double.POSITIVE_INFINITY) {
       throw new IllegalArgumentException("the total must be finite and >= 0 but was " + n);
     }
     this.n = n;
     this.integral = n <= 0x1.0p53 && n == Math.rint(n);
+    this.cellEntropies = cellEntropies;
   }
 
   /** A non-empty cell: count {@code c} > 0, its row's total {@code a} and its column's {@code b}. */
@@ -51,6 +62,7 @@ public final class InformationSums implements Serializable {
     double t = InformationMeasures.miTerm(c, n, a, b);
     miAll.add(t);
     if (!(Math.abs(t) < InformationMeasures.EPS)) mi.add(t);
+    if (!cellEntropies) return;
     double p = c / n;
     hxy.add(-p * Math.log(p));
     double givenY = p * Math.log(b / c); // one log for both sums: the same value either way
@@ -102,6 +114,7 @@ public final class InformationSums implements Serializable {
   /** Adds the sums of disjoint cells and levels of the same table. */
   public InformationSums merge(InformationSums o) {
     if (o.n != n) throw new IllegalArgumentException("sums of tables with totals " + n + " and " + o.n);
+    if (o.cellEntropies != cellEntropies) throw new IllegalArgumentException("sums with and without the cells' entropies");
     mi.add(o.mi);
     miAll.add(o.miAll);
     hxy.add(o.hxy);
@@ -156,7 +169,9 @@ public final class InformationSums implements Serializable {
     long dof = (long) Math.max(0, levelsX - 1) * Math.max(0, levelsY - 1);
     InformationMeasures.GTest g = dof == 0 ? new InformationMeasures.GTest(0.0, 0, 1.0)
         : InformationMeasures.gTest(n, miAllNats, dof);
-    return new Measures(n, levelsX, levelsY, cells, hX, hY, empty ? 0.0 : hxy.value(), empty ? 0.0 : hxGivenY.value(),
-        empty ? 0.0 : vi.value(), miNats, Double.NaN, Double.NaN, emi, g).withMethod(method);
+    double none = cellEntropies ? 0.0 : Double.NaN;
+    return new Measures(n, levelsX, levelsY, cells, hX, hY, empty || !cellEntropies ? none : hxy.value(),
+        empty || !cellEntropies ? none : hxGivenY.value(), empty || !cellEntropies ? none : vi.value(), miNats,
+        Double.NaN, Double.NaN, emi, g).withMethod(method);
   }
 }

@@ -18,7 +18,12 @@ public final class PairSums implements Serializable {
 
   /** An empty part of a table whose total is {@code n}. */
   public PairSums(double n) {
-    sums = new InformationSums(n);
+    this(n, true);
+  }
+
+  /** An empty part of a table whose total is {@code n}, its cells' entropies summed or not ({@link InformationSums}). */
+  public PairSums(double n, boolean cellEntropies) {
+    sums = new InformationSums(n, cellEntropies);
   }
 
   public PairSums merge(PairSums o) {

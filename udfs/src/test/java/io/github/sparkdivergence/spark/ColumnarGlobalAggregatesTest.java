@@ -82,8 +82,8 @@ class ColumnarGlobalAggregatesTest {
     GlobalInformationAggregateExec node = node(ds.queryExecution().executedPlan());
     assertNotNull(node, "no GlobalInformationAggregate in " + ds.queryExecution().executedPlan());
     assertEquals(path, node.path(), sql);
-    // from column batches, the states are merged and summed in one part by x per core (local[2])
-    assertEquals(path.equals(GlobalInformationAggregateExec.COLUMN_BATCHES) ? 2 : 0, node.partsByX(), sql);
+    // from column batches, the states are merged and summed in parts by x: 4 per core (local[2]), at most 8
+    assertEquals(path.equals(GlobalInformationAggregateExec.COLUMN_BATCHES) ? 8 : 0, node.partsByX(), sql);
     return row;
   }
 
@@ -213,24 +213,30 @@ class ColumnarGlobalAggregatesTest {
   }
 
   @Test
-  void aNullResultInOnePartIsNullInAll() {
-    // ANSI off: a negative weight (in one task's rows only) makes every result NULL, as in the
-    // aggregate; a NULL option too; the calls beside them keep their values
-    spark.conf().set("spark.sql.ansi.enabled", "false");
-    String sql = "SELECT mutual_info(x, y, IF(id = 4321, -1.0D, w)), mutual_info(x, y), mutual_info(x, y, w, CAST(NULL AS DOUBLE)),"
-        + " adjusted_mutual_info(x, y, w) FROM (SELECT x, y, w, id FROM pairs_parquet)";
+  void aStatePastHalfItsLimitIsSentOnAndTheTaskCountsOn() {
+    // 6,000 distinct id_string: each task's state passes half of 200 KB several times, and is sent
+    // on in parts; each part of the whole (1/8) fits the limit, so the call is counted from batches
+    String sql = "SELECT mutual_info(id_string, y, w), entropy(id_string), g_test(id_string, x) FROM pairs_parquet";
     Row expected = asRows(sql);
-    assertTrue(expected.isNullAt(0) && !expected.isNullAt(1) && expected.isNullAt(2), expected.toString());
-    // the weight expression is no column: Spark's aggregate; the same data with the weight written as a column is counted from batches
-    spark.sql("SELECT x, y, IF(id = 4321, -1.0D, w) AS w FROM pairs_parquet").write().parquet(dir.resolve("negative").toString());
-    spark.read().parquet(dir.resolve("negative").toString()).createOrReplaceTempView("pairs_negative");
-    try {
-      Row r = run("SELECT mutual_info(x, y, w), mutual_info(x, y), mutual_info(x, y, w, CAST(NULL AS DOUBLE)) FROM pairs_negative",
-          GlobalInformationAggregateExec.COLUMN_BATCHES);
-      assertTrue(r.isNullAt(0) && r.isNullAt(2), r.toString());
-      assertEquals(expected.getDouble(1), r.getDouble(1), 1e-13 * expected.getDouble(1));
-    } finally {
-      spark.catalog().dropTempView("pairs_negative");
-    }
+    spark.conf().set(InformationAggregate.MAX_STATE_BYTES_CONF, Integer.toString(200 << 10));
+    Dataset<Row> ds = spark.sql(sql);
+    Row r = ds.collectAsList().get(0);
+    GlobalInformationAggregateExec node = node(ds.queryExecution().executedPlan());
+    assertEquals(GlobalInformationAggregateExec.COLUMN_BATCHES, node.path());
+    int tasks = ds.sparkSession().read().parquet(dir.resolve("pairs").toString()).rdd().getNumPartitions();
+    assertTrue(node.statesSplit() > tasks, node.statesSplit() + " states split by " + tasks + " tasks");
+    assertSame(expected, r, sql);
+    // as many y as x categories (every part would carry them all): not sent on, so past the limit
+    // the pair goes through shuffles
+    String manyY = "SELECT mutual_info(id_string, id) FROM pairs_parquet";
+    spark.conf().unset(InformationAggregate.MAX_STATE_BYTES_CONF);
+    Row manyYRows = asRows(manyY);
+    spark.conf().set(InformationAggregate.MAX_STATE_BYTES_CONF, Integer.toString(200 << 10));
+    assertSame(manyYRows, run(manyY, GlobalInformationAggregateExec.SHUFFLES), manyY);
+    // without the limit, one state per task
+    spark.conf().unset(InformationAggregate.MAX_STATE_BYTES_CONF);
+    Dataset<Row> whole = spark.sql(sql);
+    whole.collectAsList();
+    assertEquals(tasks, node(whole.queryExecution().executedPlan()).statesSplit());
   }
 }

@@ -21,6 +21,7 @@ import org.apache.spark.sql.execution.SparkPlan;
 import org.apache.spark.sql.execution.WholeStageCodegenExec;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.util.LongAccumulator;
 import scala.Tuple2;
 
 /**
@@ -102,6 +103,13 @@ final class ColumnarInformationCount implements Serializable {
     return lastParts;
   }
 
+  /** How many states the tasks of the last {@link #run} split: one per task, more where one passed half its limit. */
+  private transient volatile long lastStates;
+
+  long states() {
+    return lastStates;
+  }
+
   /** The scan this count reads, for the log. */
   String scanName() {
     return scan.nodeName();
@@ -113,21 +121,28 @@ final class ColumnarInformationCount implements Serializable {
    */
   static final int MAX_PARTS = 8;
 
+  /** Parts per core: smaller parts, whose merged states fit a task's limit where one per core would not. */
+  static final int PARTS_PER_CORE = 4;
+
   /**
-   * The calls' results, in their order, as one row of their result types: each task counts its
-   * batches into a state per call and splits it by x into as many parts as there are cores (at
-   * most {@link #MAX_PARTS}); each part is merged over the tasks and summed on a task of its own
-   * (every cell of its x values is there, with the y totals of every task), and the driver merges
-   * the parts' sums. A pair of millions of categories is then not merged on one task while the
-   * other cores wait.
+   * The calls' results, in their order, as one row of their result types. Each task counts its
+   * batches into a state per call and splits it by x into {@link #PARTS_PER_CORE} parts per core
+   * (at most {@link #MAX_PARTS}); a state past half its limit whose y categories are few is split
+   * and sent on right away, and the task counts on into a new one. Each part is merged over the tasks and summed on a task of
+   * its own (every cell of its x values is there, with the y totals of every task), and the driver
+   * merges the parts' sums. No task merges all the states, and a pair of many x and few y
+   * categories whose whole state would not fit one task is counted here as long as each part
+   * fits (past the limit anywhere, {@link GlobalInformationAggregateExec} goes on through shuffles).
    */
   InternalRow run() {
     JavaRDD<ColumnarBatch> batches = scan.executeColumnar().toJavaRDD();
-    int parts = Math.max(1, Math.min(MAX_PARTS, batches.context().defaultParallelism()));
+    int parts = Math.max(1, Math.min(MAX_PARTS, PARTS_PER_CORE * batches.context().defaultParallelism()));
     lastParts = parts;
-    List<PairSums[]> sums = batches.mapPartitionsWithIndex((task, in) -> countByX(task, in, parts), false)
+    LongAccumulator split = batches.context().longAccumulator("spark-divergence: states split by x");
+    List<PairSums[]> sums = batches.mapPartitionsWithIndex((task, in) -> new TaskParts(task, in, parts, split), false)
         .mapToPair(p -> new Tuple2<>(p.part(), p)).partitionBy(new HashPartitioner(parts))
-        .mapPartitions(this::partSums).collect();
+        .mapPartitionsWithIndex((part, in) -> partSums(part, in), false).collect();
+    lastStates = split.value();
     int calls = functions.size();
     Object[] values = new Object[calls];
     for (int i = 0; i < calls; i++) {
@@ -142,42 +157,86 @@ final class ColumnarInformationCount implements Serializable {
     return UnsafeProjection.create(resultTypes).apply(new GenericInternalRow(values)).copy();
   }
 
-  /** One task's share of one part by x: per call, the part's state and the task's y totals. */
-  record Part(int part, int task, byte[][] states, byte[][] columnTotals) implements Serializable {}
+  /**
+   * One part by x of one state of a task ({@code flush}: the task's states in the order it sent
+   * them): per call, the part's state and the y totals of the whole state.
+   */
+  record Part(int part, int task, int flush, byte[][] states, byte[][] columnTotals) implements Serializable {}
 
-  private Iterator<Part> countByX(int task, Iterator<ColumnarBatch> batches, int parts) {
-    Serializable[] states = counted(batches);
-    int calls = functions.size();
-    byte[][][] byPart = new byte[calls][][];
-    byte[][] totals = new byte[calls][];
-    for (int i = 0; i < calls; i++) {
-      byPart[i] = functions.get(i).partsByX(states[i], parts);
-      totals[i] = functions.get(i).columnTotals(states[i]);
-      states[i] = null;
+  /**
+   * A task's parts, counted as the shuffle asks for them: the batches are counted until a state
+   * should be sent on ({@link InformationAggregate.Bound#sendOnSplitByX}) or the batches end, then
+   * the states are split into parts, and so on.
+   */
+  private final class TaskParts implements Iterator<Part> {
+    private final int task;
+    private final Iterator<ColumnarBatch> batches;
+    private final int parts;
+    private final LongAccumulator split;
+    private final java.util.ArrayDeque<Part> ready = new java.util.ArrayDeque<>();
+    private final InformationAggregate.Bound.BatchColumns[] in;
+    private int flushes;
+    private boolean done;
+
+    TaskParts(int task, Iterator<ColumnarBatch> batches, int parts, LongAccumulator split) {
+      this.task = task;
+      this.batches = batches;
+      this.parts = parts;
+      this.split = split;
+      in = new InformationAggregate.Bound.BatchColumns[functions.size()];
+      for (int i = 0; i < in.length; i++) in[i] = functions.get(i).batchColumns(columns[i], width, options[i]);
     }
-    List<Part> out = new ArrayList<>(parts);
-    for (int p = 0; p < parts; p++) {
-      byte[][] mine = new byte[calls][];
-      for (int i = 0; i < calls; i++) mine[i] = byPart[i][p];
-      out.add(new Part(p, task, mine, totals));
+
+    @Override public boolean hasNext() {
+      if (ready.isEmpty() && !done) countAndSplit();
+      return !ready.isEmpty();
     }
-    return out.iterator();
+
+    @Override public Part next() {
+      if (!hasNext()) throw new java.util.NoSuchElementException();
+      return ready.poll();
+    }
+
+    /** Counts batches into new states until one should be sent on or none is left, then splits them. */
+    private void countAndSplit() {
+      int calls = functions.size();
+      Serializable[] states = new Serializable[calls];
+      for (int i = 0; i < calls; i++) states[i] = functions.get(i).newAggregationState();
+      boolean full = false;
+      while (!full && batches.hasNext()) {
+        ColumnarBatch batch = batches.next();
+        for (int i = 0; i < calls; i++) {
+          states[i] = functions.get(i).update(states[i], batch, in[i]);
+          full |= functions.get(i).sendOnSplitByX(states[i], parts);
+        }
+      }
+      done = !batches.hasNext();
+      byte[][][] byPart = new byte[calls][][];
+      byte[][] totals = new byte[calls][];
+      for (int i = 0; i < calls; i++) {
+        byPart[i] = functions.get(i).partsByX(states[i], parts);
+        totals[i] = functions.get(i).columnTotals(states[i]);
+        states[i] = null;
+      }
+      for (int p = 0; p < parts; p++) {
+        byte[][] mine = new byte[calls][];
+        for (int i = 0; i < calls; i++) mine[i] = byPart[i][p];
+        ready.add(new Part(p, task, flushes, mine, totals));
+      }
+      flushes++;
+      split.add(1);
+    }
   }
 
   /**
    * One part by x: its states merged over every task, the y totals merged in the order of the
-   * tasks (the same n and totals in every part, whatever order the shuffle brings them in), and
-   * per call the part's sums, null for a NULL result.
+   * tasks and their states (the same n and totals in every part, whatever order the shuffle
+   * brings them in), and per call the part's sums, null for a NULL result; part 0 adds the y levels.
    */
-  private Iterator<PairSums[]> partSums(Iterator<Tuple2<Integer, Part>> in) {
+  private Iterator<PairSums[]> partSums(int part, Iterator<Tuple2<Integer, Part>> in) {
     List<Part> parts = new ArrayList<>();
-    int part = -1;
-    while (in.hasNext()) {
-      Part p = in.next()._2();
-      parts.add(p);
-      part = p.part();
-    }
-    parts.sort(java.util.Comparator.comparingInt(Part::task));
+    while (in.hasNext()) parts.add(in.next()._2());
+    parts.sort(java.util.Comparator.comparingInt(Part::task).thenComparingInt(Part::flush));
     int calls = functions.size();
     PairSums[] out = new PairSums[calls];
     for (int i = 0; i < calls; i++) {
@@ -189,24 +248,8 @@ final class ColumnarInformationCount implements Serializable {
         totals = f.merge(totals, p.columnTotals()[i]);
         p.states()[i] = null;
       }
-      out[i] = f.partSums(merged, totals, part <= 0);
+      out[i] = f.partSums(merged, totals, part == 0);
     }
     return List.<PairSums[]>of(out).iterator();
-  }
-
-  /** A task's batches counted into a state per call. */
-  private Serializable[] counted(Iterator<ColumnarBatch> batches) {
-    int calls = functions.size();
-    Serializable[] states = new Serializable[calls];
-    InformationAggregate.Bound.BatchColumns[] in = new InformationAggregate.Bound.BatchColumns[calls];
-    for (int i = 0; i < calls; i++) {
-      states[i] = functions.get(i).newAggregationState();
-      in[i] = functions.get(i).batchColumns(columns[i], width, options[i]);
-    }
-    while (batches.hasNext()) {
-      ColumnarBatch batch = batches.next();
-      for (int i = 0; i < calls; i++) states[i] = functions.get(i).update(states[i], batch, in[i]);
-    }
-    return states;
   }
 }

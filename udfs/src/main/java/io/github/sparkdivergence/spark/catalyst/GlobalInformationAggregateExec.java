@@ -102,6 +102,16 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
 
   private transient volatile int partsByX;
 
+  /**
+   * How many states the tasks of a count from column batches split into parts: one per task, more
+   * where a state passed half its limit and the task counted on into a new one (0 for another path).
+   */
+  public long statesSplit() {
+    return statesSplit;
+  }
+
+  private transient volatile long statesSplit;
+
   public static final String COLUMN_BATCHES = "column batches";
   public static final String AGGREGATE = "aggregate";
   public static final String SHUFFLES = "shuffles";
@@ -117,9 +127,10 @@ public final class GlobalInformationAggregateExec extends LeafPlanBase {
         if (columnar != null) {
           LOG.info("{}: counting from the column batches of {}", description, columnar.scanName());
           InternalRow values = columnar.run();
-          LOG.info("{}: counted from column batches, the states merged and summed in {} parts by x", description,
-              columnar.parts());
+          LOG.info("{}: counted from column batches, {} states split into {} parts by x, each merged and summed on a task",
+              description, columnar.states(), columnar.parts());
           partsByX = columnar.parts();
+          statesSplit = columnar.states();
           path = COLUMN_BATCHES;
           return new InternalRow[] {resultRow(values)};
         }

@@ -574,6 +574,19 @@ public final class InformationAggregate extends SqlFunction {
       return counted(InformationState.of(state)).toBytesByX(parts);
     }
 
+    /**
+     * Whether a task should send its state on now, split into {@code parts} parts by x, and count
+     * on into a new one: the state is past half its limit (the bytes it may take, or the cells),
+     * and its y categories are few beside its x categories (every part carries all of them, and
+     * the y totals go to every part: with as many y as x categories, each state sent would cost
+     * {@code parts} times its y side, and such a pair goes on through shuffles instead).
+     */
+    public boolean sendOnSplitByX(Serializable state, int parts) {
+      ContingencyState t = InformationState.of(state).table();
+      boolean pastHalf = t.peakBytes() > stateBudget() / 2 || t.cells() > limits.maxCells() / 2;
+      return pastHalf && t.distinctY() * (long) parts <= t.distinctX();
+    }
+
     /** The totals of a task's y categories ({@link ContingencyState#columnTotals}), as a state this function merges. */
     public byte[] columnTotals(Serializable state) {
       return counted(InformationState.of(state)).columnTotalsBytes();
@@ -588,7 +601,13 @@ public final class InformationAggregate extends SqlFunction {
     public PairSums partSums(Serializable part, Serializable columnTotals, boolean withColumns) {
       InformationState state = counted(InformationState.of(part));
       if (state.invalid || state.optionNull) return null;
-      return state.table().partSums(counted(InformationState.of(columnTotals)).table(), withColumns);
+      return state.table().partSums(counted(InformationState.of(columnTotals)).table(), withColumns, needsCellEntropies());
+    }
+
+    /** Whether the result needs the cells' entropies (H(X,Y), H(X|Y), VI), three of a cell's four logs. */
+    private boolean needsCellEntropies() {
+      return measure == Measure.JOINT_ENTROPY || measure == Measure.CONDITIONAL_ENTROPY
+          || measure == Measure.VARIATION_OF_INFORMATION || measure == Measure.SUMMARY;
     }
 
     /**

@@ -216,7 +216,7 @@ class ColumnarGlobalAggregatesTest {
   void aStatePastHalfItsLimitIsSentOnAndTheTaskCountsOn() {
     // 6,000 distinct id_string: each task's state passes half of 200 KB several times, and is sent
     // on in parts; each part of the whole (1/8) fits the limit, so the call is counted from batches
-    String sql = "SELECT mutual_info(id_string, y, w), entropy(id_string), g_test(id_string, x) FROM pairs_parquet";
+    String sql = "SELECT mutual_info(id_string, y, w), entropy(id_string), g_test(id_string, flag) FROM pairs_parquet";
     Row expected = asRows(sql);
     spark.conf().set(InformationAggregate.MAX_STATE_BYTES_CONF, Integer.toString(200 << 10));
     Dataset<Row> ds = spark.sql(sql);

@@ -70,11 +70,6 @@ final class CompactCodec {
       }
     }
 
-    /** What {@code other} holds so far. */
-    void writeAll(Out other) {
-      writeBytes(other.buf, 0, other.pos);
-    }
-
     int size() {
       return pos;
     }

@@ -30,20 +30,23 @@ class ColumnarGlobalAggregatesTest {
       "variation_of_information(x, y%1$s)", "normalized_mutual_info(x, y%1$s, 'geometric')",
       "adjusted_mutual_info(x, y%1$s)", "g_test(x, y%1$s)", "mutual_info_summary(x, y%1$s)",
       "entropy(x%1$s)", "mutual_info(id_string, y%1$s)", "entropy(id_string%1$s)",
-      "mutual_info(x, flag%1$s)", "mutual_info(amount, day%1$s)", "mutual_info(ratio, id%1$s)", "mutual_info(x, big%1$s)"};
+      "mutual_info(x, flag%1$s)", "mutual_info(amount, day%1$s)", "mutual_info(ratio, id%1$s)", "mutual_info(x, big%1$s)",
+      "mutual_info(sparse_string, x%1$s)", "mutual_info(y, sparse_string%1$s)", "entropy(sparse_string%1$s)"};
 
   @BeforeAll
   static void setUp() throws Exception {
     spark = SparkTestSession.get();
     dir = Files.createTempDirectory("columnar-aggregates");
     // 6,000 rows over 5 files: x ~300 strings and NULL, y ints and NULL, id_string 6,000 strings
-    // (past a 4 KiB dictionary page, so its chunks switch from dictionary to plain pages; x fits it), weights
+    // (past a 4 KiB dictionary page, so its chunks switch from dictionary to plain pages; x fits it),
+    // sparse_string 5,000 strings and NULL (plain pages with NULLs, read from the vector), weights
     // with fractions, NULLs and zeros, and booleans, decimals, dates, doubles (-0.0 and NaN) and
     // wide decimals as categories
     Dataset<Row> rows = spark.sql("SELECT IF(id % 97 = 0, NULL, CONCAT('x', CAST(pmod(xxhash64(id, 1), 300) AS STRING))) AS x,"
         + " IF(id % 89 = 0, NULL, CAST(pmod(xxhash64(id, 2), 40) + pmod(xxhash64(id, 1), 300) % 7 AS INT)) AS y,"
         + " CASE WHEN id % 50 = 0 THEN NULL WHEN id % 61 = 0 THEN 0.0D ELSE 0.25D + pmod(id, 9) / 4.0D END AS w,"
         + " CAST(pmod(id, 5) AS INT) AS count, CONCAT('id-', CAST(id AS STRING)) AS id_string,"
+        + " IF(id % 13 = 0, NULL, CONCAT('s-', CAST(pmod(xxhash64(id, 5), 5000) AS STRING))) AS sparse_string,"
         + " pmod(id, 3) = 0 AS flag, CAST(pmod(xxhash64(id, 3), 20) / 4 AS DECIMAL(10, 2)) AS amount,"
         + " DATE_ADD(DATE'2026-01-01', CAST(pmod(xxhash64(id, 1), 300) % 11 AS INT)) AS day,"
         + " IF(pmod(id, 4) = 2, sqrt(CAST(-1 AS DOUBLE)), CAST(pmod(id, 7) AS DOUBLE) * IF(pmod(id, 4) = 0, -1.0D, 1.0D)) AS ratio,"
@@ -210,6 +213,30 @@ class ColumnarGlobalAggregatesTest {
   void noRowsGiveNull() {
     Row r = run("SELECT mutual_info(x, y), g_test(x, y), entropy(x, w) FROM pairs_none", GlobalInformationAggregateExec.COLUMN_BATCHES);
     assertTrue(r.isNullAt(0) && r.isNullAt(1) && r.isNullAt(2), r.toString());
+  }
+
+  @Test
+  void plainStringsOfLargeStatesAreReadFromTheVector() throws Exception {
+    // 40,000 rows in one file, s with ~17,000 strings and NULL in plain pages (past a 4 KiB
+    // dictionary page): past the size a
+    // state counts row by row, so s is staged a batch at a time from the vector's own array, as x
+    // and as y (t has 7 strings, dictionary-encoded)
+    Path file = dir.resolve("plain");
+    spark.sql("SELECT IF(id % 13 = 0, NULL, CONCAT('s-', CAST(pmod(xxhash64(id, 6), 20000) AS STRING))) AS s,"
+        + " CONCAT('t', CAST(pmod(xxhash64(id, 6), 20000) % 7 AS STRING)) AS t, CAST(pmod(id, 3) AS DOUBLE) AS w"
+        + " FROM range(0, 40000, 1, 1)").write().option("parquet.dictionary.page.size", "4096").parquet(file.toString());
+    spark.read().parquet(file.toString()).createOrReplaceTempView("plain_strings");
+    try {
+      String sql = "SELECT mutual_info(s, t), mutual_info(t, s, w), entropy(s), joint_entropy(s, t) FROM plain_strings";
+      Row expected = asRows(sql);
+      Row actual = run(sql, GlobalInformationAggregateExec.COLUMN_BATCHES);
+      assertSame(expected, actual, sql);
+      // NULL is a category of s: about 1/13 of the rows
+      assertNotEquals(expected.getDouble(2),
+          run("SELECT entropy(s) FROM plain_strings WHERE s IS NOT NULL", GlobalInformationAggregateExec.AGGREGATE).getDouble(0));
+    } finally {
+      spark.catalog().dropTempView("plain_strings");
+    }
   }
 
   @Test

@@ -3,10 +3,13 @@ package io.github.sparkdivergence.spark.input;
 import io.github.sparkdivergence.counts.CategoryBatch;
 import io.github.sparkdivergence.counts.CategoryDictionary;
 import java.util.Arrays;
+import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.vectorized.ColumnVector;
 import org.apache.spark.sql.vectorized.ColumnarBatch;
+import org.apache.spark.unsafe.Platform;
+import org.apache.spark.unsafe.types.UTF8String;
 
 /**
  * The category ids of one column of Spark's column batches (a Parquet or ORC scan, a cached
@@ -40,9 +43,12 @@ public final class ColumnCategories {
    */
   public void ids(ColumnarBatch batch, int[] rows, int n, CategoryDictionary dictionary, boolean direct, int[] ids) {
     ColumnVector v = batch.column(column);
-    if ((reader == CategoryReader.STRING || reader == CategoryReader.BINARY)
-        && v instanceof WritableColumnVector w && w.hasDictionary()) {
+    boolean bytes = reader == CategoryReader.STRING || reader == CategoryReader.BINARY;
+    byte[] values = bytes && v instanceof OnHeapColumnVector o && !o.hasDictionary() ? valuesOf(o, rows, n) : null;
+    if (bytes && v instanceof WritableColumnVector w && w.hasDictionary()) {
       byDictionaryIds(batch, w, rows, n, dictionary, ids);
+    } else if (values != null) {
+      fromValues((OnHeapColumnVector) v, values, rows, n, dictionary, direct, ids);
     } else if (direct) {
       for (int k = 0; k < n; k++) {
         ids[k] = reader.intern(dictionary, batch.getRow(rows[k]), column, type);
@@ -58,6 +64,49 @@ public final class ColumnCategories {
         System.arraycopy(stagedIds, 0, ids, start, end - start);
       }
     }
+  }
+
+  /** {@link #ids} of a vector whose values are all in {@code values}, at their array offsets. */
+  private void fromValues(OnHeapColumnVector v, byte[] values, int[] rows, int n, CategoryDictionary dictionary,
+      boolean direct, int[] ids) {
+    if (direct) {
+      for (int k = 0; k < n; k++) {
+        int r = rows[k];
+        ids[k] = v.isNullAt(r) ? dictionary.idOfNull() : dictionary.idOfBytes(values, v.getArrayOffset(r), v.getArrayLength(r));
+      }
+      return;
+    }
+    for (int start = 0; start < n; start += CategoryDictionary.BATCH) {
+      int end = Math.min(n, start + CategoryDictionary.BATCH);
+      staged.clear();
+      for (int k = start; k < end; k++) {
+        int r = rows[k];
+        if (v.isNullAt(r)) staged.idOfNull();
+        else staged.idOfBytes(values, v.getArrayOffset(r), v.getArrayLength(r));
+      }
+      dictionary.intern(staged, stagedIds);
+      System.arraycopy(stagedIds, 0, ids, start, end - start);
+    }
+  }
+
+  private static final byte[] NO_VALUES = new byte[0];
+
+  /**
+   * The one array that holds the values of an on-heap string or binary vector without a
+   * dictionary, where each row's value starts at its array offset: read from the vector rather
+   * than through the batch's row, whose UTF8String per value was the count's largest allocation
+   * at high cardinality (2M x 100: 2.8 of 12.5 GB over five runs). Found through the first
+   * non-NULL row; null when that row's value is not there (the batch is then read by its rows).
+   */
+  private static byte[] valuesOf(OnHeapColumnVector v, int[] rows, int n) {
+    for (int k = 0; k < n; k++) {
+      int r = rows[k];
+      if (v.isNullAt(r)) continue;
+      UTF8String s = v.getUTF8String(r);
+      boolean atOffsets = s.getBaseObject() instanceof byte[] && s.getBaseOffset() - Platform.BYTE_ARRAY_OFFSET == v.getArrayOffset(r);
+      return atOffsets ? (byte[]) s.getBaseObject() : null;
+    }
+    return NO_VALUES;
   }
 
   private void byDictionaryIds(ColumnarBatch batch, WritableColumnVector v, int[] rows, int n,

@@ -39,7 +39,7 @@ class ColumnarGlobalAggregatesTest {
     dir = Files.createTempDirectory("columnar-aggregates");
     // 6,000 rows over 5 files: x ~300 strings and NULL, y ints and NULL, id_string 6,000 strings
     // (past a 4 KiB dictionary page, so its chunks switch from dictionary to plain pages; x fits it),
-    // sparse_string 5,000 strings and NULL (plain pages with NULLs, read from the vector), weights
+    // sparse_string ~3,300 strings and NULL (plain pages with NULLs, read from the vector), weights
     // with fractions, NULLs and zeros, and booleans, decimals, dates, doubles (-0.0 and NaN) and
     // wide decimals as categories
     Dataset<Row> rows = spark.sql("SELECT IF(id % 97 = 0, NULL, CONCAT('x', CAST(pmod(xxhash64(id, 1), 300) AS STRING))) AS x,"
@@ -218,9 +218,8 @@ class ColumnarGlobalAggregatesTest {
   @Test
   void plainStringsOfLargeStatesAreReadFromTheVector() throws Exception {
     // 40,000 rows in one file, s with ~17,000 strings and NULL in plain pages (past a 4 KiB
-    // dictionary page): past the size a
-    // state counts row by row, so s is staged a batch at a time from the vector's own array, as x
-    // and as y (t has 7 strings, dictionary-encoded)
+    // dictionary page): past the size a state counts row by row, so s is staged a batch at a time
+    // from the vector's own array, as x and as y (t has 7 strings, dictionary-encoded)
     Path file = dir.resolve("plain");
     spark.sql("SELECT IF(id % 13 = 0, NULL, CONCAT('s-', CAST(pmod(xxhash64(id, 6), 20000) AS STRING))) AS s,"
         + " CONCAT('t', CAST(pmod(xxhash64(id, 6), 20000) % 7 AS STRING)) AS t, CAST(pmod(id, 3) AS DOUBLE) AS w"
@@ -231,7 +230,7 @@ class ColumnarGlobalAggregatesTest {
       Row expected = asRows(sql);
       Row actual = run(sql, GlobalInformationAggregateExec.COLUMN_BATCHES);
       assertSame(expected, actual, sql);
-      // NULL is a category of s: about 1/13 of the rows
+      // the data has NULLs in s (about 1/13 of the rows), so the comparison above covers them
       assertNotEquals(expected.getDouble(2),
           run("SELECT entropy(s) FROM plain_strings WHERE s IS NOT NULL", GlobalInformationAggregateExec.AGGREGATE).getDouble(0));
     } finally {

@@ -580,7 +580,8 @@ public final class InformationAggregate extends SqlFunction {
      * Every part carries all of the state's y categories and the y totals go to every part, so a
      * state past half its limit with more than 1/{@code parts} as many y as x categories is not
      * split: that fails with {@link DivergenceQueryException#STATE_TOO_LARGE}, and a global call
-     * goes on through shuffles, which count such a pair (5M x 5M, 10M rows, local[2]: 15.9-17.0 s against 25.4-27.6 s split; docs/benchmarks.md).
+     * goes on through shuffles, which count such a pair (5M x 5M, 10M rows, local[2]: 15.9-17.0 s
+     * against 25.4-27.6 s split; docs/benchmarks.md).
      */
     public boolean sendOnSplitByX(Serializable state, int parts) {
       ContingencyState t = InformationState.of(state).table();

@@ -2,6 +2,7 @@ package io.github.sparkdivergence.spark.input;
 
 import io.github.sparkdivergence.counts.CategoryBatch;
 import io.github.sparkdivergence.counts.CategoryDictionary;
+import io.github.sparkdivergence.counts.CategorySink;
 import java.util.Arrays;
 import org.apache.spark.sql.execution.vectorized.OnHeapColumnVector;
 import org.apache.spark.sql.execution.vectorized.WritableColumnVector;
@@ -44,35 +45,15 @@ public final class ColumnCategories {
   public void ids(ColumnarBatch batch, int[] rows, int n, CategoryDictionary dictionary, boolean direct, int[] ids) {
     ColumnVector v = batch.column(column);
     boolean bytes = reader == CategoryReader.STRING || reader == CategoryReader.BINARY;
-    byte[] values = bytes && v instanceof OnHeapColumnVector o && !o.hasDictionary() ? valuesOf(o, rows, n) : null;
     if (bytes && v instanceof WritableColumnVector w && w.hasDictionary()) {
       byDictionaryIds(batch, w, rows, n, dictionary, ids);
-    } else if (values != null) {
-      fromValues((OnHeapColumnVector) v, values, rows, n, dictionary, direct, ids);
-    } else if (direct) {
-      for (int k = 0; k < n; k++) {
-        ids[k] = reader.intern(dictionary, batch.getRow(rows[k]), column, type);
-      }
-    } else {
-      for (int start = 0; start < n; start += CategoryDictionary.BATCH) {
-        int end = Math.min(n, start + CategoryDictionary.BATCH);
-        staged.clear();
-        for (int k = start; k < end; k++) {
-          reader.intern(staged, batch.getRow(rows[k]), column, type);
-        }
-        dictionary.intern(staged, stagedIds);
-        System.arraycopy(stagedIds, 0, ids, start, end - start);
-      }
+      return;
     }
-  }
-
-  /** {@link #ids} of a vector whose values are all in {@code values}, at their array offsets. */
-  private void fromValues(OnHeapColumnVector v, byte[] values, int[] rows, int n, CategoryDictionary dictionary,
-      boolean direct, int[] ids) {
+    OnHeapColumnVector plain = bytes && v instanceof OnHeapColumnVector o ? o : null;
+    byte[] values = plain == null ? null : valuesOf(plain, rows, n);
     if (direct) {
       for (int k = 0; k < n; k++) {
-        int r = rows[k];
-        ids[k] = v.isNullAt(r) ? dictionary.idOfNull() : dictionary.idOfBytes(values, v.getArrayOffset(r), v.getArrayLength(r));
+        ids[k] = intern(dictionary, batch, plain, values, rows[k]);
       }
       return;
     }
@@ -80,21 +61,28 @@ public final class ColumnCategories {
       int end = Math.min(n, start + CategoryDictionary.BATCH);
       staged.clear();
       for (int k = start; k < end; k++) {
-        int r = rows[k];
-        if (v.isNullAt(r)) staged.idOfNull();
-        else staged.idOfBytes(values, v.getArrayOffset(r), v.getArrayLength(r));
+        intern(staged, batch, plain, values, rows[k]);
       }
       dictionary.intern(staged, stagedIds);
       System.arraycopy(stagedIds, 0, ids, start, end - start);
     }
   }
 
+  /**
+   * Row {@code r}'s category in {@code sink}: from {@code values}, the array of the on-heap
+   * vector {@code plain}, when there is one ({@link #valuesOf}), else through the batch's row.
+   */
+  private int intern(CategorySink sink, ColumnarBatch batch, OnHeapColumnVector plain, byte[] values, int r) {
+    if (values == null) return reader.intern(sink, batch.getRow(r), column, type);
+    return plain.isNullAt(r) ? sink.idOfNull() : sink.idOfBytes(values, plain.getArrayOffset(r), plain.getArrayLength(r));
+  }
+
   private static final byte[] NO_VALUES = new byte[0];
 
   /**
-   * The one array that holds the values of an on-heap string or binary vector without a
-   * dictionary, where each row's value starts at its array offset: read from the vector rather
-   * than through the batch's row, whose UTF8String per value was the count's largest allocation
+   * The one array that holds the values of an on-heap string or binary vector (no dictionary),
+   * where each row's value starts at its array offset: read from the vector rather than through
+   * the batch's row, whose UTF8String per value was the count's largest allocation
    * at high cardinality (2M x 100: 2.8 of 12.5 GB over five runs). Found through the first
    * non-NULL row; null when that row's value is not there (the batch is then read by its rows).
    */
